@@ -1,0 +1,132 @@
+"""Reading a vault: list, show, check, and init for a new one."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+
+import typer
+
+from studycards.cli._common import console, state, warn
+
+
+class Difficulty(str, Enum):
+    easy = "easy"
+    medium = "medium"
+    hard = "hard"
+
+
+class SortKey(str, Enum):
+    next = "next"
+    title = "title"
+    topic = "topic"
+    difficulty = "difficulty"
+    mastery = "mastery"
+    reviews = "reviews"
+    created = "created"
+    path = "path"
+
+
+def print_json(data: object) -> None:
+    """JSON for scripts on stdout, UTF-8 text kept readable."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def warn_broken(summaries: list) -> None:
+    """One warning line for each note skipped because it is broken."""
+    for summary in summaries:
+        problem = next(p for p in summary.problems if p.severity == "error")
+        warn(f"{problem}: skipped")
+
+
+def list_notes(
+    ctx: typer.Context,
+    tag: str | None = typer.Option(None, "--tag", help="Only notes with this tag."),
+    topic: str | None = typer.Option(None, "--topic", help="Only notes in this topic folder."),
+    difficulty: Difficulty | None = typer.Option(None, "--difficulty", help="Only this difficulty."),
+    due: bool = typer.Option(False, "--due", help="Only notes due today or earlier."),
+    sort: SortKey = typer.Option(SortKey.next, "--sort", help="Order of the rows."),
+    as_json: bool = typer.Option(False, "--json", help="Print a JSON list of objects."),
+) -> None:
+    """List the vault's notes with topic, difficulty, reviews, mastery and next review."""
+    from studycards.catalog import NoteFilter, listing_row, select
+    from studycards.clock import today_in
+    from studycards.vault import scan
+
+    vault = state(ctx).vault()
+    today = today_in(vault.config.timezone)
+    result = scan(vault)
+    warn_broken(result.broken)
+    where = NoteFilter(tag, topic, difficulty.value if difficulty else None, today if due else None)
+    notes = select(result.notes, where, today, sort.value)
+    if as_json:
+        print_json([listing_row(note, today) for note in notes])
+        return
+    from studycards.render.listing import notes_table
+
+    out = console()
+    out.print(notes_table(notes, today))
+    out.print(f"[dim]{len(notes)} of {len(result.notes)} notes[/dim]")
+
+
+def show(
+    ctx: typer.Context,
+    note: str = typer.Argument(..., help="A path, a file name, or a unique part of a title."),
+    short: bool = typer.Option(False, "--short", help="Only the 30-second answer."),
+) -> None:
+    """Show a note to read: title, the 30-second answer, then the rest."""
+    from studycards.clock import today_in
+    from studycards.errors import NoteParseError
+    from studycards.render.note import note_view
+    from studycards.vault import load_note, resolve, scan
+
+    vault = state(ctx).vault()
+    result = scan(vault)
+    rel = resolve(vault, note, result.summaries, Path.cwd())
+    parsed = load_note(vault, rel)
+    if parsed.summary.broken:
+        problem = next(p for p in parsed.summary.problems if p.severity == "error")
+        raise NoteParseError(f"{problem}: cannot show this note")
+    console().print(note_view(parsed, today_in(vault.config.timezone), short=short))
+
+
+def check(
+    ctx: typer.Context,
+    as_json: bool = typer.Option(False, "--json", help="Print the problems as JSON."),
+) -> None:
+    """Check every note; print each problem as path:line: message; exit 1 on any error."""
+    from studycards.check import check_vault
+
+    report = check_vault(state(ctx).vault())
+    if as_json:
+        print_json([p.to_dict() for p in report.problems])
+    else:
+        for problem in report.problems:
+            typer.echo(str(problem))
+        summary = f"{report.notes_checked} notes checked: {report.errors} errors, "
+        typer.echo(summary + f"{report.warnings} warnings", err=True)
+    if report.errors:
+        raise typer.Exit(1)
+
+
+def init(
+    path: Path = typer.Argument(Path("."), help="Folder for the new vault (default: here)."),
+) -> None:
+    """Create a vault: studycards.yaml, notes/ and one example note. Never overwrites."""
+    from studycards.init import init_vault
+
+    created = init_vault(path)
+    for item in created.made:
+        typer.echo(f"created {item}")
+    for item in created.kept:
+        typer.echo(f"kept existing {item}")
+    typer.echo(f"vault ready at {created.root}: try 'studycards --vault {path} list'")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("list")(list_notes)
+    app.command()(show)
+    app.command()(check)
+    app.command()(init)

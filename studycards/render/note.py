@@ -1,0 +1,77 @@
+"""Render a note to read: title and facts, the 30-second answer, then the rest."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from rich.console import Group, RenderableType
+from rich.markdown import Markdown
+from rich.panel import Panel
+from rich.rule import Rule
+from rich.text import Text
+
+from studycards.note import Note
+from studycards.render.listing import due_text
+from studycards.sections import split_demo_blocks
+
+
+def markdown_view(text: str) -> RenderableType:
+    """Markdown with ``studycards-demo`` blocks rendered as the demo's live output."""
+    parts: list[RenderableType] = []
+    for kind, content in split_demo_blocks(text):
+        if kind == "demo":
+            from studycards.render.demo import render_demo_block
+
+            parts.append(render_demo_block(content))
+        else:
+            parts.append(Markdown(content, code_theme="ansi_dark"))
+    return Group(*parts)
+
+
+def facts_line(note: Note, today: dt.date) -> Text:
+    """Topic, difficulty, reviews, mastery and next review in one line."""
+    summary = note.summary
+    line = Text(style="dim")
+    line.append(f"{summary.topic or '-'} · {summary.difficulty or '-'} · ")
+    line.append(f"{summary.review_count} reviews · mastery {summary.mastery_level:.2f} · next ")
+    line.append_text(due_text(summary, today))
+    line.append(f"   {summary.rel}")
+    return line
+
+
+def note_view(note: Note, today: dt.date, short: bool = False) -> RenderableType:
+    """The whole ``show`` screen for a note."""
+    header = [Rule(Text(note.title, style="bold"), align="left"), facts_line(note, today)]
+    short_answer = note.short_answer.strip()
+    answer = Panel(
+        markdown_view(short_answer) if short_answer else Text("(no short answer found)"),
+        title="30-second answer",
+        title_align="left",
+        border_style="green",
+    )
+    if short:
+        return Group(*header, answer)
+    return Group(*header, answer, markdown_view(rest_of_body(note)))
+
+
+def rest_of_body(note: Note) -> str:
+    """The body without its title line and without the 30-second part already shown."""
+    lines = note.body.splitlines(keepends=True)
+    first = note.document.body_first_line if note.document else 1
+    skip: set[int] = set()
+    section = note.short_answer_section
+    if section and section.kind in ("thirty_seconds", "short_answer"):
+        skip.update(range(section.line - first, section.end_line - first))
+    title_at = _title_line(lines)
+    if title_at is not None:
+        skip.add(title_at)
+    return "".join(line for number, line in enumerate(lines) if number not in skip)
+
+
+def _title_line(lines: list[str]) -> int | None:
+    for number, line in enumerate(lines):
+        if line.startswith("# "):
+            return number
+        if line.strip():
+            return None
+    return None

@@ -1,0 +1,167 @@
+"""Recognise a note's sections by meaning, from heading text in Chinese or English.
+
+Headings are found with markdown-it-py, so a ``# comment`` line inside a fenced code block is
+never taken for a heading. Patterns are regular expressions matched against the heading text;
+the vault config (``sections:``) adds its own patterns in front of the built-in ones.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from markdown_it import MarkdownIt
+
+# kind -> (heading level it is looked for at, patterns)
+DEFAULT_PATTERNS: dict[str, tuple[int, tuple[str, ...]]] = {
+    "short_answer": (
+        2,
+        (r"面试标准答案", r"精简答案", r"标准答案", r"简答", r"^short answer", r"^answer\b"),
+    ),
+    "thirty_seconds": (3, (r"30\s*秒", r"核心要点", r"30[- ]?second", r"elevator")),
+    "two_minutes": (
+        3,
+        (r"2\s*[-~–—到]\s*3\s*分钟", r"详细技术答案", r"2\s*[-–]\s*3[- ]?minute", r"detailed answer"),
+    ),
+    "deep_dive": (
+        2,
+        (r"深度讲解", r"详细讲解", r"详细技术解析", r"详细解析", r"深入", r"deep[- ]?dive"),
+    ),
+    "followups": (
+        2,
+        (r"常见面试追问", r"面试常见问题", r"追问", r"follow[- ]?up", r"interview questions"),
+    ),
+    "problem": (2, (r"题目描述", r"^problem", r"题目")),
+    "approach": (2, (r"思路讲解", r"解题思路", r"^approach", r"思路")),
+    "oral": (2, (r"快速口述", r"口述讲解", r"oral", r"say it out loud")),
+    "code": (2, (r"代码实现", r"^code\b", r"implementation", r"^solution")),
+    "summary": (2, (r"^总结", r"^summary")),
+    "tips": (2, (r"面试技巧", r"^tips", r"delivery")),
+    "related": (2, (r"相关笔记", r"related notes")),
+}
+
+RELATED_MARKER = "<!-- 自动生成 -->"
+
+
+@dataclass(frozen=True)
+class Heading:
+    """One ATX or setext heading: level, text, and 0-based line range within the body."""
+
+    level: int
+    text: str
+    line: int
+    end: int  # first body line after this heading's section (next heading of <= level)
+
+
+@dataclass(frozen=True)
+class Outline:
+    """The heading structure of a body plus the fenced-code line ranges."""
+
+    headings: tuple[Heading, ...]
+    fences: tuple[tuple[int, int], ...]
+    line_count: int
+
+
+@lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    return MarkdownIt("commonmark").disable("inline")
+
+
+def outline(body: str) -> Outline:
+    """Parse ``body`` into headings (with section extents) and fenced-code ranges."""
+    tokens = _parser().parse(body)
+    raw: list[tuple[int, str, int]] = []
+    fences: list[tuple[int, int]] = []
+    for index, token in enumerate(tokens):
+        if token.type == "heading_open" and token.map:
+            text = tokens[index + 1].content.strip()
+            raw.append((int(token.tag[1]), text, token.map[0]))
+        elif token.type in ("fence", "code_block") and token.map:
+            fences.append((token.map[0], token.map[1]))
+    line_count = body.count("\n") + (0 if body.endswith("\n") or not body else 1)
+    headings = tuple(
+        Heading(level, text, line, _section_end(raw, position, line_count))
+        for position, (level, text, line) in enumerate(raw)
+    )
+    return Outline(headings, tuple(fences), line_count)
+
+
+def _section_end(raw: Sequence[tuple[int, str, int]], position: int, line_count: int) -> int:
+    level = raw[position][0]
+    for other_level, _text, other_line in raw[position + 1 :]:
+        if other_level <= level:
+            return other_line
+    return line_count
+
+
+def first_h1(body: str) -> tuple[str, int] | None:
+    """The first level-1 heading's text and 0-based line, parsing only as far as needed."""
+    search_from = 0
+    while True:
+        match = re.compile(r"^ {0,3}#[ \t]", re.M).search(body, search_from)
+        if match is None:
+            return None
+        line_end = body.find("\n", match.start())
+        prefix = body if line_end < 0 else body[: line_end + 1]
+        for heading in outline(prefix).headings:
+            if heading.level == 1:
+                return heading.text, heading.line
+        search_from = len(prefix)
+        if line_end < 0:
+            return None
+
+
+@lru_cache(maxsize=16)
+def compile_patterns(
+    extra: tuple[tuple[str, tuple[str, ...]], ...] = (),
+) -> dict[str, tuple[int, tuple[re.Pattern[str], ...]]]:
+    """Built-in patterns with the config's extra patterns (tried first) compiled in."""
+    added = dict(extra)
+    return {
+        kind: (level, tuple(re.compile(p, re.I) for p in (*added.get(kind, ()), *patterns)))
+        for kind, (level, patterns) in DEFAULT_PATTERNS.items()
+    }
+
+
+def freeze_extra(sections: Mapping[str, Sequence[str]]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """A hashable form of the config's ``sections`` mapping, for :func:`compile_patterns`."""
+    return tuple(sorted((kind, tuple(patterns)) for kind, patterns in sections.items()))
+
+
+def classify(text: str, level: int, patterns: dict) -> str | None:
+    """The section kind a heading of this level and text stands for, if any."""
+    for kind, (kind_level, regexes) in patterns.items():
+        if _level_fits(kind_level, level) and any(r.search(text) for r in regexes):
+            return kind
+    return None
+
+
+def _level_fits(kind_level: int, level: int) -> bool:
+    # Top sections are H2 in the seed format; their sub-parts H3, tolerated at H4.
+    return level == 2 if kind_level == 2 else level in (3, 4)
+
+
+DEMO_INFO = "studycards-demo"
+
+
+def split_demo_blocks(markdown: str) -> list[tuple[str, str]]:
+    """Split Markdown into ``("markdown", text)`` and ``("demo", block body)`` parts.
+
+    Only fenced blocks whose info string is ``studycards-demo`` become demo parts; their body is
+    data naming a built-in demo, never code to run.
+    """
+    lines = markdown.splitlines(keepends=True)
+    parts: list[tuple[str, str]] = []
+    start = 0
+    for token in _parser().parse(markdown):
+        if token.type == "fence" and token.info.strip() == DEMO_INFO and token.map:
+            first, last = token.map
+            if first > start:
+                parts.append(("markdown", "".join(lines[start:first])))
+            parts.append(("demo", token.content))
+            start = last
+    if start < len(lines):
+        parts.append(("markdown", "".join(lines[start:])))
+    return [part for part in parts if part[0] == "demo" or part[1].strip()]

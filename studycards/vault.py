@@ -1,0 +1,337 @@
+"""Find the vault, scan its notes once, and keep a disposable SQLite index of what was parsed.
+
+The index (``.studycards/index.sqlite``) is keyed by path, size and mtime: a second scan re-parses
+only files that changed. Deleting it loses nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import stat
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from studycards.config import CONFIG_NAME, Config, load_config
+from studycards.errors import NoteNotFound, PathEscapesVault, VaultNotFound
+from studycards.note import (
+    Note,
+    NoteSummary,
+    Problem,
+    broken_summary,
+    decode,
+    parse_note,
+    parse_summary,
+)
+from studycards.sections import freeze_extra
+
+STATE_DIR = ".studycards"
+INDEX_NAME = "index.sqlite"
+_INDEX_VERSION = "3"
+_GITIGNORE = (
+    "# studycards: caches are disposable and stay out of git; the review ledger is kept.\n"
+    "*\n!.gitignore\n!reviews.jsonl\n"
+)
+_SKIP_DIRS = {".git", ".studycards", ".obsidian", ".trash", "node_modules", "__pycache__"}
+
+
+@dataclass(frozen=True)
+class Vault:
+    """A vault root with its settings."""
+
+    root: Path
+    config: Config = field(default_factory=Config)
+
+    @property
+    def notes_dir(self) -> Path:
+        return self.root / self.config.notes_dir
+
+    @property
+    def state_dir(self) -> Path:
+        return self.root / STATE_DIR
+
+    def rel(self, path: Path) -> str:
+        """The vault-relative POSIX path of ``path``; raises if it lies outside the vault."""
+        resolved = _absolute(path)
+        try:
+            return resolved.relative_to(_absolute(self.root)).as_posix()
+        except ValueError:
+            raise PathEscapesVault(f"{path} is outside the vault {self.root}") from None
+
+    def path_of(self, rel: str) -> Path:
+        """The absolute path of a vault-relative path, refusing any that escapes the vault."""
+        candidate = _absolute(self.root / rel)
+        root = _absolute(self.root)
+        if candidate != root and root not in candidate.parents:
+            raise PathEscapesVault(f"{rel} would leave the vault {self.root}")
+        return candidate
+
+    def ensure_state_dir(self) -> Path:
+        """Create ``.studycards/`` with its ``.gitignore`` (caches out of git, ledger in)."""
+        self.state_dir.mkdir(exist_ok=True)
+        ignore = self.state_dir / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text(_GITIGNORE, encoding="utf-8")
+        return self.state_dir
+
+
+def _absolute(path: Path) -> Path:
+    return Path(os.path.normpath(os.path.abspath(path)))
+
+
+def find_vault(explicit: str | None, cwd: Path, environ: Mapping[str, str]) -> Vault:
+    """The vault from ``--vault``, then ``STUDYCARDS_VAULT``, then the nearest ancestor of ``cwd``."""
+    given = explicit or environ.get("STUDYCARDS_VAULT")
+    if given:
+        root = Path(given).expanduser()
+        if not root.is_dir():
+            raise VaultNotFound(f"no vault at {root}: it is not a folder")
+        return open_vault(root)
+    for folder in (cwd, *cwd.parents):
+        if (folder / CONFIG_NAME).is_file() or (folder / "notes").is_dir():
+            return open_vault(folder)
+    raise VaultNotFound(f"no vault found from {cwd}: pass --vault or run 'studycards init'")
+
+
+def open_vault(root: Path) -> Vault:
+    return Vault(_absolute(root), load_config(root))
+
+
+# ---------------------------------------------------------------------------------------------
+# scanning
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    """Every note's summary (broken ones included) in path order."""
+
+    summaries: tuple[NoteSummary, ...]
+
+    @property
+    def notes(self) -> list[NoteSummary]:
+        """The notes that parsed well enough to list and schedule."""
+        return [s for s in self.summaries if not s.broken]
+
+    @property
+    def broken(self) -> list[NoteSummary]:
+        return [s for s in self.summaries if s.broken]
+
+
+@dataclass(frozen=True)
+class _FileEntry:
+    rel: str
+    path: Path
+    size: int
+    mtime_ns: int
+    problem: Problem | None = None
+
+
+def iter_note_files(vault: Vault) -> Iterator[_FileEntry]:
+    """Every ``*.md`` under the notes folder, directory symlinks not followed (no loops)."""
+    yield from _walk(vault, vault.notes_dir)
+
+
+def _walk(vault: Vault, folder: Path) -> Iterator[_FileEntry]:
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        return
+    for entry in entries:
+        if entry.name.startswith(".") or entry.name in _SKIP_DIRS:
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            yield from _walk(vault, Path(entry.path))
+        elif entry.name.endswith(".md"):
+            yield _file_entry(vault, entry)
+
+
+def _file_entry(vault: Vault, entry: os.DirEntry[str]) -> _FileEntry:
+    path = Path(entry.path)
+    rel = vault.rel(path)
+    try:
+        info = os.stat(entry.path)
+    except OSError as error:
+        return _FileEntry(rel, path, 0, 0, _os_problem(rel, error, entry))
+    if stat.S_ISDIR(info.st_mode):
+        problem = Problem(rel, None, "error", "is a folder named like a note, not a file")
+        return _FileEntry(rel, path, 0, 0, problem)
+    return _FileEntry(rel, path, info.st_size, info.st_mtime_ns)
+
+
+def _os_problem(rel: str, error: OSError, entry: os.DirEntry[str] | None = None) -> Problem:
+    if entry is not None and entry.is_symlink():
+        reason = "symlink loop" if error.errno == 40 else "dangling symlink"
+        return Problem(rel, None, "error", f"cannot read: {reason} ({error.strerror})")
+    return Problem(rel, None, "error", f"cannot read: {error.strerror or error}")
+
+
+def read_summary(vault: Vault, entry: _FileEntry) -> NoteSummary:
+    """Parse one file's summary from disk (no cache)."""
+    notes_dir = vault.config.notes_dir
+    if entry.problem:
+        return broken_summary(entry.rel, entry.problem, notes_dir)
+    text, problem = read_text(vault, entry.rel, entry.path, entry.size)
+    if problem:
+        return broken_summary(entry.rel, problem, notes_dir)
+    assert text is not None
+    return parse_summary(text, entry.rel, notes_dir)
+
+
+def read_text(vault: Vault, rel: str, path: Path, size: int) -> tuple[str | None, Problem | None]:
+    """A note's text, or the problem that stops it being read."""
+    limit = vault.config.max_note_bytes
+    if size > limit:
+        message = f"too large ({size / 1e6:.1f} MB, limit {limit / 1e6:.1f} MB): skipped"
+        return None, Problem(rel, None, "error", message)
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        return None, _os_problem(rel, error)
+    return decode(raw, rel)
+
+
+def scan(vault: Vault, use_index: bool = True) -> ScanResult:
+    """Summaries of every note, re-parsing only files changed since the last scan."""
+    entries = list(iter_note_files(vault))
+    index = _Index.open(vault) if use_index else None
+    try:
+        cached = index.load() if index else {}
+        summaries, fresh = _summaries(vault, entries, cached)
+        if index:
+            index.store(fresh, keep={e.rel for e in entries})
+    finally:
+        if index:
+            index.close()
+    return ScanResult(tuple(summaries))
+
+
+def _summaries(
+    vault: Vault, entries: list[_FileEntry], cached: dict[str, tuple[int, int, str]]
+) -> tuple[list[NoteSummary], list[tuple[_FileEntry, NoteSummary]]]:
+    summaries: list[NoteSummary] = []
+    fresh: list[tuple[_FileEntry, NoteSummary]] = []
+    for entry in entries:
+        hit = cached.get(entry.rel)
+        if hit and entry.problem is None and hit[0] == entry.size and hit[1] == entry.mtime_ns:
+            summaries.append(NoteSummary.from_dict(json.loads(hit[2])))
+            continue
+        summary = read_summary(vault, entry)
+        summaries.append(summary)
+        if entry.problem is None:
+            fresh.append((entry, summary))
+    return summaries, fresh
+
+
+class _Index:
+    """The SQLite cache of parsed summaries; any failure just means no cache."""
+
+    def __init__(self, connection: sqlite3.Connection):
+        self.connection = connection
+
+    @classmethod
+    def open(cls, vault: Vault) -> _Index | None:
+        try:
+            path = vault.ensure_state_dir() / INDEX_NAME
+            connection = sqlite3.connect(path, timeout=2.0, isolation_level=None)
+            index = cls(connection)
+            index._prepare(vault)
+            return index
+        except (OSError, sqlite3.Error):
+            return None
+
+    def _prepare(self, vault: Vault) -> None:
+        stamp = f"{_INDEX_VERSION}:{vault.config.notes_dir}:{vault.config.max_note_bytes}"
+        c = self.connection
+        c.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+        c.execute(
+            "CREATE TABLE IF NOT EXISTS notes (rel TEXT PRIMARY KEY, size INTEGER,"
+            " mtime_ns INTEGER, summary TEXT)"
+        )
+        row = c.execute("SELECT value FROM meta WHERE key = 'stamp'").fetchone()
+        if row is None or row[0] != stamp:
+            c.execute("DELETE FROM notes")
+            c.execute("INSERT OR REPLACE INTO meta VALUES ('stamp', ?)", (stamp,))
+
+    def load(self) -> dict[str, tuple[int, int, str]]:
+        try:
+            rows = self.connection.execute("SELECT rel, size, mtime_ns, summary FROM notes")
+            return {rel: (size, mtime, summary) for rel, size, mtime, summary in rows}
+        except sqlite3.Error:
+            return {}
+
+    def store(self, fresh: list[tuple[_FileEntry, NoteSummary]], keep: set[str]) -> None:
+        rows = [
+            (e.rel, e.size, e.mtime_ns, json.dumps(s.to_dict(), ensure_ascii=False))
+            for e, s in fresh
+        ]
+        try:
+            c = self.connection
+            c.execute("BEGIN")
+            c.executemany("INSERT OR REPLACE INTO notes VALUES (?, ?, ?, ?)", rows)
+            stale = [(rel,) for (rel,) in c.execute("SELECT rel FROM notes") if rel not in keep]
+            c.executemany("DELETE FROM notes WHERE rel = ?", stale)
+            c.execute("COMMIT")
+        except sqlite3.Error:
+            self.connection.rollback()
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# single notes
+
+
+def load_note(vault: Vault, rel: str) -> Note:
+    """Read and fully parse one note; a broken note comes back with its problems."""
+    path = vault.path_of(rel)
+    try:
+        size = path.stat().st_size
+    except OSError as error:
+        summary = broken_summary(rel, _os_problem(rel, error), vault.config.notes_dir)
+        return Note(summary, path, None)
+    text, problem = read_text(vault, rel, path, size)
+    if problem:
+        return Note(broken_summary(rel, problem, vault.config.notes_dir), path, None)
+    assert text is not None
+    extra = freeze_extra(vault.config.sections)
+    return parse_note(text, rel, path, vault.config.notes_dir, extra)
+
+
+def resolve(vault: Vault, query: str, summaries: tuple[NoteSummary, ...], cwd: Path) -> str:
+    """Turn a path, file name, or unique part of a title into one note's vault path."""
+    direct = _as_path(vault, query, cwd)
+    if direct:
+        return direct
+    for match in (_exact_name, _exact_title, _partial):
+        found = sorted({s.rel for s in summaries if match(s, query)})
+        if len(found) == 1:
+            return found[0]
+        if len(found) > 1:
+            shown = ", ".join(found[:8]) + (f" (+{len(found) - 8} more)" if len(found) > 8 else "")
+            raise NoteNotFound(f"{query!r} matches {len(found)} notes: {shown}")
+    raise NoteNotFound(f"no note matches {query!r} (try 'studycards list')")
+
+
+def _as_path(vault: Vault, query: str, cwd: Path) -> str | None:
+    for base in (cwd, vault.root):
+        candidate = base / query
+        if candidate.suffix == ".md" and (candidate.is_file() or candidate.is_symlink()):
+            return vault.rel(candidate)
+    return None
+
+
+def _exact_name(summary: NoteSummary, query: str) -> bool:
+    name = PurePosixPath(summary.rel).name
+    return query in (name, name[:-3]) or query.lower() in (name.lower(), name[:-3].lower())
+
+
+def _exact_title(summary: NoteSummary, query: str) -> bool:
+    return summary.title.casefold() == query.casefold()
+
+
+def _partial(summary: NoteSummary, query: str) -> bool:
+    needle = query.casefold()
+    return needle in summary.title.casefold() or needle in summary.rel.casefold()
