@@ -33,7 +33,9 @@ def key_line_index(frontmatter: str) -> dict[str, int]:
 
 
 def _top_level_key(line: str) -> str | None:
-    match = re.match(r"""(?:'([^']+)'|"([^"]+)"|([^\s#'"\-?:][^:#]*?))[ \t]*:(?:[ \t]|\r?\n|$)""", line)
+    match = re.match(
+        r"""(?:'([^']+)'|"([^"]+)"|([^\s#'"\-?:][^:#]*?))[ \t]*:(?:[ \t]|\r?\n|$)""", line
+    )
     if not match:
         return None
     return next(group for group in match.groups() if group is not None)

@@ -219,7 +219,9 @@ def parse_summary(text: str, rel: str, notes_dir: str = "notes") -> NoteSummary:
     return summary
 
 
-def _summary_and_document(text: str, rel: str, notes_dir: str) -> tuple[NoteSummary, Document | None]:
+def _summary_and_document(
+    text: str, rel: str, notes_dir: str
+) -> tuple[NoteSummary, Document | None]:
     if not text.strip():
         return broken_summary(rel, Problem(rel, 1, _ERROR, "empty note"), notes_dir), None
     try:

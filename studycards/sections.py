@@ -23,7 +23,12 @@ DEFAULT_PATTERNS: dict[str, tuple[int, tuple[str, ...]]] = {
     "thirty_seconds": (3, (r"30\s*秒", r"核心要点", r"30[- ]?second", r"elevator")),
     "two_minutes": (
         3,
-        (r"2\s*[-~–—到]\s*3\s*分钟", r"详细技术答案", r"2\s*[-–]\s*3[- ]?minute", r"detailed answer"),
+        (
+            r"2\s*[-~–—到]\s*3\s*分钟",
+            r"详细技术答案",
+            r"2\s*[-–]\s*3[- ]?minute",
+            r"detailed answer",
+        ),
     ),
     "deep_dive": (
         2,

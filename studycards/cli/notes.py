@@ -45,7 +45,9 @@ def list_notes(
     ctx: typer.Context,
     tag: str | None = typer.Option(None, "--tag", help="Only notes with this tag."),
     topic: str | None = typer.Option(None, "--topic", help="Only notes in this topic folder."),
-    difficulty: Difficulty | None = typer.Option(None, "--difficulty", help="Only this difficulty."),
+    difficulty: Difficulty | None = typer.Option(
+        None, "--difficulty", help="Only this difficulty."
+    ),
     due: bool = typer.Option(False, "--due", help="Only notes due today or earlier."),
     sort: SortKey = typer.Option(SortKey.next, "--sort", help="Order of the rows."),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON list of objects."),
