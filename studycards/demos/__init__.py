@@ -1,0 +1,96 @@
+"""A catalog of small, exact NumPy attention demos, each a worked answer to an interview question.
+
+Demos are looked up by name in the built-in catalog; nothing found in a note is ever imported or
+executed. This module imports no numpy: a demo's module is loaded only when it runs.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from typing import Any
+
+import yaml
+
+from studycards.demos._catalog import CATALOG, Demo, DemoInfo
+from studycards.demos._params import Param, check_seed, resolve
+from studycards.demos.result import Check, DemoResult, Heatmap, Outcome, Step, Table
+from studycards.errors import DemoError
+
+__all__ = [
+    "Check",
+    "Demo",
+    "DemoInfo",
+    "DemoResult",
+    "Heatmap",
+    "Outcome",
+    "Param",
+    "Step",
+    "Table",
+    "get_demo",
+    "list_demos",
+    "run_block",
+    "run_demo",
+]
+
+BLOCK_INFO = "studycards-demo"
+_BY_NAME = {demo.name: demo for demo in CATALOG}
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def list_demos() -> list[DemoInfo]:
+    """Every built-in demo's name and one-line summary, in teaching order."""
+    return [demo.info for demo in CATALOG]
+
+
+def get_demo(name: str) -> Demo:
+    """The demo called ``name``; a DemoError naming close matches if there is none."""
+    if name in _BY_NAME:
+        return _BY_NAME[name]
+    close = difflib.get_close_matches(name, _BY_NAME, n=3, cutoff=0.5)
+    hint = f"did you mean {', '.join(close)}?" if close else "see 'studycards demo list'"
+    raise DemoError(f"unknown demo {name!r}; {hint}")
+
+
+def run_demo(name: str, params: Mapping[str, Any], seed: int = 0) -> DemoResult:
+    """Validate ``params`` (all problems at once, on one line) and run the demo."""
+    demo = get_demo(name)
+    given = {str(key).replace("-", "_"): value for key, value in params.items()}
+    values, problems = resolve(demo.params, demo.rules, given)
+    seed_problem = check_seed(seed)
+    if seed_problem:
+        problems.append(seed_problem)
+    if problems:
+        raise DemoError(f"demo {name!r}: {'; '.join(problems)}")
+    return demo.run(values, seed)
+
+
+def run_block(source: str) -> DemoResult:
+    """Run the demo a ``studycards-demo`` block names; its body is YAML, loaded safely."""
+    data = _load_block(source)
+    if "name" not in data:
+        raise DemoError(f"{BLOCK_INFO} block needs a 'name' key, e.g. 'name: scaled-dot-product'")
+    params = dict(data)
+    name, seed = params.pop("name"), params.pop("seed", 0)
+    if not isinstance(name, str):
+        raise DemoError(f"{BLOCK_INFO} block: name must be a string, got {name!r}")
+    return run_demo(name, params, seed)
+
+
+def _load_block(source: str) -> dict[Any, Any]:
+    try:
+        data = yaml.load(source, Loader=_SafeLoader)
+    except yaml.YAMLError as error:
+        raise DemoError(f"{BLOCK_INFO} block is not valid YAML: {_yaml_problem(error)}") from None
+    if not isinstance(data, dict):
+        kind = "nothing" if data is None else type(data).__name__
+        raise DemoError(f"{BLOCK_INFO} block must be a mapping like 'name: dot', got {kind}")
+    return data
+
+
+def _yaml_problem(error: yaml.YAMLError) -> str:
+    if isinstance(error, yaml.MarkedYAMLError) and error.problem:
+        mark = error.problem_mark
+        where = f" (line {mark.line + 1})" if mark is not None else ""
+        return f"{error.problem}{where}"
+    return str(error).splitlines()[0]

@@ -1,0 +1,112 @@
+"""FlashAttention's core idea: tiled attention with an online softmax, no n x n score matrix.
+
+Naive attention materialises all n x n scores. The tiled version walks over the keys one tile
+at a time and keeps, for each query row, only a running max m, a running sum l of exp(score - m)
+and a running weighted sum of values. When a new tile raises the max, the old sum and
+accumulator are rescaled by exp(m_old - m_new), so the result is exact, not an approximation:
+
+    for each key/value tile (K_j, V_j):
+        S     = Q_i K_j^T / sqrt(d)
+        m_new = max(m, rowmax(S))
+        P     = exp(S - m_new)
+        l     = exp(m - m_new) l + rowsum(P)
+        acc   = exp(m - m_new) acc + P V_j
+        m     = m_new
+    output_i = acc / l
+
+Extra memory: O(n) numbers (m and l per row) plus one tile of scores, instead of the O(n^2)
+score matrix. (The real kernel also keeps tiles in fast on-chip memory; that part is hardware.)
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from studycards.demos._maths import attend, close, heatmap
+from studycards.demos.result import Outcome, Step, Table
+
+LONG = ((1024, 64), (8192, 128), (65536, 128))
+
+
+def run(rng: np.random.Generator, seq_len: int, d_model: int, block_size: int) -> Outcome:
+    q, k, v = (rng.standard_normal((seq_len, d_model)) for _ in range(3))
+    naive_output, naive_weights = attend(q, k, v)
+    tiled_output, trace = tiled_attention(q, k, v, block_size)
+    scores = q[:block_size] @ k.T / np.sqrt(d_model)
+    steps = (
+        Step("Inputs", "queries, keys and values", {"Q": q, "K": k, "V": v}),
+        Step(
+            "Naive",
+            "all n x n weights at once",
+            {"naive_weights": naive_weights, "naive_output": naive_output},
+        ),
+        Step(
+            "Online softmax",
+            "first query tile: running max and running sum after each key tile",
+            trace,
+            note="rows: key tiles seen so far; columns: queries in the tile",
+        ),
+        Step("Tiled output", "acc / l for every query tile", {"tiled_output": tiled_output}),
+    )
+    checks = (
+        close("tiled attention equals naive attention", tiled_output, naive_output),
+        close(
+            "final running max equals the row max of the scores",
+            trace["running_max"][-1],
+            scores.max(axis=1),
+        ),
+        close(
+            "final running sum equals the softmax denominator",
+            trace["running_sum"][-1],
+            np.exp(scores - scores.max(axis=1, keepdims=True)).sum(axis=1),
+        ),
+    )
+    return Outcome(
+        steps,
+        checks,
+        heatmap("naive weights (rows: queries)", naive_weights, "q", "k"),
+        _table(seq_len, block_size),
+    )
+
+
+def tiled_attention(
+    q: np.ndarray, k: np.ndarray, v: np.ndarray, block: int
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Attention one query tile at a time; also returns the first tile's running max and sum."""
+    output = np.empty((len(q), v.shape[1]))
+    traces = []
+    for start in range(0, len(q), block):
+        rows = slice(start, start + block)
+        output[rows], trace = _query_tile(q[rows], k, v, block)
+        traces.append(trace)
+    return output, traces[0]
+
+
+def _query_tile(
+    q: np.ndarray, k: np.ndarray, v: np.ndarray, block: int
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """One query tile against every key tile, keeping only m, l and the accumulator."""
+    row_max = np.full(len(q), -np.inf)
+    row_sum = np.zeros(len(q))
+    acc = np.zeros((len(q), v.shape[1]))
+    maxima, sums = [], []
+    for start in range(0, len(k), block):
+        scores = q @ k[start : start + block].T / np.sqrt(q.shape[1])
+        new_max = np.maximum(row_max, scores.max(axis=1))
+        p = np.exp(scores - new_max[:, None])
+        rescale = np.exp(row_max - new_max)
+        row_sum = rescale * row_sum + p.sum(axis=1)
+        acc = rescale[:, None] * acc + p @ v[start : start + block]
+        row_max = new_max
+        maxima.append(row_max)
+        sums.append(row_sum)
+    return acc / row_sum[:, None], {"running_max": np.array(maxima), "running_sum": np.array(sums)}
+
+
+def _table(seq_len: int, block_size: int) -> Table:
+    rows = tuple(
+        (n, block, n * n, 2 * n + block * block, round(n * n / (2 * n + block * block), 1))
+        for n, block in ((seq_len, block_size), *LONG)
+    )
+    columns = ("n", "tile", "naive extra (n^2)", "tiled extra (2n + tile^2)", "ratio")
+    return Table("extra memory in numbers, beyond Q, K, V and the output", columns, rows)
