@@ -183,3 +183,50 @@ def _normal(value: Value) -> Value:
     if isinstance(value, float):
         return round(value, 6)
     return value
+
+
+NO_BLOCK = "__no_frontmatter__"
+
+
+def capture_lines(text: str, keys: list[str]) -> dict[str, str | None]:
+    """The exact lines each key occupies now (``None`` when absent), for a later restore.
+
+    When the note has no frontmatter block at all, the result also says so under
+    :data:`NO_BLOCK`, so that restoring removes the block a write created.
+    """
+    doc = split_document(text)
+    if doc.frontmatter is None:
+        return {NO_BLOCK: None, **dict.fromkeys(keys)}
+    lines = split_lines(doc.frontmatter)
+    captured: dict[str, str | None] = {}
+    for key in keys:
+        span = _key_span(lines, key)
+        captured[key] = None if span is None else "".join(lines[span[0] : span[1]])
+    return captured
+
+
+def restore_lines(text: str, captured: Mapping[str, str | None]) -> str:
+    """Put back lines taken by :func:`capture_lines`: the frontmatter bytes as they were."""
+    doc = split_document(text)
+    if doc.frontmatter is None:
+        return text
+    lines = split_lines(doc.frontmatter)
+    for key, old in captured.items():
+        if key == NO_BLOCK:
+            continue
+        span = _key_span(lines, key)
+        new = [] if old is None else [old]
+        if span is None:
+            lines = lines + new
+        else:
+            lines = lines[: span[0]] + new + lines[span[1] :]
+    if NO_BLOCK in captured and not "".join(lines).strip():
+        return doc.bom + doc.body
+    return doc.bom + doc.head + "".join(lines) + doc.tail + doc.body
+
+
+def _key_span(lines: list[str], key: str) -> tuple[int, int] | None:
+    for number, line in enumerate(lines):
+        if _top_level_key(line) == key:
+            return number, _value_end(lines, number)
+    return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from studycards import __version__
-from studycards.cli import notes
+from studycards.cli import notes, schedule
 from studycards.cli._common import AppState, StudycardsGroup
 
 app = typer.Typer(
@@ -44,6 +44,7 @@ def _root(
 
 
 notes.register(app)
+schedule.register(app)
 
 
 def main() -> None:

@@ -1,0 +1,141 @@
+"""Scheduling commands: due, grade, undo, reschedule, mv."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import typer
+
+from studycards.cli._common import console, state, warn
+from studycards.cli.notes import Difficulty, print_json
+
+
+def _parse_day(text: str | None, option: str) -> dt.date | None:
+    from studycards.errors import UsageError
+
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"{option}: expected a date like 2026-12-15, got {text!r}") from None
+
+
+def due(
+    ctx: typer.Context,
+    tag: str | None = typer.Option(None, "--tag", help="Only notes with this tag."),
+    topic: str | None = typer.Option(None, "--topic", help="Only notes in this topic folder."),
+    difficulty: Difficulty | None = typer.Option(
+        None, "--difficulty", help="Only this difficulty."
+    ),
+    order: str | None = typer.Option(
+        None, "--order", help="due (oldest first), risk (lowest recall first) or easy-first."
+    ),
+    until: str | None = typer.Option(
+        None, "--until", metavar="DATE", help="Interview date: show what is still to be done."
+    ),
+    no_limits: bool = typer.Option(False, "--all", help="Ignore the daily limits."),
+    as_json: bool = typer.Option(False, "--json", help="Print the queue as JSON."),
+) -> None:
+    """Show the review queue: overdue, today, this week and later, with today's study list."""
+    from studycards.catalog import NoteFilter
+    from studycards.clock import today_in
+    from studycards.queue import load_queue
+
+    vault = state(ctx).vault()
+    today = today_in(vault.config.timezone)
+    where = NoteFilter(tag, topic, difficulty.value if difficulty else None)
+    date = _parse_day(until, "--until")
+    queue, notices = load_queue(vault, today, where, order, date, use_limits=not no_limits)
+    for notice in notices:
+        warn(notice)
+    if as_json:
+        from studycards.queue import queue_json
+
+        print_json(queue_json(queue, today, vault))
+        return
+    from studycards.render.queue import queue_view
+
+    console().print(queue_view(queue, today, vault))
+
+
+def grade(
+    ctx: typer.Context,
+    note: str = typer.Argument(..., help="A path, a file name, or a unique part of a title."),
+    rating: str = typer.Argument(..., help="again, hard, good or easy (or 1-4)."),
+    duration: float | None = typer.Option(None, "--duration", help="Seconds spent, if known."),
+) -> None:
+    """Record a review of NOTE without the interactive session (for scripts and editors)."""
+    from studycards.clock import now_in
+    from studycards.errors import UsageError
+    from studycards.grading import grade_note, reconcile
+    from studycards.lock import vault_lock
+    from studycards.schedule import Rating
+    from studycards.vault import resolve, scan
+
+    try:
+        grade_value = Rating.parse(rating)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    vault = state(ctx).vault()
+    now = now_in(vault.config.timezone)
+    with vault_lock(vault.state_dir):
+        reconcile(vault, now)
+    rel = resolve(vault, note, scan(vault).summaries, Path.cwd())
+    result = grade_note(vault, rel, grade_value, now, duration)
+    outcome = result.outcome
+    typer.echo(
+        f"{result.title}: {grade_value.name.lower()} -> next review {outcome.due.isoformat()} "
+        f"(in {outcome.interval}d), mastery {result.mastery:.2f}"
+    )
+
+
+def undo(ctx: typer.Context) -> None:
+    """Undo the last review: log an undo and restore the note's frontmatter exactly."""
+    from studycards.clock import now_in
+    from studycards.grading import undo_last
+
+    vault = state(ctx).vault()
+    result = undo_last(vault, now_in(vault.config.timezone))
+    typer.echo(f"undid the review of {result.title} from {result.undone.day} ({result.rel})")
+
+
+def reschedule(
+    ctx: typer.Context,
+    dry_run: bool = typer.Option(False, "--dry-run", help="Show what would move, change nothing."),
+) -> None:
+    """Recompute every note's due day from the ledger with the current settings."""
+    from studycards.clock import now_in
+    from studycards.grading import reschedule as run
+
+    vault = state(ctx).vault()
+    moves = run(vault, now_in(vault.config.timezone), dry_run)
+    for move in moves:
+        old = move.old_due.isoformat() if move.old_due else "unscheduled"
+        typer.echo(f"{move.rel}: {old} -> {move.new_due.isoformat()}")
+    verb = "would move" if dry_run else "moved"
+    typer.echo(f"{len(moves)} notes {verb}", err=True)
+
+
+def mv(
+    ctx: typer.Context,
+    old: str = typer.Argument(..., help="The note to move (path, file name or title part)."),
+    new: str = typer.Argument(..., help="New path inside the vault, e.g. notes/Topic/Name.md."),
+) -> None:
+    """Move or rename a note; its review history follows it (by its id)."""
+    from studycards.grading import move_note
+    from studycards.vault import resolve, scan
+
+    vault = state(ctx).vault()
+    rel = resolve(vault, old, scan(vault).summaries, Path.cwd())
+    source, target = move_note(vault, rel, new)
+    typer.echo(f"moved {source} -> {target}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(due)
+    app.command()(grade)
+    app.command()(undo)
+    app.command()(reschedule)
+    app.command()(mv)

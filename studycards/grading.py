@@ -1,0 +1,404 @@
+"""Writing reviews: grade a note, undo, reconcile hand edits, reschedule, move a note.
+
+Each operation holds the vault lock, appends its events to the ledger first and then rewrites
+the note atomically, so a crash between the two is finished by the next :func:`reconcile`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from studycards._atomic import atomic_write
+from studycards.errors import NoteParseError, StudycardsError, UsageError
+from studycards.frontmatter_edit import NO_BLOCK, capture_lines, restore_lines, update_text
+from studycards.history import CardHistory, migrated_state, note_state, replay
+from studycards.ledger import LEDGER_NAME, Event, Ledger, utc_stamp
+from studycards.lock import vault_lock
+from studycards.note import NoteSummary, decode, parse_summary
+from studycards.schedule import (
+    MemoryState,
+    Outcome,
+    Rating,
+    Settings,
+    grade,
+    mastery,
+    scheduled_due,
+)
+from studycards.vault import Vault, scan
+
+PROJECTION_KEYS = ["last_reviewed", "next_review", "review_count", "mastery_level"]
+
+
+def settings_of(vault: Vault) -> Settings:
+    config = vault.config
+    return Settings(
+        desired_retention=config.desired_retention,
+        maximum_interval=config.maximum_interval,
+        fuzz=config.fuzz,
+        parameters=tuple(config.parameters) if config.parameters else None,
+        interview_date=config.interview_date,
+        interview_target=config.interview_target,
+    )
+
+
+def ledger_of(vault: Vault) -> Ledger:
+    return Ledger(vault.state_dir / LEDGER_NAME)
+
+
+def new_note_id() -> str:
+    """A short stable identity for a note: survives renames, moves and edits."""
+    return "sc_" + secrets.token_hex(6)
+
+
+@dataclass(frozen=True)
+class NoteFile:
+    """A note's current text and summary, read for a write."""
+
+    rel: str
+    path: Path
+    text: str
+    summary: NoteSummary
+
+
+def read_note_file(vault: Vault, rel: str) -> NoteFile:
+    path = vault.path_of(rel)
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise NoteParseError(f"cannot read: {error.strerror}", rel) from None
+    text, problem = decode(raw, rel)
+    if problem or text is None:
+        raise NoteParseError(
+            problem.message if problem else "unreadable", rel, problem and problem.line
+        )
+    summary = parse_summary(text, rel, vault.config.notes_dir)
+    if summary.broken:
+        first = next(p for p in summary.problems if p.severity == "error")
+        raise NoteParseError(f"{first.message}: fix the note before grading it", rel, first.line)
+    return NoteFile(rel, path, text, summary)
+
+
+def write_text(path: Path, text: str) -> None:
+    atomic_write(path, text.encode("utf-8"))
+
+
+# ---------------------------------------------------------------------------------------------
+# grading
+
+
+@dataclass(frozen=True)
+class GradeResult:
+    rel: str
+    title: str
+    outcome: Outcome
+    mastery: float
+    event: Event
+
+
+def _event(
+    kind: str, card: str, note: NoteFile, now: dt.datetime, today: dt.date, **fields
+) -> Event:
+    return Event(
+        kind=kind,
+        card=card,
+        note=card,
+        path=note.rel,
+        day=today.isoformat(),
+        ts=utc_stamp(now),
+        **fields,
+    )
+
+
+def grade_note(
+    vault: Vault,
+    rel: str,
+    rating: Rating,
+    now: dt.datetime,
+    duration: float | None = None,
+) -> GradeResult:
+    """Review one note now: append the event, then write the frontmatter projection."""
+    with vault_lock(vault.state_dir):
+        ledger = ledger_of(vault)
+        cards = replay(ledger.read().events)
+        return _grade_locked(
+            vault, ledger, cards, read_note_file(vault, rel), rating, now, duration
+        )
+
+
+def _grade_locked(
+    vault: Vault,
+    ledger: Ledger,
+    cards: dict[str, CardHistory],
+    note: NoteFile,
+    rating: Rating,
+    now: dt.datetime,
+    duration: float | None,
+) -> GradeResult:
+    settings = settings_of(vault)
+    today = now.date()
+    card = note.summary.id or new_note_id()
+    history = cards.get(card)
+    events: list[Event] = []
+    state = history.state if history else None
+    if state is None and (migrated := migrated_state(note.summary, settings)) is not None:
+        state = migrated
+        events.append(_import_event(card, note, now, today, migrated))
+    outcome = grade(card, state, rating, today, settings)
+    level = mastery(outcome.state, today, settings.parameters)
+    updates = _projection(note.summary, today, outcome, level)
+    if not note.summary.id:
+        updates["id"] = card
+    prev = capture_lines(note.text, list(updates))
+    events.append(_review_event(card, note, now, today, outcome, duration, prev))
+    ledger.append(events)
+    write_text(note.path, update_text(note.text, updates))
+    return GradeResult(note.rel, note.summary.title, outcome, level, events[-1])
+
+
+def _import_event(card: str, note: NoteFile, now: dt.datetime, today: dt.date, state) -> Event:
+    due = note.summary.next_review
+    return _event(
+        "import",
+        card,
+        note,
+        now,
+        today,
+        due=due.isoformat() if due else None,
+        stability=state.stability,
+        difficulty=state.difficulty,
+        reason=f"migrated from review_count {note.summary.review_count}",
+    )
+
+
+def _review_event(card, note, now, today, outcome: Outcome, duration, prev) -> Event:
+    return _event(
+        "review",
+        card,
+        note,
+        now,
+        today,
+        rating=int(outcome.rating),
+        elapsed_days=outcome.elapsed_days,
+        duration=None if duration is None else round(duration, 1),
+        interval=outcome.interval,
+        due=outcome.due.isoformat(),
+        stability=round(outcome.state.stability, 6),
+        difficulty=round(outcome.state.difficulty, 6),
+        prev=prev,
+    )
+
+
+def _projection(summary: NoteSummary, today: dt.date, outcome: Outcome, level: float) -> dict:
+    return {
+        "last_reviewed": today,
+        "next_review": outcome.due,
+        "review_count": summary.review_count + 1,
+        "mastery_level": level,
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# undo
+
+
+@dataclass(frozen=True)
+class UndoResult:
+    rel: str
+    title: str
+    undone: Event
+
+
+def undo_last(vault: Vault, now: dt.datetime) -> UndoResult:
+    """Revert the latest review not yet undone: log an undo, restore the note's lines exactly."""
+    with vault_lock(vault.state_dir):
+        ledger = ledger_of(vault)
+        events = list(ledger.read().events)
+        target, companions = _last_undoable(events)
+        rel = _current_path(vault, target)
+        note = read_note_file(vault, rel)
+        undo = _event("undo", target.card, note, now, now.date(), undoes=[target.id, *companions])
+        ledger.append([undo])
+        if target.prev is not None and target.note == (note.summary.id or target.note):
+            write_text(note.path, restore_lines(note.text, target.prev))
+        return UndoResult(rel, note.summary.title, target)
+
+
+def _last_undoable(events: list[Event]) -> tuple[Event, list[str]]:
+    undone = {t for e in events if e.kind == "undo" for t in (e.undoes or [])}
+    for position in range(len(events) - 1, -1, -1):
+        event = events[position]
+        if event.kind == "review" and event.id not in undone:
+            return event, _companion_imports(events[:position], event, undone)
+    raise UsageError("nothing to undo: no review in the ledger")
+
+
+def _companion_imports(before: list[Event], review: Event, undone: set[str]) -> list[str]:
+    """The import logged together with a review that also gave the note its id."""
+    if not review.prev or review.prev.get("id", "") is not None:
+        return []
+    return [
+        e.id for e in before if e.card == review.card and e.kind == "import" and e.id not in undone
+    ]
+
+
+def _current_path(vault: Vault, event: Event) -> str:
+    """Where the event's note is now: found by id, else the path it had."""
+    for summary in scan(vault).notes:
+        if summary.id == event.note:
+            return summary.rel
+    if vault.path_of(event.path).exists():
+        return event.path
+    raise StudycardsError(f"the note of the last review ({event.path}) no longer exists")
+
+
+# ---------------------------------------------------------------------------------------------
+# reconcile: finish interrupted writes, log hand edits
+
+
+@dataclass(frozen=True)
+class Reconciled:
+    finished: tuple[str, ...] = ()
+    manual: tuple[str, ...] = ()
+
+
+def reconcile(vault: Vault, now: dt.datetime) -> Reconciled:
+    """Make notes and ledger agree; call under the vault lock."""
+    ledger = ledger_of(vault)
+    cards = replay(ledger.read().events)
+    finished, manual, new_events = [], [], []
+    for summary in scan(vault).notes:
+        history = _history_for(summary, cards)
+        if history is None or history.last is None or history.due is None:
+            continue
+        if summary.next_review == history.due:
+            continue
+        note = read_note_file(vault, summary.rel)
+        if _interrupted(note, history.last):
+            _finish(vault, note, history.last)
+            finished.append(summary.rel)
+        elif summary.id and summary.next_review is not None:
+            new_events.append(_manual_event(summary, note, now))
+            manual.append(summary.rel)
+    ledger.append(new_events)
+    return Reconciled(tuple(finished), tuple(manual))
+
+
+def _history_for(summary: NoteSummary, cards: dict[str, CardHistory]) -> CardHistory | None:
+    if summary.id:
+        return cards.get(summary.id)
+    for history in cards.values():
+        last = history.last
+        if last and last.path == summary.rel and last.prev and last.prev.get("id", "") is None:
+            return history
+    return None
+
+
+def _interrupted(note: NoteFile, last: Event) -> bool:
+    """The last review was logged but the note still holds exactly the lines before it."""
+    if last.kind != "review" or not last.prev:
+        return False
+    keys = [k for k in last.prev if k != NO_BLOCK]
+    return capture_lines(note.text, keys) == {k: last.prev[k] for k in keys} or (
+        NO_BLOCK in last.prev and note.summary.has_frontmatter is False
+    )
+
+
+def _finish(vault: Vault, note: NoteFile, last: Event) -> None:
+    settings = settings_of(vault)
+    assert last.stability is not None and last.difficulty is not None and last.due_date
+    state = MemoryState(last.stability, last.difficulty, last.day_date)
+    updates: dict = {
+        "last_reviewed": last.day_date,
+        "next_review": last.due_date,
+        "review_count": note.summary.review_count + 1,
+        "mastery_level": mastery(state, last.day_date, settings.parameters),
+    }
+    if not note.summary.id:
+        updates["id"] = last.note
+    write_text(note.path, update_text(note.text, updates))
+
+
+def _manual_event(summary: NoteSummary, note: NoteFile, now: dt.datetime) -> Event:
+    assert summary.id and summary.next_review
+    return _event(
+        "manual",
+        summary.id,
+        note,
+        now,
+        now.date(),
+        due=summary.next_review.isoformat(),
+        reason="next_review edited by hand",
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# reschedule and move
+
+
+@dataclass(frozen=True)
+class Move:
+    rel: str
+    title: str
+    old_due: dt.date | None
+    new_due: dt.date
+
+
+def reschedule(vault: Vault, now: dt.datetime, dry_run: bool) -> list[Move]:
+    """Recompute every reviewed note's due day from the ledger with the current settings."""
+    with vault_lock(vault.state_dir):
+        if not dry_run:
+            reconcile(vault, now)
+        settings = settings_of(vault)
+        cards = replay(ledger_of(vault).read().events)
+        moves = []
+        for summary in scan(vault).notes:
+            state = note_state(summary, cards, settings)
+            if state is None:
+                continue
+            due = scheduled_due(summary.id or summary.rel, state, settings)
+            if due != summary.next_review:
+                moves.append(Move(summary.rel, summary.title, summary.next_review, due))
+        if not dry_run:
+            _apply_moves(vault, moves, now)
+        return moves
+
+
+def _apply_moves(vault: Vault, moves: list[Move], now: dt.datetime) -> None:
+    ledger = ledger_of(vault)
+    for move in moves:
+        note = read_note_file(vault, move.rel)
+        card = note.summary.id or new_note_id()
+        updates: dict = {"next_review": move.new_due}
+        if not note.summary.id:
+            updates["id"] = card
+        event = _event(
+            "manual",
+            card,
+            note,
+            now,
+            now.date(),
+            due=move.new_due.isoformat(),
+            prev=capture_lines(note.text, list(updates)),
+            reason="reschedule",
+        )
+        ledger.append([event])
+        write_text(note.path, update_text(note.text, updates))
+
+
+def move_note(vault: Vault, old: str, new_rel: str) -> tuple[str, str]:
+    """Move a note inside the vault, giving it an id first so its history follows it."""
+    with vault_lock(vault.state_dir):
+        target = vault.path_of(new_rel)
+        if target.suffix != ".md":
+            target = target.with_name(target.name + ".md")
+        if target.exists():
+            raise UsageError(f"{vault.rel(target)} already exists: not overwritten")
+        note = read_note_file(vault, old)
+        if not note.summary.id:
+            write_text(note.path, update_text(note.text, {"id": new_note_id()}))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        note.path.rename(target)
+        return old, vault.rel(target)

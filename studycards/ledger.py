@@ -1,0 +1,222 @@
+"""The append-only review ledger, ``.studycards/reviews.jsonl``: one JSON event a line.
+
+Every review, manual reschedule, undo and import is an event. The ledger is what the scheduler
+learns from, what stats are computed from and what undo reverses; notes' frontmatter is only its
+human-visible projection. Lines are only ever appended, so the file merges cleanly in git.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import uuid
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from studycards.errors import LedgerError
+
+SCHEMA_VERSION = 1
+LEDGER_NAME = "reviews.jsonl"
+TORN_NAME = "reviews.torn.txt"
+KINDS = ("review", "manual", "undo", "import")
+
+
+@dataclass(frozen=True)
+class Event:
+    """One ledger line. Optional fields are ``None`` where a kind has no use for them."""
+
+    kind: str
+    card: str
+    note: str
+    path: str
+    day: str
+    ts: str
+    id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    v: int = SCHEMA_VERSION
+    rating: int | None = None
+    elapsed_days: int | None = None
+    duration: float | None = None
+    interval: int | None = None
+    due: str | None = None
+    stability: float | None = None
+    difficulty: float | None = None
+    prev: dict[str, str | None] | None = None
+    undoes: list[str] | None = None
+    reason: str | None = None
+
+    @property
+    def day_date(self) -> dt.date:
+        return dt.date.fromisoformat(self.day)
+
+    @property
+    def due_date(self) -> dt.date | None:
+        return None if self.due is None else dt.date.fromisoformat(self.due)
+
+    def to_json(self) -> str:
+        data = {k: v for k, v in asdict(self).items() if v is not None}
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Event:
+        known = {f for f in cls.__dataclass_fields__}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+
+def utc_stamp(now: dt.datetime) -> str:
+    """An ISO UTC timestamp for an aware ``now``."""
+    return now.astimezone(dt.timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+@dataclass(frozen=True)
+class LedgerRead:
+    """The events of a ledger plus a description of every line that was skipped."""
+
+    events: tuple[Event, ...]
+    notices: tuple[str, ...] = ()
+    torn_tail: bytes = b""
+
+
+class Ledger:
+    """Read and append the events of one vault's ledger file."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def read(self) -> LedgerRead:
+        """All valid events in file order; bad lines are skipped and described, never fatal."""
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            return LedgerRead(())
+        except OSError as error:
+            raise LedgerError(f"cannot read the ledger: {error.strerror}", self.path) from None
+        body, torn = _split_torn(raw)
+        notices = (
+            [f"{self.path}: last line is incomplete (torn by a crash?): ignored"] if torn else []
+        )
+        events, line_notices = _parse_lines(body, self.path)
+        return LedgerRead(tuple(events), tuple(notices + line_notices), torn)
+
+    def append(self, events: Iterable[Event]) -> None:
+        """Append events durably (one write, fsync). A torn last line is set aside first."""
+        data = "".join(event.to_json() + "\n" for event in events).encode("utf-8")
+        if not data:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.repair_torn_tail()
+        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            _write_all(fd, data)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+    def repair_torn_tail(self) -> bytes:
+        """Move an incomplete last line into ``reviews.torn.txt``; returns what was moved."""
+        try:
+            size = self.path.stat().st_size
+        except FileNotFoundError:
+            return b""
+        if size == 0:
+            return b""
+        with open(self.path, "rb+") as handle:
+            tail = _tail_after_last_newline(handle, size)
+            if not tail:
+                return b""
+            torn_path = self.path.with_name(TORN_NAME)
+            with open(torn_path, "ab") as keep:
+                keep.write(tail + b"\n")
+                keep.flush()
+                os.fsync(keep.fileno())
+            handle.truncate(size - len(tail))
+            handle.flush()
+            os.fsync(handle.fileno())
+        return tail
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
+def _tail_after_last_newline(handle: Any, size: int) -> bytes:
+    chunk = min(size, 1 << 16)
+    while True:
+        handle.seek(size - chunk)
+        block = handle.read(chunk)
+        at = block.rfind(b"\n")
+        if at >= 0 or chunk == size:
+            return block[at + 1 :] if at >= 0 else block
+        chunk = min(size, chunk * 4)
+
+
+def _split_torn(raw: bytes) -> tuple[bytes, bytes]:
+    if not raw or raw.endswith(b"\n"):
+        return raw, b""
+    at = raw.rfind(b"\n")
+    return raw[: at + 1], raw[at + 1 :]
+
+
+def _parse_lines(body: bytes, path: Path) -> tuple[list[Event], list[str]]:
+    events: list[Event] = []
+    notices: list[str] = []
+    seen: set[str] = set()
+    for number, line in enumerate(body.split(b"\n"), start=1):
+        if not line.strip():
+            continue
+        event, notice = _parse_line(line, number, path)
+        if notice:
+            notices.append(notice)
+        if event is None:
+            continue
+        if event.id in seen:
+            notices.append(f"{path}:{number}: duplicate of event {event.id}: ignored")
+            continue
+        seen.add(event.id)
+        events.append(event)
+    return events, notices
+
+
+def _parse_line(line: bytes, number: int, path: Path) -> tuple[Event | None, str | None]:
+    try:
+        data = json.loads(line)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return None, f"{path}:{number}: not a JSON event: ignored"
+    if not isinstance(data, dict):
+        return None, f"{path}:{number}: not a JSON object: ignored"
+    version = data.get("v")
+    if isinstance(version, int) and version > SCHEMA_VERSION:
+        message = f"schema version {version} is newer than this studycards ({SCHEMA_VERSION})"
+        return None, f"{path}:{number}: {message}: ignored; upgrade studycards"
+    try:
+        event = Event.from_dict(data)
+        _validate(event)
+    except (TypeError, ValueError) as error:
+        return None, f"{path}:{number}: bad event ({error}): ignored"
+    return event, None
+
+
+def _validate(event: Event) -> None:
+    if event.kind not in KINDS:
+        raise ValueError(f"unknown kind {event.kind!r}")
+    dt.date.fromisoformat(event.day)
+    if event.due is not None:
+        dt.date.fromisoformat(event.due)
+    if event.kind == "review" and event.rating not in (1, 2, 3, 4):
+        raise ValueError(f"rating must be 1-4, got {event.rating!r}")
+
+
+def live_events(events: Iterable[Event]) -> list[Event]:
+    """Events that still count: undo events and the events they undo are left out."""
+    events = list(events)
+    undone = {target for e in events if e.kind == "undo" for target in (e.undoes or [])}
+    return [e for e in events if e.kind != "undo" and e.id not in undone]
+
+
+def with_path(event: Event, path: str) -> Event:
+    return replace(event, path=path)

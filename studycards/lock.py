@@ -1,0 +1,58 @@
+"""The vault's write lock: one writing studycards process at a time.
+
+``fcntl.flock`` on ``.studycards/lock``; the holder's pid is written into the file so a second
+writer can say who holds it. The kernel drops the lock when its process dies, so a crash never
+leaves a stale lock behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+from studycards.errors import VaultLocked
+
+LOCK_NAME = "lock"
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None  # type: ignore[assignment]
+
+
+@contextlib.contextmanager
+def vault_lock(state_dir: Path) -> Iterator[None]:
+    """Hold the vault's write lock; raise :class:`VaultLocked` at once if another process has it."""
+    state_dir.mkdir(parents=True, exist_ok=True)
+    path = state_dir / LOCK_NAME
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        _acquire(fd, path)
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode())
+        yield
+    finally:
+        os.close(fd)
+
+
+def _acquire(fd: int, path: Path) -> None:
+    if fcntl is None:
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as error:
+        if error.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+            raise
+        raise VaultLocked(
+            f"another studycards process (pid {_holder(path)}) is writing to this vault"
+        ) from None
+
+
+def _holder(path: Path) -> str:
+    try:
+        return path.read_text(encoding="ascii").strip() or "?"
+    except OSError:
+        return "?"
