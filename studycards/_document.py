@@ -77,3 +77,16 @@ def split_document(text: str) -> Document:
 def split_lines(text: str) -> list[str]:
     """Split keeping line endings, so ``"".join`` gives the text back."""
     return text.splitlines(keepends=True) if text else []
+
+
+_MARKDOWN_LINE = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+")
+
+
+def markdown_lines(text: str, keepends: bool = False) -> list[str]:
+    """Split at line feeds, CR LF pairs and lone CRs only, as Markdown does.
+
+    Unlike :meth:`str.splitlines`, a form feed or U+2028 inside a line does not split it, so
+    the lines agree with the line numbers markdown-it reports.
+    """
+    lines = _MARKDOWN_LINE.findall(text)
+    return lines if keepends else [line.rstrip("\r\n") for line in lines]

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from studycards._document import Document, UnclosedFrontmatter, split_document
+from studycards._document import Document, UnclosedFrontmatter, markdown_lines, split_document
 from studycards._yaml import YAMLError, error_line, error_text, load_yaml
 from studycards.frontmatter_edit import key_line_index
 from studycards.sections import (
@@ -369,7 +369,7 @@ def parse_note(
 
 def _sections(doc: Document, extra_patterns: tuple) -> dict[str, Section]:
     patterns = compile_patterns(extra_patterns)
-    lines = doc.body.splitlines(keepends=True)
+    lines = markdown_lines(doc.body, keepends=True)
     found: dict[str, Section] = {}
     for heading in outline(doc.body).headings:
         kind = classify(heading.text, heading.level, patterns)
@@ -406,7 +406,7 @@ def _followups(doc: Document, section: Section | None) -> tuple[FollowUp, ...]:
 
 
 def _heading_pairs(section: Section, inner: Any) -> list[FollowUp]:
-    lines = section.text.splitlines()
+    lines = markdown_lines(section.text)
     pairs = []
     for heading in inner.headings:
         question = _Q_HEADING.sub("", heading.text).strip()
@@ -419,7 +419,7 @@ def _heading_pairs(section: Section, inner: Any) -> list[FollowUp]:
 def _bold_pairs(section: Section) -> list[FollowUp]:
     pairs: list[FollowUp] = []
     question, answer, line = None, [], 0
-    for number, text in enumerate(section.text.splitlines()):
+    for number, text in enumerate(markdown_lines(section.text)):
         match = _BOLD_Q.match(text)
         if match:
             if question:
@@ -441,7 +441,7 @@ def _related_links(doc: Document, section: Section | None) -> tuple[RelatedLink,
     links = []
     after = section.text.split(RELATED_MARKER, 1)[1]
     marker_line = section.text_line + section.text[: section.text.index(RELATED_MARKER)].count("\n")
-    for number, text in enumerate(after.splitlines()):
+    for number, text in enumerate(markdown_lines(after)):
         match = _LINK.match(text)
         if match:
             links.append(RelatedLink(match.group(1), match.group(2).strip(), marker_line + number))

@@ -14,6 +14,8 @@ from functools import lru_cache
 
 from markdown_it import MarkdownIt
 
+from studycards._document import markdown_lines
+
 # kind -> (heading level it is looked for at, patterns)
 DEFAULT_PATTERNS: dict[str, tuple[int, tuple[str, ...]]] = {
     "short_answer": (
@@ -157,7 +159,7 @@ def split_demo_blocks(markdown: str) -> list[tuple[str, str]]:
     Only fenced blocks whose info string is ``studycards-demo`` become demo parts; their body is
     data naming a built-in demo, never code to run.
     """
-    lines = markdown.splitlines(keepends=True)
+    lines = markdown_lines(markdown, keepends=True)
     parts: list[tuple[str, str]] = []
     start = 0
     for token in _parser().parse(markdown):

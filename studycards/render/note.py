@@ -10,6 +10,7 @@ from rich.panel import Panel
 from rich.rule import Rule
 from rich.text import Text
 
+from studycards._document import markdown_lines
 from studycards.note import Note
 from studycards.render.listing import due_text
 from studycards.sections import split_demo_blocks
@@ -56,7 +57,7 @@ def note_view(note: Note, today: dt.date, short: bool = False) -> RenderableType
 
 def rest_of_body(note: Note) -> str:
     """The body without its title line and without the 30-second part already shown."""
-    lines = note.body.splitlines(keepends=True)
+    lines = markdown_lines(note.body, keepends=True)
     first = note.document.body_first_line if note.document else 1
     skip: set[int] = set()
     section = note.short_answer_section
