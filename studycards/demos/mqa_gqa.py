@@ -139,4 +139,5 @@ def _table(seq_len: int, heads: int, groups: int, d_head: int) -> Table:
         "K/V heads (7B)",
         "cache MiB (7B)",
     )
-    return Table("KV-cache size per sequence", columns, rows)
+    title = "KV cache per sequence: this demo (1 layer, float64) and a 7B model (fp16)"
+    return Table(title, columns, rows)

@@ -1,0 +1,91 @@
+"""``studycards demo``: list, run and explain the NumPy attention demos."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import typer
+
+from studycards.cli._common import console
+
+app = typer.Typer(
+    help="Small, exact NumPy attention demos: worked answers you can run and check.",
+    no_args_is_help=True,
+)
+
+NAME_HELP = "A demo name, as shown by 'studycards demo list'."
+
+
+def _print_json(data: object) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n")
+
+
+@app.command("list")
+def list_command(
+    as_json: bool = typer.Option(False, "--json", help="Print names, summaries and parameters."),
+) -> None:
+    """List the demos, one line each on what it shows."""
+    from studycards.demos import get_demo, list_demos
+
+    if not as_json:
+        from studycards.render.demo import render_demo_list
+
+        console().print(render_demo_list(list_demos()))
+        return
+    _print_json([_describe(get_demo(info.name)) for info in list_demos()])
+
+
+def _describe(demo: Any) -> dict[str, Any]:
+    params = {
+        p.name: {"default": p.default, "min": p.low, "max": p.high, "help": p.help}
+        for p in demo.params
+    }
+    return {"name": demo.name, "summary": demo.summary, "params": params}
+
+
+@app.command()
+def run(
+    name: str = typer.Argument(..., help=NAME_HELP),
+    seq_len: int | None = typer.Option(None, "--seq-len", help="Sequence length (keys)."),
+    tgt_len: int | None = typer.Option(None, "--tgt-len", help="Decoder steps (queries)."),
+    d_model: int | None = typer.Option(None, "--d-model", help="Model (embedding) width."),
+    heads: int | None = typer.Option(None, "--heads", help="Attention (query) heads."),
+    groups: int | None = typer.Option(None, "--groups", help="Key/value heads (mqa-gqa)."),
+    pad: int | None = typer.Option(None, "--pad", help="Padded positions (masking)."),
+    window: int | None = typer.Option(None, "--window", help="Window size (sliding-window)."),
+    block_size: int | None = typer.Option(None, "--block-size", help="Tile size (flash)."),
+    offset: int | None = typer.Option(None, "--offset", help="Offset k (sinusoidal-pe)."),
+    seed: int = typer.Option(0, "--seed", help="Random seed; the same seed, the same numbers."),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+) -> None:
+    """Run a demo: every step with its shapes, the heatmap, figures and checks.
+
+    Options a demo does not take are refused; 'studycards demo explain NAME' lists its own.
+    Exits 1 if any check fails.
+    """
+    from studycards.demos import run_demo
+
+    given = dict(
+        seq_len=seq_len, tgt_len=tgt_len, d_model=d_model, heads=heads, groups=groups,
+        pad=pad, window=window, block_size=block_size, offset=offset,
+    )  # fmt: skip
+    result = run_demo(name, {key: value for key, value in given.items() if value is not None}, seed)
+    if as_json:
+        _print_json(result.to_dict())
+    else:
+        from studycards.render.demo import render_demo
+
+        console().print(render_demo(result))
+    if not result.passed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def explain(name: str = typer.Argument(..., help=NAME_HELP)) -> None:
+    """Explain a demo: what it shows, its equations and its parameters."""
+    from studycards.demos import get_demo
+    from studycards.render.demo import render_explanation
+
+    console().print(render_explanation(get_demo(name)))
