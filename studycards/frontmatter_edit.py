@@ -151,8 +151,14 @@ def format_scalar(value: Value, quote: str = "'") -> str:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
-        return repr(round(value, 6))
+        return _format_float(value)
     return _format_string(str(value))
+
+
+def _format_float(value: float) -> str:
+    """YAML 1.1 reads ``1e-05`` as a string: give the mantissa a dot (``1.0e-05``)."""
+    text = repr(round(value, 6))
+    return text.replace("e", ".0e") if "e" in text and "." not in text else text
 
 
 def _format_string(text: str) -> str:
