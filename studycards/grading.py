@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from studycards._atomic import atomic_write
@@ -214,16 +214,35 @@ class UndoResult:
 def undo_last(vault: Vault, now: dt.datetime) -> UndoResult:
     """Revert the latest review not yet undone: log an undo, restore the note's lines exactly."""
     with vault_lock(vault.state_dir):
-        ledger = ledger_of(vault)
-        events = list(ledger.read().events)
+        events = list(ledger_of(vault).read().events)
         target, companions = _last_undoable(events)
-        rel = _current_path(vault, target)
-        note = read_note_file(vault, rel)
-        undo = _event("undo", target.card, note, now, now.date(), undoes=[target.id, *companions])
-        ledger.append([undo])
-        if target.prev is not None and target.note == (note.summary.id or target.note):
-            write_text(note.path, restore_lines(note.text, target.prev))
-        return UndoResult(rel, note.summary.title, target)
+        return _undo_locked(vault, target, companions, now)
+
+
+def undo_event(vault: Vault, event_id: str, now: dt.datetime) -> UndoResult:
+    """Revert one given review (the session's own last grade), whatever came after it."""
+    with vault_lock(vault.state_dir):
+        events = list(ledger_of(vault).read().events)
+        undone = {t for e in events if e.kind == "undo" for t in (e.undoes or [])}
+        for position, event in enumerate(events):
+            if event.id == event_id and event.kind == "review" and event.id not in undone:
+                companions = _companion_imports(events[:position], event, undone)
+                return _undo_locked(vault, event, companions, now)
+        raise UsageError(f"review {event_id} is not in the ledger or was already undone")
+
+
+def _undo_locked(
+    vault: Vault, target: Event, companions: list[str], now: dt.datetime
+) -> UndoResult:
+    ledger = ledger_of(vault)
+    rel = _current_path(vault, target)
+    note = read_note_file(vault, rel)
+    undo = _event("undo", target.card, note, now, now.date(), undoes=[target.id, *companions])
+    ledger.append([undo])
+    is_note_card = target.card == target.note
+    if is_note_card and target.prev is not None and target.note == (note.summary.id or target.note):
+        write_text(note.path, restore_lines(note.text, target.prev))
+    return UndoResult(rel, note.summary.title, target)
 
 
 def _last_undoable(events: list[Event]) -> tuple[Event, list[str]]:
@@ -402,3 +421,69 @@ def move_note(vault: Vault, old: str, new_rel: str) -> tuple[str, str]:
         target.parent.mkdir(parents=True, exist_ok=True)
         note.path.rename(target)
         return old, vault.rel(target)
+
+
+# ---------------------------------------------------------------------------------------------
+# follow-up cards and burying
+
+
+def ensure_note_id(vault: Vault, rel: str) -> str:
+    """The note's id, written into its frontmatter first if it has none. Call under the lock."""
+    note = read_note_file(vault, rel)
+    if note.summary.id:
+        return note.summary.id
+    card = new_note_id()
+    write_text(note.path, update_text(note.text, {"id": card}))
+    return card
+
+
+def grade_card(
+    vault: Vault,
+    rel: str,
+    card: str,
+    rating: Rating,
+    now: dt.datetime,
+    duration: float | None = None,
+) -> Event:
+    """Review a follow-up card of a note: its state lives only in the ledger."""
+    with vault_lock(vault.state_dir):
+        ledger = ledger_of(vault)
+        history = replay(ledger.read().events).get(card)
+        note = read_note_file(vault, rel)
+        note_id = note.summary.id or ensure_note_id(vault, rel)
+        today = now.date()
+        outcome = grade(card, history.state if history else None, rating, today, settings_of(vault))
+        event = replace(
+            _review_event(card, note, now, today, outcome, duration, None), note=note_id
+        )
+        ledger.append([event])
+        return event
+
+
+def bury(vault: Vault, rel: str, card: str | None, now: dt.datetime) -> dt.date:
+    """Put a card off until tomorrow: a manual event, and for a note its next_review too."""
+    tomorrow = now.date() + dt.timedelta(days=1)
+    with vault_lock(vault.state_dir):
+        note = read_note_file(vault, rel)
+        note_id = note.summary.id or new_note_id()
+        updates: dict = {"next_review": tomorrow}
+        if not note.summary.id:
+            updates["id"] = note_id
+        target = card or note_id
+        prev = capture_lines(note.text, list(updates)) if card is None else None
+        event = _event(
+            "manual",
+            target,
+            note,
+            now,
+            now.date(),
+            due=tomorrow.isoformat(),
+            prev=prev,
+            reason="buried",
+        )
+        ledger_of(vault).append([replace(event, note=note_id)])
+        if card is None:
+            write_text(note.path, update_text(note.text, updates))
+        elif not note.summary.id:
+            write_text(note.path, update_text(note.text, {"id": note_id}))
+    return tomorrow
