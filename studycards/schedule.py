@@ -182,11 +182,16 @@ def _interview_cap(memory: MemoryState, interval: int, today: dt.date, settings:
     return max(1, (date - today).days - 1)
 
 
-def scheduled_due(card_id: str, state: MemoryState, settings: Settings) -> dt.date:
-    """The due day the current settings give a card's memory, counted from its last review."""
+def scheduled_due(
+    card_id: str, state: MemoryState, settings: Settings, rating: Rating = Rating.GOOD
+) -> dt.date:
+    """The due day the current settings give a card's memory, counted from its last review.
+
+    ``rating`` is the grade of that review: it decides whether fuzz applies, as in :func:`grade`.
+    """
     engine = _engine(settings.parameters)
-    interval = engine.next_interval(state.stability, settings.desired_retention, int(Rating.GOOD))
-    days = _interval_days(card_id, interval, Rating.GOOD, state.last_review, settings)
+    interval = engine.next_interval(state.stability, settings.desired_retention, int(rating))
+    days = _interval_days(card_id, interval, rating, state.last_review, settings)
     days = _interview_cap(state, days, state.last_review, settings)
     return state.last_review + dt.timedelta(days=days)
 
