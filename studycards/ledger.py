@@ -95,7 +95,12 @@ class Ledger:
             raise LedgerError(f"cannot read the ledger: {error.strerror}", self.path) from None
         body, torn = _split_torn(raw)
         notices = (
-            [f"{self.path}: last line is incomplete (torn by a crash?): ignored"] if torn else []
+            [
+                f"{self.path}: last line is incomplete (torn by a crash?): ignored; "
+                f"the next write moves it to {TORN_NAME}"
+            ]
+            if torn
+            else []
         )
         events, line_notices = _parse_lines(body, self.path)
         return LedgerRead(tuple(events), tuple(notices + line_notices), torn)
@@ -115,7 +120,10 @@ class Ledger:
             os.close(fd)
 
     def repair_torn_tail(self) -> bytes:
-        """Move an incomplete last line into ``reviews.torn.txt``; returns what was moved."""
+        """Move an incomplete last line into ``reviews.torn.txt``; returns what was moved.
+
+        A whole last line that only lacks its newline gets the newline instead.
+        """
         try:
             size = self.path.stat().st_size
         except FileNotFoundError:
@@ -126,15 +134,23 @@ class Ledger:
             tail = _tail_after_last_newline(handle, size)
             if not tail:
                 return b""
-            torn_path = self.path.with_name(TORN_NAME)
-            with open(torn_path, "ab") as keep:
-                keep.write(tail + b"\n")
-                keep.flush()
-                os.fsync(keep.fileno())
-            handle.truncate(size - len(tail))
+            if _is_whole_line(tail):
+                handle.seek(size)
+                handle.write(b"\n")
+                tail = b""
+            else:
+                _keep_durably(self.path.with_name(TORN_NAME), tail + b"\n")
+                handle.truncate(size - len(tail))
             handle.flush()
             os.fsync(handle.fileno())
         return tail
+
+
+def _keep_durably(path: Path, data: bytes) -> None:
+    with open(path, "ab") as keep:
+        keep.write(data)
+        keep.flush()
+        os.fsync(keep.fileno())
 
 
 def _write_all(fd: int, data: bytes) -> None:
@@ -159,7 +175,20 @@ def _split_torn(raw: bytes) -> tuple[bytes, bytes]:
     if not raw or raw.endswith(b"\n"):
         return raw, b""
     at = raw.rfind(b"\n")
+    if _is_whole_line(raw[at + 1 :]):
+        return raw, b""
     return raw[: at + 1], raw[at + 1 :]
+
+
+def _is_whole_line(line: bytes) -> bool:
+    """A last line without its newline that is still a whole JSON object (a hand edit, a merge).
+
+    A crash can only cut an appended line short, and no prefix of a JSON object is one.
+    """
+    try:
+        return isinstance(json.loads(line), dict)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return False
 
 
 def _parse_lines(body: bytes, path: Path) -> tuple[list[Event], list[str]]:
