@@ -170,12 +170,13 @@ def mastery(
 def _interview_cap(memory: MemoryState, interval: int, today: dt.date, settings: Settings) -> int:
     """Interview-date mode: bring a review forward to the day before the interview if needed.
 
-    When the normal due day falls after the interview and the recall predicted on the interview
-    day would be below the target, the card comes back the day before instead. Cards that will
-    be recalled well enough on the day keep their normal interval, so no review is added for them.
+    When the normal due day is on or after the interview day and the recall predicted on that day
+    would be below the target, the card comes back the day before instead, as the queue shows it.
+    Cards that will be recalled well enough on the day keep their normal interval, so no review is
+    added for them.
     """
     date = settings.interview_date
-    if date is None or today + dt.timedelta(days=interval) <= date or date <= today:
+    if date is None or today + dt.timedelta(days=interval) < date or date <= today:
         return interval
     if retrievability(memory, date, settings.parameters) >= settings.interview_target:
         return interval
