@@ -47,9 +47,17 @@ def get_demo(name: str) -> Demo:
     """The demo called ``name``; a DemoError naming close matches if there is none."""
     if name in _BY_NAME:
         return _BY_NAME[name]
-    close = difflib.get_close_matches(name, _BY_NAME, n=3, cutoff=0.5)
+    close = _close_matches(name)
     hint = f"did you mean {', '.join(close)}?" if close else "see 'studycards demo list'"
     raise DemoError(f"unknown demo {name!r}; {hint}")
+
+
+def _close_matches(name: str) -> list[str]:
+    """Demo names containing ``name`` (``kv`` -> ``kv-cache``), then similar spellings."""
+    wanted = name.lower().replace("_", "-")
+    contained = [known for known in _BY_NAME if wanted and wanted in known]
+    similar = difflib.get_close_matches(wanted, _BY_NAME, n=3, cutoff=0.6)
+    return list(dict.fromkeys(contained + similar))[:3]
 
 
 def run_demo(name: str, params: Mapping[str, Any], seed: int = 0) -> DemoResult:

@@ -36,6 +36,11 @@ def run(rng: np.random.Generator, seq_len: int, d_model: int) -> Outcome:
     steps = (
         Step("Input", "the tokens, decoded left to right", {"X": x}),
         Step(
+            "Parameters",
+            "one attention head's projections",
+            dict(zip(("W_q", "W_k", "W_v"), projections, strict=True)),
+        ),
+        Step(
             "Full",
             "all positions at once under a causal mask",
             {"full_weights": full_weights, "full_output": full_output},

@@ -40,6 +40,9 @@ def run(rng: np.random.Generator, seq_len: int, d_model: int) -> Outcome:
     sweep = [_errors(rng, length, a, b) for length in LENGTHS]
     steps = (
         Step("Input", f"{seq_len} tokens of width {d_model}", {"X": x}),
+        Step(
+            "Encoder weights", "A carries the state forward, B reads each token", {"A": a, "B": b}
+        ),
         Step("Encoder", "running states h_t; the last one is the context c", {"states": states}),
         Step(
             "Fixed context",

@@ -1,0 +1,271 @@
+"""Compute PyTorch reference outputs for the attention demos and save them in tests/golden/.
+
+Each case runs a demo (NumPy), takes its inputs and weights from the result, recomputes the
+outputs with PyTorch in float64 (torch.nn.functional.scaled_dot_product_attention, with and
+without masks; torch.nn.MultiheadAttention loaded with the demo's weights; plain torch code for
+the rest) and saves inputs and expected outputs as one .npz per case. The tests compare against
+these files to 1e-10 and never import torch.
+
+Needs torch (the ``golden`` extra), best in a separate environment:
+
+    python -m venv .venv-torch
+    .venv-torch/bin/pip install -e '.[golden]'
+    .venv-torch/bin/python scripts/make_golden.py
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from studycards.demos import DemoResult, run_demo  # noqa: E402
+
+GOLDEN = ROOT / "tests" / "golden"
+Tensors = dict[str, torch.Tensor]
+Reference = Callable[[DemoResult], tuple[list[str], Tensors]]
+
+CASES: list[tuple[str, dict[str, int], int]] = [
+    ("seq2seq-bottleneck", {}, 0),
+    ("additive", {}, 0),
+    ("additive", {"seq_len": 7, "tgt_len": 2, "d_model": 5}, 3),
+    ("dot", {}, 0),
+    ("general", {}, 0),
+    ("scaled-dot-product", {}, 0),
+    ("scaled-dot-product", {"seq_len": 9, "d_model": 16}, 5),
+    ("masking", {}, 0),
+    ("masking", {"seq_len": 7, "pad": 3}, 2),
+    ("self-attention", {}, 0),
+    ("multi-head", {}, 0),
+    ("multi-head", {"seq_len": 6, "d_model": 12, "heads": 4}, 1),
+    ("mqa-gqa", {}, 0),
+    ("mqa-gqa", {"heads": 4, "groups": 1}, 1),
+    ("mqa-gqa", {"heads": 4, "groups": 4}, 2),
+    ("kv-cache", {}, 0),
+    ("flash-attention", {}, 0),
+    ("flash-attention", {"seq_len": 11, "block_size": 4}, 4),
+    ("sinusoidal-pe", {}, 0),
+    ("rope", {}, 0),
+    ("sliding-window", {}, 0),
+    ("sliding-window", {"seq_len": 12, "window": 5}, 6),
+    ("cross-attention", {}, 0),
+]
+
+
+def t(result: DemoResult, name: str) -> torch.Tensor:
+    """The demo's array ``name`` as a float64 (or bool) tensor."""
+    return torch.from_numpy(np.ascontiguousarray(result.array(name)))
+
+
+def softmax_weights(scores: torch.Tensor, mask: torch.Tensor | None = None) -> torch.Tensor:
+    if mask is not None:
+        scores = scores.masked_fill(~mask, float("-inf"))
+    return torch.softmax(scores, dim=-1)
+
+
+def scaled_scores(q: torch.Tensor, k: torch.Tensor) -> torch.Tensor:
+    return q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1])
+
+
+def seq2seq_bottleneck(r: DemoResult) -> tuple[list[str], Tensors]:
+    x, a, b = t(r, "X"), t(r, "A"), t(r, "B")
+    h, states = torch.zeros(a.shape[0], dtype=torch.float64), []
+    for x_t in x:
+        h = h @ a + x_t @ b
+        states.append(h)
+    maps = [b @ torch.linalg.matrix_power(a, len(x) - 1 - i) for i in range(len(x))]
+    fixed = (h @ torch.linalg.pinv(torch.cat(maps))).reshape(len(x), -1)
+    weights = torch.softmax(10.0 * torch.eye(len(x), dtype=torch.float64), dim=-1)
+    expected = {"states": torch.stack(states), "X_from_c": fixed, "weights": weights}
+    expected["X_from_attention"] = weights @ (x @ b) @ b.T
+    return ["X", "A", "B"], expected
+
+
+def additive(r: DemoResult) -> tuple[list[str], Tensors]:
+    s, h, w_s, w_h, v = (t(r, n) for n in ("s", "h", "W_s", "W_h", "v"))
+    scores = torch.tanh((s @ w_s).unsqueeze(1) + (h @ w_h).unsqueeze(0)) @ v
+    weights = torch.softmax(scores, dim=-1)
+    return ["s", "h", "W_s", "W_h", "v"], {
+        "scores": scores,
+        "weights": weights,
+        "context": weights @ h,
+    }
+
+
+def dot(r: DemoResult) -> tuple[list[str], Tensors]:
+    s, h = t(r, "s"), t(r, "h")
+    context = F.scaled_dot_product_attention(s, h, h, scale=1.0)
+    return ["s", "h"], {"weights": torch.softmax(s @ h.T, dim=-1), "context": context}
+
+
+def general(r: DemoResult) -> tuple[list[str], Tensors]:
+    s, h, w = t(r, "s"), t(r, "h"), t(r, "W")
+    context = F.scaled_dot_product_attention(s @ w, h, h, scale=1.0)
+    return ["s", "h", "W"], {"scores": s @ w @ h.T, "context": context}
+
+
+def scaled_dot_product(r: DemoResult) -> tuple[list[str], Tensors]:
+    q, k, v = t(r, "Q"), t(r, "K"), t(r, "V")
+    scores = scaled_scores(q, k)
+    output = F.scaled_dot_product_attention(q, k, v)
+    return ["Q", "K", "V"], {"scores": scores, "weights": softmax_weights(scores), "output": output}
+
+
+def masking(r: DemoResult) -> tuple[list[str], Tensors]:
+    q, k, v, padding = t(r, "Q"), t(r, "K"), t(r, "V"), t(r, "padding_mask")
+    causal = torch.ones(len(q), len(q), dtype=torch.bool).tril()
+    return ["Q", "K", "V", "padding_mask"], {
+        "padding_output": F.scaled_dot_product_attention(q, k, v, attn_mask=padding),
+        "causal_output": F.scaled_dot_product_attention(q, k, v, is_causal=True),
+        "padding_weights": softmax_weights(scaled_scores(q, k), padding),
+        "causal_weights": softmax_weights(scaled_scores(q, k), causal),
+    }
+
+
+def self_attention(r: DemoResult) -> tuple[list[str], Tensors]:
+    x, w_q, w_k, w_v = (t(r, n) for n in ("X", "W_q", "W_k", "W_v"))
+    output = F.scaled_dot_product_attention(x @ w_q, x @ w_k, x @ w_v)
+    return ["X", "W_q", "W_k", "W_v"], {"output": output}
+
+
+def multi_head(r: DemoResult) -> tuple[list[str], Tensors]:
+    x, w_q, w_k, w_v, w_o = (t(r, n) for n in ("X", "W_q", "W_k", "W_v", "W_o"))
+    d_model, heads = x.shape[1], r.params["heads"]
+    mha = torch.nn.MultiheadAttention(d_model, heads, bias=False, batch_first=True)
+    mha = mha.to(torch.float64)
+    with torch.no_grad():
+        mha.in_proj_weight.copy_(torch.cat([w_q.T, w_k.T, w_v.T]))
+        mha.out_proj.weight.copy_(w_o.T)
+        output, weights = mha(x[None], x[None], x[None], average_attn_weights=False)
+    return ["X", "W_q", "W_k", "W_v", "W_o"], {"output": output[0], "weights": weights[0]}
+
+
+def mqa_gqa(r: DemoResult) -> tuple[list[str], Tensors]:
+    x, w_q, w_k, w_v, w_o = (t(r, n) for n in ("X", "W_q", "W_k", "W_v", "W_o"))
+    heads, groups = r.params["heads"], r.params["groups"]
+    q = (x @ w_q).reshape(len(x), heads, -1).transpose(0, 1)[None]
+    k = (x @ w_k).reshape(len(x), groups, -1).transpose(0, 1)[None]
+    v = (x @ w_v).reshape(len(x), groups, -1).transpose(0, 1)[None]
+    heads_out = F.scaled_dot_product_attention(q, k, v, enable_gqa=True)[0]
+    shared_k = k[0].repeat_interleave(heads // groups, dim=0)
+    weights = softmax_weights(scaled_scores(q[0], shared_k))
+    output = heads_out.transpose(0, 1).reshape(len(x), -1) @ w_o
+    return ["X", "W_q", "W_k", "W_v", "W_o"], {"output": output, "weights": weights}
+
+
+def kv_cache(r: DemoResult) -> tuple[list[str], Tensors]:
+    x, w_q, w_k, w_v = (t(r, n) for n in ("X", "W_q", "W_k", "W_v"))
+    full = F.scaled_dot_product_attention(x @ w_q, x @ w_k, x @ w_v, is_causal=True)
+    return ["X", "W_q", "W_k", "W_v"], {"full_output": full, "cached_output": full}
+
+
+def flash_attention(r: DemoResult) -> tuple[list[str], Tensors]:
+    q, k, v = t(r, "Q"), t(r, "K"), t(r, "V")
+    output = F.scaled_dot_product_attention(q, k, v)
+    return ["Q", "K", "V"], {"naive_output": output, "tiled_output": output}
+
+
+def _encoding(positions: torch.Tensor, d_model: int) -> torch.Tensor:
+    steps = torch.arange(0, d_model, 2, dtype=torch.float64)
+    angles = positions[:, None] * torch.pow(10000.0, -steps / d_model)[None, :]
+    return torch.stack([angles.sin(), angles.cos()], dim=-1).reshape(len(positions), d_model)
+
+
+def sinusoidal_pe(r: DemoResult) -> tuple[list[str], Tensors]:
+    n, d, k = r.params["seq_len"], r.params["d_model"], r.params["offset"]
+    positions = torch.arange(n, dtype=torch.float64)
+    shifted = _encoding(positions + k, d)
+    return [], {"PE": _encoding(positions, d), "PE_shifted": shifted, "M_k_PE": shifted}
+
+
+def _rotary(x: torch.Tensor, positions: torch.Tensor) -> torch.Tensor:
+    d = x.shape[-1]
+    theta = torch.pow(10000.0, -torch.arange(0, d, 2, dtype=torch.float64) / d)
+    turns = torch.polar(torch.ones_like(theta), positions[:, None] * theta[None, :])
+    pairs = torch.view_as_complex(x.reshape(d // 2, 2).contiguous())
+    return torch.view_as_real(pairs[None, :] * turns).reshape(len(positions), d)
+
+
+def rope(r: DemoResult) -> tuple[list[str], Tensors]:
+    q, k = t(r, "q"), t(r, "k")
+    positions = torch.arange(r.params["seq_len"], dtype=torch.float64)
+    rotated_q, rotated_k = _rotary(q, positions), _rotary(k, positions)
+    return ["q", "k"], {
+        "rotated_q": rotated_q,
+        "rotated_k": rotated_k,
+        "scores": rotated_q @ rotated_k.T,
+    }
+
+
+def sliding_window(r: DemoResult) -> tuple[list[str], Tensors]:
+    q, k, v, mask = t(r, "Q"), t(r, "K"), t(r, "V"), t(r, "window_mask")
+    output = F.scaled_dot_product_attention(q, k, v, attn_mask=mask)
+    weights = softmax_weights(scaled_scores(q, k), mask)
+    return ["Q", "K", "V", "window_mask"], {"output": output, "weights": weights}
+
+
+def cross_attention(r: DemoResult) -> tuple[list[str], Tensors]:
+    y, x, w_q, w_k, w_v = (t(r, n) for n in ("Y", "X", "W_q", "W_k", "W_v"))
+    d_model = x.shape[1]
+    mha = torch.nn.MultiheadAttention(d_model, 1, bias=False, batch_first=True)
+    mha = mha.to(torch.float64)
+    with torch.no_grad():
+        mha.in_proj_weight.copy_(torch.cat([w_q.T, w_k.T, w_v.T]))
+        mha.out_proj.weight.copy_(torch.eye(d_model, dtype=torch.float64))
+        output, weights = mha(y[None], x[None], x[None])
+    return ["Y", "X", "W_q", "W_k", "W_v"], {"output": output[0], "weights": weights[0]}
+
+
+REFERENCES: dict[str, Reference] = {
+    "seq2seq-bottleneck": seq2seq_bottleneck,
+    "additive": additive,
+    "dot": dot,
+    "general": general,
+    "scaled-dot-product": scaled_dot_product,
+    "masking": masking,
+    "self-attention": self_attention,
+    "multi-head": multi_head,
+    "mqa-gqa": mqa_gqa,
+    "kv-cache": kv_cache,
+    "flash-attention": flash_attention,
+    "sinusoidal-pe": sinusoidal_pe,
+    "rope": rope,
+    "sliding-window": sliding_window,
+    "cross-attention": cross_attention,
+}
+
+
+def make_case(name: str, params: dict[str, int], seed: int, index: int) -> Path:
+    result = run_demo(name, params, seed)
+    inputs, expected = REFERENCES[name](result)
+    meta = {"name": name, "params": params, "seed": seed, "torch": torch.__version__}
+    arrays = {f"input__{key}": result.array(key) for key in inputs}
+    arrays |= {f"expected__{key}": value.detach().numpy() for key, value in expected.items()}
+    path = GOLDEN / f"{name}-{index}.npz"
+    np.savez(path, meta=np.array(json.dumps(meta)), **arrays)
+    return path
+
+
+def main() -> None:
+    torch.set_default_dtype(torch.float64)
+    GOLDEN.mkdir(parents=True, exist_ok=True)
+    for old in GOLDEN.glob("*.npz"):
+        old.unlink()
+    counts: dict[str, int] = {}
+    for name, params, seed in CASES:
+        counts[name] = counts.get(name, 0) + 1
+        path = make_case(name, params, seed, counts[name])
+        print(f"wrote {path.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

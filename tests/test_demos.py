@@ -1,0 +1,303 @@
+"""The attention demos: every demo runs and its invariants hold, parameters are validated with
+exact one-line messages, results are deterministic, blocks from notes are parsed safely, and the
+outputs match PyTorch reference values saved by scripts/make_golden.py."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from studycards.demos import DemoResult, get_demo, list_demos, run_block, run_demo
+from studycards.errors import DemoError
+
+NAMES = [info.name for info in list_demos()]
+GOLDEN = Path(__file__).parent / "golden"
+GOLDEN_FILES = sorted(GOLDEN.glob("*.npz"))
+TOLERANCE = 1e-10
+
+
+def test_catalog_has_every_demo_from_the_issue() -> None:
+    assert NAMES == [
+        "seq2seq-bottleneck",
+        "additive",
+        "dot",
+        "general",
+        "scaled-dot-product",
+        "masking",
+        "self-attention",
+        "multi-head",
+        "mqa-gqa",
+        "kv-cache",
+        "flash-attention",
+        "sinusoidal-pe",
+        "rope",
+        "sliding-window",
+        "cross-attention",
+    ]
+    assert all(info.summary and "\n" not in info.summary for info in list_demos())
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_demo_runs_at_defaults_and_every_check_passes(name: str) -> None:
+    result = run_demo(name, {})
+    assert result.name == name
+    assert result.params == {param.name: param.default for param in get_demo(name).params}
+    assert result.steps and result.checks
+    failed = [check.description for check in result.checks if not check.passed]
+    assert failed == []
+    assert result.passed
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_demo_explains_itself_with_its_docstring(name: str) -> None:
+    text = get_demo(name).explain()
+    assert len(text.splitlines()) >= 5
+    assert "\n\n" in text
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_same_seed_gives_the_same_numbers(name: str) -> None:
+    first, second = run_demo(name, {}, seed=7), run_demo(name, {}, seed=7)
+    for step_a, step_b in zip(first.steps, second.steps, strict=True):
+        for key, array in step_a.arrays.items():
+            np.testing.assert_array_equal(array, step_b.arrays[key])
+
+
+def test_different_seeds_give_different_inputs() -> None:
+    first, second = (
+        run_demo("scaled-dot-product", {}, seed=1),
+        run_demo("scaled-dot-product", {}, seed=2),
+    )
+    assert not np.array_equal(first.array("Q"), second.array("Q"))
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_to_dict_is_json_with_shapes(name: str) -> None:
+    data = run_demo(name, {}).to_dict()
+    text = json.dumps(data, allow_nan=False)
+    assert json.loads(text)["name"] == name
+    first = next(iter(data["steps"][0]["arrays"].values()))
+    assert np.array(first["values"]).shape == tuple(first["shape"])
+
+
+def test_masked_scores_become_inf_strings_in_json() -> None:
+    data = run_demo("masking", {}).to_dict()
+    padded = next(step for step in data["steps"] if "padding_scores" in step["arrays"])
+    assert padded["arrays"]["padding_scores"]["values"][0][-1] == "-inf"
+
+
+def test_masked_weights_are_exactly_zero() -> None:
+    result = run_demo("masking", {"seq_len": 6, "pad": 4})
+    assert np.all(result.array("padding_weights")[:, 2:] == 0.0)
+    assert np.all(np.triu(result.array("causal_weights"), k=1) == 0.0)
+
+
+@pytest.mark.parametrize(
+    ("name", "params", "seed", "message"),
+    [
+        ("dott", {}, 0, "unknown demo 'dott'; did you mean dot?"),
+        ("zzz", {}, 0, "unknown demo 'zzz'; see 'studycards demo list'"),
+        (
+            "dot",
+            {"heads": 2},
+            0,
+            "demo 'dot': unknown parameter 'heads' (parameters: seq_len, tgt_len, d_model)",
+        ),
+        ("dot", {"seq_len": "four"}, 0, "demo 'dot': seq_len must be an integer, got 'four'"),
+        ("dot", {"seq_len": 4.5}, 0, "demo 'dot': seq_len must be an integer, got 4.5"),
+        ("dot", {"seq_len": True}, 0, "demo 'dot': seq_len must be an integer, got True"),
+        ("dot", {"seq_len": 0}, 0, "demo 'dot': seq_len must be between 1 and 64, got 0"),
+        ("dot", {"d_model": 257}, 0, "demo 'dot': d_model must be between 1 and 256, got 257"),
+        ("dot", {}, -1, "demo 'dot': seed must be a non-negative integer, got -1"),
+        (
+            "dot",
+            {"seq_len": 0, "d_model": "x"},
+            0,
+            "demo 'dot': seq_len must be between 1 and 64, got 0; "
+            "d_model must be an integer, got 'x'",
+        ),
+        (
+            "multi-head",
+            {"d_model": 10, "heads": 4},
+            0,
+            "demo 'multi-head': d_model (10) must be divisible by heads (4)",
+        ),
+        (
+            "mqa-gqa",
+            {"heads": 4, "groups": 3},
+            0,
+            "demo 'mqa-gqa': heads (4) must be divisible by groups (3)",
+        ),
+        ("rope", {"d_model": 7}, 0, "demo 'rope': d_model must be even, got 7"),
+        ("sinusoidal-pe", {"d_model": 5}, 0, "demo 'sinusoidal-pe': d_model must be even, got 5"),
+        (
+            "masking",
+            {"seq_len": 5, "pad": 5},
+            0,
+            "demo 'masking': pad (5) must be less than seq_len (5)",
+        ),
+        (
+            "sliding-window",
+            {"window": 9},
+            0,
+            "demo 'sliding-window': window (9) must be at most seq_len (8)",
+        ),
+        (
+            "flash-attention",
+            {"block_size": 7},
+            0,
+            "demo 'flash-attention': block_size (7) must be at most seq_len (6)",
+        ),
+        (
+            "seq2seq-bottleneck",
+            {"d_model": 33},
+            0,
+            "demo 'seq2seq-bottleneck': d_model must be between 1 and 32, got 33",
+        ),
+    ],
+)
+def test_bad_parameters_give_one_exact_line(
+    name: str, params: dict[str, object], seed: int, message: str
+) -> None:
+    with pytest.raises(DemoError) as caught:
+        run_demo(name, params, seed)
+    assert str(caught.value) == message
+    assert "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_parameter_refuses_values_outside_its_range(name: str) -> None:
+    for param in get_demo(name).params:
+        for value in (param.low - 1, param.high + 1):
+            with pytest.raises(DemoError, match=f"{param.name} must be between"):
+                run_demo(name, {param.name: value})
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_smallest_and_largest_sizes_run_without_warnings(name: str) -> None:
+    demo = get_demo(name)
+    for pick in (min, max):
+        params = {p.name: pick(p.low, p.high) for p in demo.params}
+        try:
+            result = run_demo(name, _fit(name, params))
+        except DemoError as error:
+            pytest.fail(f"{name} {params}: {error}")
+        assert result.passed, [c for c in result.checks if not c.passed]
+
+
+def _fit(name: str, params: dict[str, int]) -> dict[str, int]:
+    """Bend extreme parameter choices so they satisfy the demo's rules between parameters."""
+    fitted = dict(params)
+    if "d_model" in fitted and name in {"rope", "sinusoidal-pe"}:
+        fitted["d_model"] = max(2, fitted["d_model"] - fitted["d_model"] % 2)
+    if "heads" in fitted:
+        fitted["heads"] = 1 if fitted["heads"] == 1 else 4
+        fitted["d_model"] = max(fitted["d_model"] - fitted["d_model"] % 4, 4)
+    if "groups" in fitted:
+        fitted["groups"] = min(fitted["groups"], fitted["heads"])
+    for key in ("pad", "window", "block_size"):
+        if key in fitted:
+            fitted[key] = min(fitted[key], fitted["seq_len"] - (key == "pad"))
+    fitted.pop("offset", None)
+    return fitted
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_statistical_checks_hold_across_seeds(seed: int) -> None:
+    for name in ("scaled-dot-product", "seq2seq-bottleneck", "cross-attention"):
+        assert run_demo(name, {}, seed=seed).passed
+
+
+def test_listing_and_lookup_do_not_import_numpy() -> None:
+    code = (
+        "import sys\n"
+        "from studycards.demos import list_demos, get_demo\n"
+        "list_demos(); get_demo('rope')\n"
+        "print('numpy' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+# -- blocks from notes ---------------------------------------------------------------------------
+
+
+def test_run_block_maps_keys_to_parameters_and_seed() -> None:
+    result = run_block("name: multi-head\nseq_len: 3\nd-model: 12\nheads: 3\nseed: 4\n")
+    assert result.name == "multi-head"
+    assert result.params == {"seq_len": 3, "d_model": 12, "heads": 3}
+    assert result.seed == 4
+    assert isinstance(result, DemoResult)
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        ("name: no-such-demo\n", "unknown demo 'no-such-demo'; see 'studycards demo list'"),
+        ("name: rope\nd_model: 5\n", "demo 'rope': d_model must be even, got 5"),
+        (
+            "!!python/object/apply:os.system ['echo hacked']\n",
+            "studycards-demo block is not valid YAML: could not determine a constructor for the "
+            "tag 'tag:yaml.org,2002:python/object/apply:os.system' (line 1)",
+        ),
+        (
+            "name: !!python/name:os.system\n",
+            "studycards-demo block is not valid YAML: could not determine a constructor for the "
+            "tag 'tag:yaml.org,2002:python/name:os.system' (line 1)",
+        ),
+        ("- name\n- dot\n", "studycards-demo block must be a mapping like 'name: dot', got list"),
+        ("just text\n", "studycards-demo block must be a mapping like 'name: dot', got str"),
+        ("", "studycards-demo block must be a mapping like 'name: dot', got nothing"),
+        (
+            "seq_len: 4\n",
+            "studycards-demo block needs a 'name' key, e.g. 'name: scaled-dot-product'",
+        ),
+        ("name: 3\n", "studycards-demo block: name must be a string, got 3"),
+    ],
+)
+def test_run_block_refuses_bad_blocks_with_one_line(source: str, message: str) -> None:
+    with pytest.raises(DemoError) as caught:
+        run_block(source)
+    assert str(caught.value) == message
+
+
+def test_run_block_reports_yaml_syntax_errors_with_their_line() -> None:
+    with pytest.raises(DemoError) as caught:
+        run_block("name: dot\nseq_len: [unclosed\n")
+    message = str(caught.value)
+    assert message.startswith("studycards-demo block is not valid YAML: ")
+    assert message.endswith("(line 3)")
+    assert "\n" not in message
+
+
+# -- golden values from PyTorch ------------------------------------------------------------------
+
+
+def test_golden_files_cover_every_demo() -> None:
+    covered = {_meta(path)["name"] for path in GOLDEN_FILES}
+    assert covered == set(NAMES)
+
+
+@pytest.mark.parametrize("path", GOLDEN_FILES, ids=[path.stem for path in GOLDEN_FILES])
+def test_demo_matches_pytorch(path: Path) -> None:
+    meta = _meta(path)
+    result = run_demo(meta["name"], meta["params"], meta["seed"])
+    with np.load(path, allow_pickle=False) as data:
+        arrays = {key: data[key] for key in data.files if key != "meta"}
+    assert any(key.startswith("expected__") for key in arrays)
+    for key, reference in arrays.items():
+        kind, name = key.split("__", 1)
+        ours = result.array(name)
+        assert ours.shape == reference.shape, key
+        error = float(np.max(np.abs(ours.astype(np.float64) - reference.astype(np.float64))))
+        assert error <= TOLERANCE, f"{path.name} {key}: max abs error {error:.3g}"
+
+
+def _meta(path: Path) -> dict:
+    with np.load(path, allow_pickle=False) as data:
+        return json.loads(str(data["meta"]))

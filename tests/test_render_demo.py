@@ -1,0 +1,77 @@
+"""Rendering demos with Rich: steps and shapes, heatmaps with and without colour, error boxes."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+
+from studycards.demos import run_demo
+from studycards.render.demo import format_number, render_demo, render_demo_block
+
+
+def plain(renderable: object) -> str:
+    console = Console(file=io.StringIO(), width=80, color_system=None)
+    console.print(renderable)
+    return console.file.getvalue()  # type: ignore[attr-defined]
+
+
+def coloured(renderable: object) -> str:
+    console = Console(
+        file=io.StringIO(), width=80, color_system="truecolor", force_terminal=True, no_color=False
+    )
+    console.print(renderable)
+    return console.file.getvalue()  # type: ignore[attr-defined]
+
+
+def test_plain_console_gets_the_shade_ramp_heatmap() -> None:
+    text = plain(render_demo(run_demo("masking", {})))
+    assert "shade ramp ' .:-=+*#%@' from 0 (blank) to 1 (@)" in text
+    assert "q0 @  1.00    0.00    0.00    0.00    0.00" in text
+    assert "\x1b[" not in text
+
+
+def test_colour_console_gets_background_colours() -> None:
+    text = coloured(render_demo(run_demo("masking", {})))
+    assert "48;2;" in text
+    assert "shade ramp" not in text
+
+
+def test_steps_show_shapes_and_rounded_matrices() -> None:
+    text = plain(render_demo(run_demo("masking", {})))
+    assert "1. Inputs - queries, keys and values" in text
+    assert "padding_scores  shape (5, 5)" in text
+    assert "-inf -inf" in text
+    assert "1 1 1 0 0" in text
+    assert "✓ weights on padded keys are exactly 0  (max abs error 0)" in text
+    assert "seq_len=5 d_model=4 pad=2 seed=0" in text
+    assert all(len(line) <= 80 for line in text.splitlines())
+
+
+def test_large_arrays_are_summarised_not_printed() -> None:
+    text = plain(render_demo(run_demo("scaled-dot-product", {"seq_len": 20, "d_model": 16})))
+    assert "(320 numbers, not printed; --json has them)" in text
+
+
+def test_bad_block_renders_a_red_error_box_instead_of_raising() -> None:
+    text = plain(render_demo_block("name: multi-head\nd_model: 10\nheads: 4\n"))
+    assert "studycards-demo" in text
+    assert "demo 'multi-head': d_model (10) must be divisible by heads (4)" in text
+    assert "\x1b[31m" in coloured(render_demo_block("name: nope\n"))
+
+
+def test_good_block_renders_the_demo() -> None:
+    text = plain(render_demo_block("name: rope\nseq_len: 3\n"))
+    assert "demo: rope" in text
+    assert "rotated_q  shape (3, 8)" in text
+
+
+def test_numbers_are_rounded_to_read() -> None:
+    assert [format_number(v) for v in (0.12345, -0.0001, True, 3, float("-inf"), 123456.0)] == [
+        "0.123",
+        "0.000",
+        "1",
+        "3",
+        "-inf",
+        "1.23e+05",
+    ]
