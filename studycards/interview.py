@@ -77,7 +77,7 @@ class Interview:
     def screen(self) -> InterviewScreen:
         """The current frame; a countdown that ran out reveals the reference by itself."""
         if self.phase in (SHORT, LONG) and self._elapsed() >= self._limit():
-            self._reveal()
+            self._reveal(timed_out=True)
             self.message = "time is up"
         limit = self._limit()
         return InterviewScreen(
@@ -105,10 +105,8 @@ class Interview:
             self._grade(KEY_RATINGS[key])
         return self.screen()
 
-    def _reveal(self) -> None:
-        taken = (
-            min(self._elapsed(), self._limit()) if self.message == "time is up" else self._elapsed()
-        )
+    def _reveal(self, timed_out: bool = False) -> None:
+        taken = min(self._elapsed(), self._limit()) if timed_out else self._elapsed()
         if self.phase == SHORT:
             self._short_taken, self.phase = taken, SHORT_REF
         elif self.phase == LONG:

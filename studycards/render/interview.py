@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from rich.console import Group, RenderableType
@@ -28,7 +29,7 @@ def interview_view(screen: InterviewScreen, height: int = 40, width: int = 80) -
     left = screen.limit - screen.elapsed
     head = Text(f"Question {screen.position}/{screen.total} · {card.topic or '-'} · ", style="bold")
     if screen.phase in (SHORT, LONG):
-        head.append(f"⏱ {max(0, int(left) + 1)}s left", style="yellow" if left > 10 else "red")
+        head.append(f"⏱ {max(0, math.ceil(left))}s left", style="yellow" if left > 10 else "red")
     parts: list[RenderableType] = [
         head,
         Panel(Text(card.question, style="bold"), border_style="cyan"),

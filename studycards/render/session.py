@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
 from rich.segment import Segment
@@ -48,7 +50,7 @@ def _countdown(screen: Screen) -> Text:
     left = screen.timed - screen.elapsed
     if screen.phase == FRONT:
         if left >= 0:
-            return Text(f"⏱ {int(left) + 1}s left", style="bold yellow")
+            return Text(f"⏱ {math.ceil(left)}s left", style="bold yellow")
         return Text(f"⏱ over by {int(-left)}s", style="bold red")
     if left < 0:
         return Text(f"overran by {int(-left)}s", style="red")
