@@ -255,11 +255,15 @@ def _last_undoable(events: list[Event]) -> tuple[Event, list[str]]:
 
 
 def _companion_imports(before: list[Event], review: Event, undone: set[str]) -> list[str]:
-    """The import logged together with a review that also gave the note its id."""
-    if not review.prev or review.prev.get("id", "") is not None:
-        return []
+    """The import logged in the same write as a review (its first grade): undone with it.
+
+    Left behind, its state would date from the day of the import, not the note's last review.
+    """
     return [
-        e.id for e in before if e.card == review.card and e.kind == "import" and e.id not in undone
+        e.id
+        for e in before[-1:]
+        if e.kind == "import" and e.card == review.card and e.ts == review.ts
+        if e.id not in undone
     ]
 
 
