@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from studycards._atomic import atomic_write
+from studycards._yaml import YAMLError, load_yaml
 from studycards.errors import NoteParseError, StudycardsError, UsageError
 from studycards.frontmatter_edit import NO_BLOCK, capture_lines, restore_lines, update_text
 from studycards.history import CardHistory, migrated_state, note_state, replay
@@ -285,28 +286,46 @@ def _current_path(vault: Vault, event: Event) -> str:
 class Reconciled:
     finished: tuple[str, ...] = ()
     manual: tuple[str, ...] = ()
+    notices: tuple[str, ...] = ()  # the ledger's, for the command to print once
 
 
 def reconcile(vault: Vault, now: dt.datetime) -> Reconciled:
     """Make notes and ledger agree; call under the vault lock."""
     ledger = ledger_of(vault)
-    cards = replay(ledger.read().events)
+    read = ledger.read()
+    cards = replay(read.events)
     finished, manual, new_events = [], [], []
     for summary in scan(vault).notes:
         history = _history_for(summary, cards)
         if history is None or history.last is None or history.due is None:
             continue
-        if summary.next_review == history.due:
+        moved = summary.next_review != history.due
+        if not moved and not _shows_count_before(summary, history.last):
             continue
         note = read_note_file(vault, summary.rel)
         if _interrupted(note, history.last):
             _finish(vault, note, history.last)
             finished.append(summary.rel)
-        elif summary.id and summary.next_review is not None:
+        elif moved and summary.id and summary.next_review is not None:
             new_events.append(_manual_event(summary, note, now))
             manual.append(summary.rel)
     ledger.append(new_events)
-    return Reconciled(tuple(finished), tuple(manual))
+    return Reconciled(tuple(finished), tuple(manual), read.notices)
+
+
+def _shows_count_before(summary: NoteSummary, last: Event) -> bool:
+    """The note still shows the review count from before its last review (cheap, no file read).
+
+    An interrupted review whose due day equals the old one is only seen this way.
+    """
+    if last.kind != "review" or not last.prev:
+        return False
+    line = last.prev.get("review_count")
+    try:
+        before = 0 if line is None else load_yaml(line).get("review_count")
+    except (YAMLError, AttributeError):
+        return False
+    return summary.review_count == before
 
 
 def _history_for(summary: NoteSummary, cards: dict[str, CardHistory]) -> CardHistory | None:
