@@ -251,7 +251,7 @@ def make_case(name: str, params: dict[str, int], seed: int, index: int) -> Path:
     arrays = {f"input__{key}": result.array(key) for key in inputs}
     arrays |= {f"expected__{key}": value.detach().numpy() for key, value in expected.items()}
     path = GOLDEN / f"{name}-{index}.npz"
-    np.savez(path, meta=np.array(json.dumps(meta)), **arrays)
+    np.savez(path, meta=np.array(json.dumps(meta)), **arrays)  # type: ignore[arg-type]
     return path
 
 

@@ -77,7 +77,8 @@ def test_explain_prints_the_equations_and_parameters(cli: Cli) -> None:
         ),
         (
             ("run", "dot", "--heads", "2"),
-            "error: demo 'dot': unknown parameter 'heads' (parameters: seq_len, tgt_len, d_model)\n",
+            "error: demo 'dot': unknown parameter 'heads' "
+            "(parameters: seq_len, tgt_len, d_model)\n",
         ),
         (
             ("run", "scaled-dot-product", "--seq-len", "0"),

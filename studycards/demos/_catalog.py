@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from types import ModuleType
 
 from studycards.demos._params import AtMost, Divisible, Even, Param, Rule
-from studycards.demos.result import DemoResult
+from studycards.demos.result import DemoResult, Outcome
 
 
 @dataclass(frozen=True)
@@ -50,13 +50,11 @@ class Demo:
         """Run with already validated parameters."""
         import numpy as np
 
-        outcome = self.load().run(np.random.default_rng(seed), **params)
-        return DemoResult(self.name, dict(params), seed, *_fields(outcome))
-
-
-def _fields(outcome: object) -> tuple[object, ...]:
-    names = ("steps", "checks", "heatmap", "table")
-    return tuple(getattr(outcome, name) for name in names)
+        outcome: Outcome = self.load().run(np.random.default_rng(seed), **params)
+        steps, checks = outcome.steps, outcome.checks
+        return DemoResult(
+            self.name, dict(params), seed, steps, checks, outcome.heatmap, outcome.table
+        )
 
 
 def _seq_len(default: int, high: int = 64) -> Param:

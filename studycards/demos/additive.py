@@ -21,49 +21,33 @@ import numpy as np
 from studycards.demos._maths import close, heatmap, rows_sum_to_one, softmax, weight
 from studycards.demos.result import Outcome, Step
 
+NOTE = "broadcast: (decoder steps, 1, width) + (1, encoder positions, width)"
+LOOP_CHECK = "broadcast scores equal the formula evaluated pair by pair"
+
 
 def run(rng: np.random.Generator, seq_len: int, tgt_len: int, d_model: int) -> Outcome:
     s = rng.standard_normal((tgt_len, d_model))
     h = rng.standard_normal((seq_len, d_model))
     w_s, w_h = weight(rng, d_model, d_model), weight(rng, d_model, d_model)
     v = rng.standard_normal(d_model) / np.sqrt(d_model)
-    features = np.tanh((s @ w_s)[:, None, :] + (h @ w_h)[None, :, :])
+    projected = {"W_s s": s @ w_s, "W_h h": h @ w_h}
+    features = np.tanh(projected["W_s s"][:, None, :] + projected["W_h h"][None, :, :])
     scores = features @ v
     weights = softmax(scores)
-    context = weights @ h
     steps = (
-        Step("Inputs", "decoder states s (one per step) and encoder states h", {"s": s, "h": h}),
+        Step("Inputs", "decoder states s (one per step), encoder states h", {"s": s, "h": h}),
         Step("Parameters", "the score network's weights", {"W_s": w_s, "W_h": w_h, "v": v}),
+        Step("Projections", "both sides into the attention space", projected),
         Step(
-            "Projections",
-            "project both sides into the attention space",
-            _projections(s, h, w_s, w_h),
-        ),
-        Step(
-            "Hidden layer",
-            "broadcast-add every decoder projection to every encoder projection, then tanh",
-            {"features": features},
-            note="shape (decoder steps, encoder positions, attention width)",
+            "Hidden layer", "tanh(W_s s_i + W_h h_j) for every pair", {"features": features}, NOTE
         ),
         Step("Scores", "e_ij = v . features_ij", {"scores": scores}),
         Step("Weights", "softmax over encoder positions", {"weights": weights}),
-        Step("Context", "c_i = sum_j a_ij h_j", {"context": context}),
+        Step("Context", "c_i = sum_j a_ij h_j", {"context": weights @ h}),
     )
-    checks = (
-        rows_sum_to_one(weights),
-        close(
-            "broadcast scores equal the formula pair by pair",
-            scores,
-            _loop_scores(s, h, w_s, w_h, v),
-        ),
-    )
+    loop = _loop_scores(s, h, w_s, w_h, v)
+    checks = (rows_sum_to_one(weights), close(LOOP_CHECK, scores, loop))
     return Outcome(steps, checks, heatmap("alignment (rows: decoder steps)", weights, "s", "h"))
-
-
-def _projections(
-    s: np.ndarray, h: np.ndarray, w_s: np.ndarray, w_h: np.ndarray
-) -> dict[str, np.ndarray]:
-    return {"W_s s": s @ w_s, "W_h h": h @ w_h}
 
 
 def _loop_scores(

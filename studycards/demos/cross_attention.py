@@ -24,6 +24,7 @@ from studycards.demos.result import Outcome, Step
 
 SHARPNESS = 2.0
 NOISE = 0.3
+ORDER_CHECK = "reordering the encoder positions leaves the output unchanged"
 
 
 def run(rng: np.random.Generator, seq_len: int, tgt_len: int, d_model: int) -> Outcome:
@@ -31,39 +32,26 @@ def run(rng: np.random.Generator, seq_len: int, tgt_len: int, d_model: int) -> O
     alignment = planted_alignment(tgt_len, seq_len)
     y = x[alignment] + NOISE * rng.standard_normal((tgt_len, d_model))
     rotation = orthogonal(rng, d_model)
-    w_q, w_k, w_v = SHARPNESS * rotation, rotation, weight(rng, d_model, d_model)
-    output, weights = cross_attention(y, x, (w_q, w_k, w_v))
-    order = rng.permutation(seq_len)
-    shuffled_output, _ = cross_attention(y, x[order], (w_q, w_k, w_v))
+    params = {"W_q": SHARPNESS * rotation, "W_k": rotation, "W_v": weight(rng, d_model, d_model)}
+    projected = {"Q": y @ params["W_q"], "K": x @ params["W_k"], "V": x @ params["W_v"]}
+    output, weights = attend(*projected.values())
     steps = (
         Step("Inputs", "decoder states Y and encoder outputs X", {"Y": y, "X": x}),
-        Step(
-            "Parameters",
-            "projections (W_q and W_k share a rotation)",
-            {"W_q": w_q, "W_k": w_k, "W_v": w_v},
-        ),
-        Step(
-            "Projections",
-            "queries from the decoder, keys and values from the encoder",
-            _project(y, x, (w_q, w_k, w_v)),
-        ),
+        Step("Parameters", "projections (W_q and W_k share a rotation)", params),
+        Step("Projections", "queries from the decoder; keys, values from the encoder", projected),
         Step(
             "Weights",
-            "one row per decoder step: where it looks in the input",
+            "row i: where decoder step i looks",
             {"weights": weights},
-            note=_found(weights, alignment),
+            _found(weights, alignment),
         ),
         Step("Output", "weights times V", {"output": output}),
     )
-    checks = (
-        rows_sum_to_one(weights),
-        close(
-            "reordering the encoder positions leaves the output unchanged", shuffled_output, output
-        ),
-    )
-    return Outcome(
-        steps, checks, heatmap("alignment (rows: decoder steps, cols: source)", weights, "y", "x")
-    )
+    order = rng.permutation(seq_len)
+    shuffled, _ = cross_attention(y, x[order], tuple(params.values()))
+    checks = (rows_sum_to_one(weights), close(ORDER_CHECK, shuffled, output))
+    title = "alignment (rows: decoder steps, cols: source)"
+    return Outcome(steps, checks, heatmap(title, weights, "y", "x"))
 
 
 def cross_attention(
@@ -78,13 +66,6 @@ def planted_alignment(tgt_len: int, src_len: int) -> np.ndarray:
     swapped = np.arange(tgt_len) ^ 1
     swapped = np.where(swapped < src_len, swapped, np.arange(tgt_len))
     return swapped % src_len
-
-
-def _project(
-    y: np.ndarray, x: np.ndarray, projections: tuple[np.ndarray, ...]
-) -> dict[str, np.ndarray]:
-    w_q, w_k, w_v = projections
-    return {"Q": y @ w_q, "K": x @ w_k, "V": x @ w_v}
 
 
 def _found(weights: np.ndarray, alignment: np.ndarray) -> str:

@@ -23,50 +23,47 @@ from __future__ import annotations
 import numpy as np
 
 from studycards.demos._maths import attend, close, heatmap
-from studycards.demos.result import Outcome, Step, Table
+from studycards.demos.result import Check, Outcome, Step, Table
 
 LONG = ((1024, 64), (8192, 128), (65536, 128))
+TRACE_NOTE = "rows: key tiles seen so far; columns: the queries in the tile"
 
 
 def run(rng: np.random.Generator, seq_len: int, d_model: int, block_size: int) -> Outcome:
     q, k, v = (rng.standard_normal((seq_len, d_model)) for _ in range(3))
     naive_output, naive_weights = attend(q, k, v)
     tiled_output, trace = tiled_attention(q, k, v, block_size)
-    scores = q[:block_size] @ k.T / np.sqrt(d_model)
+    naive = {"naive_weights": naive_weights, "naive_output": naive_output}
     steps = (
         Step("Inputs", "queries, keys and values", {"Q": q, "K": k, "V": v}),
-        Step(
-            "Naive",
-            "all n x n weights at once",
-            {"naive_weights": naive_weights, "naive_output": naive_output},
-        ),
-        Step(
-            "Online softmax",
-            "first query tile: running max and running sum after each key tile",
-            trace,
-            note="rows: key tiles seen so far; columns: queries in the tile",
-        ),
+        Step("Naive", "all n x n weights at once", naive),
+        Step("Online softmax", "first query tile: running max m and sum l", trace, TRACE_NOTE),
         Step("Tiled output", "acc / l for every query tile", {"tiled_output": tiled_output}),
     )
     checks = (
         close("tiled attention equals naive attention", tiled_output, naive_output),
+        *_running_checks(q[:block_size], k, trace),
+    )
+    title = "naive weights (rows: queries)"
+    heat = heatmap(title, naive_weights, "q", "k")
+    return Outcome(steps, checks, heat, _table(seq_len, block_size))
+
+
+def _running_checks(q: np.ndarray, k: np.ndarray, trace: dict[str, np.ndarray]) -> list[Check]:
+    """After the last key tile, m is the true row max and l the true softmax denominator."""
+    scores = q @ k.T / np.sqrt(q.shape[1])
+    row_max = scores.max(axis=1)
+    denominator = np.exp(scores - row_max[:, None]).sum(axis=1)
+    return [
         close(
-            "final running max equals the row max of the scores",
-            trace["running_max"][-1],
-            scores.max(axis=1),
+            "final running max equals the row max of the scores", trace["running_max"][-1], row_max
         ),
         close(
             "final running sum equals the softmax denominator",
             trace["running_sum"][-1],
-            np.exp(scores - scores.max(axis=1, keepdims=True)).sum(axis=1),
+            denominator,
         ),
-    )
-    return Outcome(
-        steps,
-        checks,
-        heatmap("naive weights (rows: queries)", naive_weights, "q", "k"),
-        _table(seq_len, block_size),
-    )
+    ]
 
 
 def tiled_attention(

@@ -26,6 +26,7 @@ from studycards.demos.result import Outcome, Step, Table
 
 LARGE = (2048, 4096)
 BYTES = 8
+WEIGHTS = ("W_q", "W_k", "W_v")
 
 
 def run(rng: np.random.Generator, seq_len: int, d_model: int) -> Outcome:
@@ -33,40 +34,27 @@ def run(rng: np.random.Generator, seq_len: int, d_model: int) -> Outcome:
     projections = tuple(weight(rng, d_model, d_model) for _ in range(3))
     full_output, full_weights = full_causal_attention(x, projections)
     cached_output, cache_k, cache_v = decode_with_cache(x, projections)
+    cache_note = f"{cache_k.size + cache_v.size} numbers, {BYTES} bytes each"
     steps = (
         Step("Input", "the tokens, decoded left to right", {"X": x}),
+        Step("Parameters", "one head's projections", dict(zip(WEIGHTS, projections, strict=True))),
+        Step("Full weights", "all positions at once, causal mask", {"full_weights": full_weights}),
+        Step("Full output", "what recomputing everything gives", {"full_output": full_output}),
         Step(
-            "Parameters",
-            "one attention head's projections",
-            dict(zip(("W_q", "W_k", "W_v"), projections, strict=True)),
+            "Cache", "keys and values of every token so far", _cache(cache_k, cache_v), cache_note
         ),
-        Step(
-            "Full",
-            "all positions at once under a causal mask",
-            {"full_weights": full_weights, "full_output": full_output},
-        ),
-        Step(
-            "Cache",
-            "after the last step the cache holds every key and value",
-            {"K_cache": cache_k, "V_cache": cache_v},
-            note=f"{2 * seq_len * d_model} numbers = {2 * seq_len * d_model * BYTES} bytes in float64",
-        ),
-        Step(
-            "Cached output",
-            "one query row per step against the cache",
-            {"cached_output": cached_output},
-        ),
+        Step("Cached output", "one query row per step", {"cached_output": cached_output}),
     )
     checks = (
         rows_sum_to_one(full_weights, "causal weights"),
         close("cached decoding equals full recomputation", cached_output, full_output),
     )
-    return Outcome(
-        steps,
-        checks,
-        heatmap("causal weights (rows: decoding steps)", full_weights, "t", "t"),
-        _table(seq_len, d_model),
-    )
+    title = "causal weights (rows: decoding steps)"
+    return Outcome(steps, checks, heatmap(title, full_weights, "t", "t"), _table(seq_len, d_model))
+
+
+def _cache(cache_k: np.ndarray, cache_v: np.ndarray) -> dict[str, np.ndarray]:
+    return {"K_cache": cache_k, "V_cache": cache_v}
 
 
 def full_causal_attention(

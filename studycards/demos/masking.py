@@ -26,50 +26,59 @@ from studycards.demos._maths import (
     heatmap,
     rows_sum_to_one,
 )
-from studycards.demos.result import Outcome, Step
+from studycards.demos.result import Check, Outcome, Step
+
+Lesson = tuple[tuple[Step, ...], tuple[Check, ...]]
 
 
 def run(rng: np.random.Generator, seq_len: int, d_model: int, pad: int) -> Outcome:
     q, k, v = (rng.standard_normal((seq_len, d_model)) for _ in range(3))
-    padding = padding_mask(seq_len, pad)
-    causal = causal_mask(seq_len)
-    padding_output, padding_weights = attend(q, k, v, padding)
-    causal_output, causal_weights = attend(q, k, v, causal)
-    steps = (
+    inputs = (
         Step("Inputs", "queries, keys and values", {"Q": q, "K": k, "V": v}),
         Step("Scores", "Q K^T / sqrt(d), before any mask", {"scores": attention_scores(q, k)}),
-        Step("Padding mask", f"the last {pad} keys are padding", {"padding_mask": padding}),
-        Step(
-            "Padded scores",
-            "masked scores become -inf",
-            {"padding_scores": np.where(padding, attention_scores(q, k), -np.inf)},
-        ),
-        Step(
-            "Padding weights",
-            "softmax: padded columns are exactly 0",
-            {"padding_weights": padding_weights},
-        ),
-        Step("Causal mask", "row i sees columns 0..i", {"causal_mask": causal}),
-        Step(
-            "Causal weights", "the upper triangle is exactly 0", {"causal_weights": causal_weights}
-        ),
-        Step(
-            "Outputs",
-            "weights times V",
-            {"padding_output": padding_output, "causal_output": causal_output},
-        ),
+    )
+    padding_steps, padding_checks = _padding(q, k, v, pad)
+    causal_steps, causal_checks = _causal(q, k, v)
+    weights = causal_steps[1].arrays["causal_weights"]
+    return Outcome(
+        inputs + padding_steps + causal_steps,
+        padding_checks + causal_checks,
+        heatmap("causal weights (rows: queries)", weights, "q", "k"),
+    )
+
+
+def _padding(q: np.ndarray, k: np.ndarray, v: np.ndarray, pad: int) -> Lesson:
+    """Hide the last `pad` keys from every query."""
+    mask = padding_mask(len(k), pad)
+    output, weights = attend(q, k, v, mask)
+    masked_scores = np.where(mask, attention_scores(q, k), -np.inf)
+    steps = (
+        Step("Padding mask", f"the last {pad} keys are padding", {"padding_mask": mask}),
+        Step("Padded scores", "masked scores become -inf", {"padding_scores": masked_scores}),
+        Step("Padding weights", "softmax: padded columns are 0", {"padding_weights": weights}),
+        Step("Padding output", "weights times V", {"padding_output": output}),
     )
     checks = (
-        exactly_zero("weights on padded keys are exactly 0", padding_weights[~padding]),
-        exactly_zero(
-            "weights above the diagonal (the future) are exactly 0", causal_weights[~causal]
-        ),
-        rows_sum_to_one(padding_weights, "padding-masked weights"),
-        rows_sum_to_one(causal_weights, "causal weights"),
+        exactly_zero("weights on padded keys are exactly 0", weights[~mask]),
+        rows_sum_to_one(weights, "padding-masked weights"),
     )
-    return Outcome(
-        steps, checks, heatmap("causal weights (rows: queries)", causal_weights, "q", "k")
+    return steps, checks
+
+
+def _causal(q: np.ndarray, k: np.ndarray, v: np.ndarray) -> Lesson:
+    """Hide the future: query i sees keys 0..i."""
+    mask = causal_mask(len(q))
+    output, weights = attend(q, k, v, mask)
+    steps = (
+        Step("Causal mask", "row i sees columns 0..i", {"causal_mask": mask}),
+        Step("Causal weights", "the upper triangle is exactly 0", {"causal_weights": weights}),
+        Step("Causal output", "weights times V", {"causal_output": output}),
     )
+    checks = (
+        exactly_zero("weights above the diagonal (the future) are exactly 0", weights[~mask]),
+        rows_sum_to_one(weights, "causal weights"),
+    )
+    return steps, checks
 
 
 def padding_mask(n: int, pad: int) -> np.ndarray:

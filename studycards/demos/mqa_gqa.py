@@ -42,16 +42,12 @@ def run(rng: np.random.Generator, seq_len: int, d_model: int, heads: int, groups
     w_q, w_o = weight(rng, d_model, d_model), weight(rng, d_model, d_model)
     w_k, w_v = (weight(rng, d_model, groups * d_head) for _ in range(2))
     output, weights, trace = grouped_query_attention(x, (w_q, w_k, w_v, w_o), heads, groups)
+    sharing = f"d_head = {d_head}; {heads // groups} query heads share each K/V head"
     steps = (
-        Step(
-            "Input",
-            "one sequence",
-            {"X": x},
-            note=f"d_head = {d_head}, {heads // groups} query heads per K/V head",
-        ),
+        Step("Input", "one sequence, one row per token", {"X": x}, sharing),
         Step(
             "Parameters",
-            "W_k and W_v are narrower than W_q",
+            "W_k, W_v narrower than W_q",
             {"W_q": w_q, "W_k": w_k, "W_v": w_v, "W_o": w_o},
         ),
         Step("Split", "queries into heads, keys and values into groups", trace),
@@ -59,12 +55,8 @@ def run(rng: np.random.Generator, seq_len: int, d_model: int, heads: int, groups
         Step("Output", "concatenate the query heads and project", {"output": output}),
     )
     checks = (rows_sum_to_one(weights), _check_mha(rng, x, heads), _check_mqa(rng, x, heads))
-    return Outcome(
-        steps,
-        checks,
-        heatmap("query head 0 weights", weights[0], "x", "x"),
-        _table(seq_len, heads, groups, d_head),
-    )
+    heat = heatmap("query head 0 weights", weights[0], "x", "x")
+    return Outcome(steps, checks, heat, _table(seq_len, heads, groups, d_head))
 
 
 def grouped_query_attention(

@@ -34,42 +34,27 @@ from studycards.demos.result import Outcome, Step
 
 def run(rng: np.random.Generator, seq_len: int, d_model: int, heads: int) -> Outcome:
     x = rng.standard_normal((seq_len, d_model))
-    w_q, w_k, w_v, w_o = (weight(rng, d_model, d_model) for _ in range(4))
-    q, k, v = (split_heads(x @ w, heads) for w in (w_q, w_k, w_v))
+    params = {name: weight(rng, d_model, d_model) for name in ("W_q", "W_k", "W_v", "W_o")}
+    q, k, v = (split_heads(x @ params[name], heads) for name in ("W_q", "W_k", "W_v"))
     head_outputs, weights = attend(q, k, v)
     concat = merge_heads(head_outputs)
-    output = concat @ w_o
+    output = concat @ params["W_o"]
+    d_head = f"d_head = {d_model} / {heads} = {d_model // heads}"
     steps = (
+        Step("Input", "one sequence, one row per token", {"X": x}, d_head),
+        Step("Parameters", "full-width projections", params),
         Step(
-            "Input",
-            "one sequence",
-            {"X": x},
-            note=f"d_head = {d_model} / {heads} = {d_model // heads}",
+            "Split", "project; (n, d_model) -> (heads, n, d_head)", {"Q_h": q, "K_h": k, "V_h": v}
         ),
-        Step(
-            "Parameters", "full-width projections", {"W_q": w_q, "W_k": w_k, "W_v": w_v, "W_o": w_o}
-        ),
-        Step(
-            "Split",
-            "project, then reshape (n, d_model) -> (heads, n, d_head)",
-            {"Q_h": q, "K_h": k, "V_h": v},
-        ),
-        Step("Weights", "one n x n softmax per head, scaled by sqrt(d_head)", {"weights": weights}),
-        Step("Attend", "each head's weighted sum of its values", {"head_outputs": head_outputs}),
-        Step(
-            "Concatenate",
-            "heads side by side: (heads, n, d_head) -> (n, d_model)",
-            {"concat": concat},
-        ),
+        Step("Weights", "per head: softmax(Q_h K_h^T / sqrt(d_head))", {"weights": weights}),
+        Step("Attend", "per head: weights V_h", {"head_outputs": head_outputs}),
+        Step("Concatenate", "(heads, n, d_head) -> (n, d_model)", {"concat": concat}),
         Step("Output", "concat W_o mixes the heads", {"output": output}),
     )
+    loop = _loop_over_heads(x, tuple(params.values()), heads)
     checks = (
         rows_sum_to_one(weights),
-        close(
-            "batched heads equal one head at a time",
-            output,
-            _loop_over_heads(x, w_q, w_k, w_v, w_o, heads),
-        ),
+        close("batched heads equal one head at a time", output, loop),
     )
     return Outcome(steps, checks, heatmap("head 0 weights (rows: queries)", weights[0], "x", "x"))
 
@@ -84,9 +69,9 @@ def multi_head_attention(
     return merge_heads(head_outputs) @ w_o, weights
 
 
-def _loop_over_heads(
-    x: np.ndarray, w_q: np.ndarray, w_k: np.ndarray, w_v: np.ndarray, w_o: np.ndarray, heads: int
-) -> np.ndarray:
+def _loop_over_heads(x: np.ndarray, projections: tuple[np.ndarray, ...], heads: int) -> np.ndarray:
+    """The same attention, one head at a time on column slices of the projections."""
+    w_q, w_k, w_v, w_o = projections
     d_head = x.shape[1] // heads
     outputs = []
     for head in range(heads):

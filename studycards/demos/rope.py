@@ -23,44 +23,32 @@ import numpy as np
 from studycards.demos._maths import close, heatmap
 from studycards.demos.result import Outcome, Step
 
+RELATIVE = "R(m) q . R(n) k equals q . R(n - m) k: only m - n matters"
+
 
 def run(rng: np.random.Generator, seq_len: int, d_model: int) -> Outcome:
     q, k = rng.standard_normal(d_model), rng.standard_normal(d_model)
-    positions = np.arange(seq_len)
-    rotated_q = np.array([rotate(q, p) for p in positions])
-    rotated_k = np.array([rotate(k, p) for p in positions])
-    scores = rotated_q @ rotated_k.T
+    positions = range(seq_len)
+    rotated = {
+        "rotated_q": np.array([rotate(q, p) for p in positions]),
+        "rotated_k": np.array([rotate(k, p) for p in positions]),
+    }
+    scores = rotated["rotated_q"] @ rotated["rotated_k"].T
     steps = (
         Step("Vectors", "one query and one key (their content)", {"q": q, "k": k}),
-        Step(
-            "Angles",
-            "t_i = 10000^(-2i/d): one frequency per pair",
-            {"theta": rope_frequencies(d_model)},
-        ),
-        Step(
-            "Rotated",
-            "row p is the vector rotated as if at position p",
-            {"rotated_q": rotated_q, "rotated_k": rotated_k},
-        ),
+        Step("Angles", "t_i = 10000^(-2i/d), one per pair", {"theta": rope_frequencies(d_model)}),
+        Step("Rotated", "row p: the vector rotated as if at position p", rotated),
         Step("Scores", "R(m) q . R(n) k for every pair of positions", {"scores": scores}),
     )
+    lengths = np.linalg.norm(rotated["rotated_q"], axis=1)
     checks = (
+        close(RELATIVE, scores, _scores_by_offset(q, k, positions)),
         close(
-            "R(m) q . R(n) k equals q . R(n - m) k: only m - n matters",
-            scores,
-            _scores_by_offset(q, k, positions),
-        ),
-        close(
-            "rotation keeps lengths: |R(p) q| = |q|",
-            np.linalg.norm(rotated_q, axis=1),
-            np.full(seq_len, np.linalg.norm(q)),
+            "rotation keeps lengths: |R(p) q| = |q|", lengths, np.full(seq_len, np.linalg.norm(q))
         ),
     )
-    return Outcome(
-        steps,
-        checks,
-        heatmap("scores (rows: query position m, cols: key position n)", scores, "m", "n"),
-    )
+    title = "scores (rows: query position m, cols: key position n)"
+    return Outcome(steps, checks, heatmap(title, scores, "m", "n"))
 
 
 def rope_frequencies(d_model: int) -> np.ndarray:
@@ -78,6 +66,6 @@ def rotate(x: np.ndarray, position: float) -> np.ndarray:
     return rotated
 
 
-def _scores_by_offset(q: np.ndarray, k: np.ndarray, positions: np.ndarray) -> np.ndarray:
+def _scores_by_offset(q: np.ndarray, k: np.ndarray, positions: range) -> np.ndarray:
     """The same scores computed from the offset alone: q . R(n - m) k."""
     return np.array([[q @ rotate(k, n - m) for n in positions] for m in positions])

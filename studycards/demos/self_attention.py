@@ -28,24 +28,13 @@ def run(rng: np.random.Generator, seq_len: int, d_model: int) -> Outcome:
         Step("Input", "one sequence, one row per token", {"X": x}),
         Step("Parameters", "three learned projections", {"W_q": w_q, "W_k": w_k, "W_v": w_v}),
         Step("Projections", "the same rows, projected three ways", _project(x, w_q, w_k, w_v)),
-        Step(
-            "Weights", "softmax(Q K^T / sqrt(d)): token i attends to token j", {"weights": weights}
-        ),
-        Step(
-            "Output", "weights times V: each token becomes a mix of all tokens", {"output": output}
-        ),
+        Step("Weights", "softmax(Q K^T / sqrt(d)): row i attends to j", {"weights": weights}),
+        Step("Output", "weights times V: each token, a mix of all", {"output": output}),
     )
-    checks = (
-        rows_sum_to_one(weights),
-        close(
-            "reversing the input reverses the output (no notion of order)",
-            reversed_output,
-            output[::-1],
-        ),
-    )
-    return Outcome(
-        steps, checks, heatmap("self-attention weights (rows: queries)", weights, "x", "x")
-    )
+    order = "reversing the input reverses the output (no notion of order)"
+    checks = (rows_sum_to_one(weights), close(order, reversed_output, output[::-1]))
+    title = "self-attention weights (rows: queries)"
+    return Outcome(steps, checks, heatmap(title, weights, "x", "x"))
 
 
 def self_attention(

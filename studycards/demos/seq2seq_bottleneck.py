@@ -37,28 +37,17 @@ def run(rng: np.random.Generator, seq_len: int, d_model: int) -> Outcome:
     fixed = reconstruct_from_context(states[-1], a, b, seq_len)
     weights = softmax(SHARPNESS * np.eye(seq_len))
     attended = (weights @ (x @ b)) @ b.T
-    sweep = [_errors(rng, length, a, b) for length in LENGTHS]
     steps = (
         Step("Input", f"{seq_len} tokens of width {d_model}", {"X": x}),
-        Step(
-            "Encoder weights", "A carries the state forward, B reads each token", {"A": a, "B": b}
-        ),
-        Step("Encoder", "running states h_t; the last one is the context c", {"states": states}),
-        Step(
-            "Fixed context",
-            "the best linear decoder's reconstruction from c alone",
-            {"X_from_c": fixed},
-        ),
+        Step("Encoder weights", "A carries the state on, B reads a token", {"A": a, "B": b}),
+        Step("Encoder", "running states h_t; the last is the context c", {"states": states}),
+        Step("Fixed context", "best linear decoding of X from c alone", {"X_from_c": fixed}),
         Step("Attention weights", "decoder step t looks at annotation t", {"weights": weights}),
-        Step("Attention", "x_t read back from its own context c_t", {"X_from_attention": attended}),
+        Step("Attention", "x_t read back from its context c_t", {"X_from_attention": attended}),
     )
-    checks = _checks(weights, sweep)
-    return Outcome(
-        steps,
-        checks,
-        heatmap("attention weights (rows: decoder steps)", weights, "t", "x"),
-        _table(sweep, d_model),
-    )
+    sweep = [_errors(rng, length, a, b) for length in LENGTHS]
+    heat = heatmap("attention weights (rows: decoder steps)", weights, "t", "x")
+    return Outcome(steps, _checks(weights, sweep), heat, _table(sweep, d_model))
 
 
 def encode(x: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:

@@ -30,34 +30,23 @@ def run(rng: np.random.Generator, seq_len: int, d_model: int, offset: int) -> Ou
     positions = np.arange(seq_len)
     encoding = sinusoidal_encoding(positions, d_model)
     rotation = offset_map(offset, d_model)
-    shifted = sinusoidal_encoding(positions + offset, d_model)
-    predicted = encoding @ rotation.T
+    shifted = {
+        "PE_shifted": sinusoidal_encoding(positions + offset, d_model),
+        "M_k_PE": encoding @ rotation.T,
+    }
     similarity = encoding @ encoding.T
     steps = (
-        Step(
-            "Frequencies",
-            "w_i = 10000^(-2i/d), from fast to slow",
-            {"frequencies": frequencies(d_model)},
-        ),
+        Step("Frequencies", "w_i = 10000^(-2i/d), fast to slow", {"w": frequencies(d_model)}),
         Step("Encoding", "row p is PE(p): sin in even columns, cos in odd", {"PE": encoding}),
         Step("Offset map", f"M_k for k = {offset}: 2x2 rotations by k w_i", {"M_k": rotation}),
-        Step(
-            "Shifted",
-            "PE(p + k) computed directly and as M_k PE(p)",
-            {"PE_shifted": shifted, "M_k_PE": predicted},
-        ),
-        Step(
-            "Similarity", "PE(p) . PE(q): constant along each diagonal", {"similarity": similarity}
-        ),
+        Step("Shifted", "PE(p + k) computed directly, and as M_k PE(p)", shifted),
+        Step("Similarity", "PE(p) . PE(q): constant along diagonals", {"similarity": similarity}),
     )
+    by_offset = _similarity_by_offset(positions, d_model)
     checks = (
-        close(f"PE(p + {offset}) equals M_k PE(p) at every position", predicted, shifted),
+        close(f"PE(p + {offset}) equals M_k PE(p) at every position", *shifted.values()),
         close("M_k is a rotation: M_k M_k^T = I", rotation @ rotation.T, np.eye(d_model)),
-        close(
-            "PE(p) . PE(q) depends only on p - q",
-            similarity,
-            _similarity_by_offset(positions, d_model),
-        ),
+        close("PE(p) . PE(q) depends only on p - q", similarity, by_offset),
     )
     return Outcome(steps, checks, heatmap("PE(p) . PE(q)", similarity, "p", "p"))
 
