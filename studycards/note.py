@@ -47,7 +47,15 @@ class Problem:
         return f"{where}: {prefix}{self.message}"
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {
+            "path": self.path,
+            "line": self.line,
+            "severity": self.severity,
+            "message": self.message,
+        }
+
+
+_DATE_KEYS = ("created", "last_reviewed", "next_review")
 
 
 @dataclass(frozen=True)
@@ -78,22 +86,58 @@ class NoteSummary:
         return self.next_review or today
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        for key in ("created", "last_reviewed", "next_review"):
-            data[key] = None if data[key] is None else data[key].isoformat()
+        # Built by hand: dataclasses.asdict deep-copies and is the hot spot of a warm scan.
+        data = dict(self.__dict__)
+        for key in _DATE_KEYS:
+            value = data[key]
+            data[key] = None if value is None else value.isoformat()
         data["tags"] = list(self.tags)
         data["related_outlines"] = list(self.related_outlines)
+        data["problems"] = [p.to_dict() for p in self.problems]
         return data
+
+    def to_row(self) -> tuple:
+        """A compact tuple of plain values for the index (dates as ordinals)."""
+        return tuple(_pack(name, getattr(self, name)) for name in _SUMMARY_FIELDS)
+
+    @classmethod
+    def from_row(cls, row: tuple) -> NoteSummary:
+        """Rebuild from :meth:`to_row` without the dataclass ``__init__`` (hot on warm scans)."""
+        summary = object.__new__(cls)
+        summary.__dict__.update(zip(_SUMMARY_FIELDS, map(_unpack, _SUMMARY_FIELDS, row)))
+        return summary
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> NoteSummary:
         values = dict(data)
-        for key in ("created", "last_reviewed", "next_review"):
-            values[key] = None if values[key] is None else dt.date.fromisoformat(values[key])
+        for key in _DATE_KEYS:
+            value = values[key]
+            values[key] = None if value is None else dt.date.fromisoformat(value)
         values["tags"] = tuple(values["tags"])
         values["related_outlines"] = tuple(values["related_outlines"])
-        values["problems"] = tuple(Problem(**p) for p in values["problems"])
+        values["problems"] = (
+            tuple(Problem(**p) for p in values["problems"]) if values["problems"] else ()
+        )
         return cls(**values)
+
+
+_SUMMARY_FIELDS = tuple(NoteSummary.__dataclass_fields__)
+
+
+def _pack(name: str, value: Any) -> Any:
+    if name in _DATE_KEYS:
+        return None if value is None else value.toordinal()
+    if name == "problems":
+        return tuple((p.path, p.line, p.severity, p.message) for p in value)
+    return value
+
+
+def _unpack(name: str, value: Any) -> Any:
+    if name in _DATE_KEYS:
+        return None if value is None else dt.date.fromordinal(value)
+    if name == "problems":
+        return tuple(Problem(*p) for p in value) if value else ()
+    return value
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ only files that changed. Deleting it loses nothing.
 
 from __future__ import annotations
 
-import json
+import marshal
 import os
 import sqlite3
 import stat
@@ -29,7 +29,7 @@ from studycards.sections import freeze_extra
 
 STATE_DIR = ".studycards"
 INDEX_NAME = "index.sqlite"
-_INDEX_VERSION = "3"
+_INDEX_VERSION = "4"
 _GITIGNORE = (
     "# studycards: caches are disposable and stay out of git; the review ledger is kept.\n"
     "*\n!.gitignore\n!reviews.jsonl\n"
@@ -122,7 +122,7 @@ class ScanResult:
 @dataclass(frozen=True)
 class _FileEntry:
     rel: str
-    path: Path
+    path: str
     size: int
     mtime_ns: int
     problem: Problem | None = None
@@ -130,10 +130,13 @@ class _FileEntry:
 
 def iter_note_files(vault: Vault) -> Iterator[_FileEntry]:
     """Every ``*.md`` under the notes folder, directory symlinks not followed (no loops)."""
-    yield from _walk(vault, vault.notes_dir)
+    root = str(vault.root)
+    start = os.path.join(root, vault.config.notes_dir)
+    yield from _walk(start, len(root) + 1)
 
 
-def _walk(vault: Vault, folder: Path) -> Iterator[_FileEntry]:
+def _walk(folder: str, cut: int) -> Iterator[_FileEntry]:
+    # Plain strings, not pathlib: this runs once per file on every command.
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except OSError:
@@ -142,14 +145,13 @@ def _walk(vault: Vault, folder: Path) -> Iterator[_FileEntry]:
         if entry.name.startswith(".") or entry.name in _SKIP_DIRS:
             continue
         if entry.is_dir(follow_symlinks=False):
-            yield from _walk(vault, Path(entry.path))
+            yield from _walk(entry.path, cut)
         elif entry.name.endswith(".md"):
-            yield _file_entry(vault, entry)
+            yield _file_entry(entry, entry.path[cut:].replace(os.sep, "/"))
 
 
-def _file_entry(vault: Vault, entry: os.DirEntry[str]) -> _FileEntry:
-    path = Path(entry.path)
-    rel = vault.rel(path)
+def _file_entry(entry: os.DirEntry[str], rel: str) -> _FileEntry:
+    path = entry.path
     try:
         info = os.stat(entry.path)
     except OSError as error:
@@ -172,7 +174,7 @@ def read_summary(vault: Vault, entry: _FileEntry) -> NoteSummary:
     notes_dir = vault.config.notes_dir
     if entry.problem:
         return broken_summary(entry.rel, entry.problem, notes_dir)
-    text, problem = read_text(vault, entry.rel, entry.path, entry.size)
+    text, problem = read_text(vault, entry.rel, Path(entry.path), entry.size)
     if problem:
         return broken_summary(entry.rel, problem, notes_dir)
     assert text is not None
@@ -208,14 +210,14 @@ def scan(vault: Vault, use_index: bool = True) -> ScanResult:
 
 
 def _summaries(
-    vault: Vault, entries: list[_FileEntry], cached: dict[str, tuple[int, int, str]]
+    vault: Vault, entries: list[_FileEntry], cached: dict[str, tuple[int, int, bytes]]
 ) -> tuple[list[NoteSummary], list[tuple[_FileEntry, NoteSummary]]]:
     summaries: list[NoteSummary] = []
     fresh: list[tuple[_FileEntry, NoteSummary]] = []
     for entry in entries:
         hit = cached.get(entry.rel)
         if hit and entry.problem is None and hit[0] == entry.size and hit[1] == entry.mtime_ns:
-            summaries.append(NoteSummary.from_dict(json.loads(hit[2])))
+            summaries.append(NoteSummary.from_row(marshal.loads(hit[2])))
             continue
         summary = read_summary(vault, entry)
         summaries.append(summary)
@@ -247,14 +249,14 @@ class _Index:
         c.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
         c.execute(
             "CREATE TABLE IF NOT EXISTS notes (rel TEXT PRIMARY KEY, size INTEGER,"
-            " mtime_ns INTEGER, summary TEXT)"
+            " mtime_ns INTEGER, summary BLOB)"
         )
         row = c.execute("SELECT value FROM meta WHERE key = 'stamp'").fetchone()
         if row is None or row[0] != stamp:
             c.execute("DELETE FROM notes")
             c.execute("INSERT OR REPLACE INTO meta VALUES ('stamp', ?)", (stamp,))
 
-    def load(self) -> dict[str, tuple[int, int, str]]:
+    def load(self) -> dict[str, tuple[int, int, bytes]]:
         try:
             rows = self.connection.execute("SELECT rel, size, mtime_ns, summary FROM notes")
             return {rel: (size, mtime, summary) for rel, size, mtime, summary in rows}
@@ -262,10 +264,7 @@ class _Index:
             return {}
 
     def store(self, fresh: list[tuple[_FileEntry, NoteSummary]], keep: set[str]) -> None:
-        rows = [
-            (e.rel, e.size, e.mtime_ns, json.dumps(s.to_dict(), ensure_ascii=False))
-            for e, s in fresh
-        ]
+        rows = [(e.rel, e.size, e.mtime_ns, marshal.dumps(s.to_row())) for e, s in fresh]
         try:
             c = self.connection
             c.execute("BEGIN")
