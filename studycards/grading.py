@@ -15,7 +15,7 @@ from studycards._atomic import atomic_write
 from studycards._yaml import YAMLError, load_yaml
 from studycards.errors import NoteParseError, StudycardsError, UsageError
 from studycards.frontmatter_edit import NO_BLOCK, capture_lines, restore_lines, update_text
-from studycards.history import CardHistory, migrated_state, note_state, replay
+from studycards.history import CardHistory, migrated_state, replay
 from studycards.ledger import LEDGER_NAME, Event, Ledger, utc_stamp
 from studycards.lock import vault_lock
 from studycards.note import NoteSummary, decode, parse_summary
@@ -397,15 +397,20 @@ def reschedule(vault: Vault, now: dt.datetime, dry_run: bool) -> list[Move]:
         cards = replay(ledger_of(vault).read().events)
         moves = []
         for summary in scan(vault).notes:
-            state = note_state(summary, cards, settings)
-            if state is None:
-                continue
-            due = scheduled_due(summary.id or summary.rel, state, settings)
+            history = cards.get(summary.id) if summary.id else None
+            if history is None or history.state is None:
+                continue  # never graded here: the old scheme's date stands, as in the queue
+            due = scheduled_due(summary.id, history.state, settings, _last_rating(history))
             if due != summary.next_review:
                 moves.append(Move(summary.rel, summary.title, summary.next_review, due))
         if not dry_run:
             _apply_moves(vault, moves, now)
         return moves
+
+
+def _last_rating(history: CardHistory) -> Rating:
+    reviews = [e for e in history.events if e.kind == "review" and e.rating]
+    return Rating(reviews[-1].rating) if reviews else Rating.GOOD
 
 
 def _apply_moves(vault: Vault, moves: list[Move], now: dt.datetime) -> None:
