@@ -441,6 +441,11 @@ def move_note(vault: Vault, old: str, new_rel: str) -> tuple[str, str]:
         target = vault.path_of(new_rel)
         if target.suffix != ".md":
             target = target.with_name(target.name + ".md")
+        if vault.notes_dir.resolve() not in target.resolve().parents:
+            raise UsageError(
+                f"{vault.rel(target)} is outside the notes folder {vault.config.notes_dir}/: "
+                "it would not be scanned"
+            )
         if target.exists():
             raise UsageError(f"{vault.rel(target)} already exists: not overwritten")
         note = read_note_file(vault, old)
