@@ -242,13 +242,13 @@ def test_run_block_maps_keys_to_parameters_and_seed() -> None:
         ("name: rope\nd_model: 5\n", "demo 'rope': d_model must be even, got 5"),
         (
             "!!python/object/apply:os.system ['echo hacked']\n",
-            "studycards-demo block is not valid YAML: could not determine a constructor for the "
-            "tag 'tag:yaml.org,2002:python/object/apply:os.system' (line 1)",
+            "studycards-demo block uses a YAML tag that is not allowed: "
+            "!!python/object/apply:os.system (line 1)",
         ),
         (
             "name: !!python/name:os.system\n",
-            "studycards-demo block is not valid YAML: could not determine a constructor for the "
-            "tag 'tag:yaml.org,2002:python/name:os.system' (line 1)",
+            "studycards-demo block uses a YAML tag that is not allowed: "
+            "!!python/name:os.system (line 1)",
         ),
         ("- name\n- dot\n", "studycards-demo block must be a mapping like 'name: dot', got list"),
         ("just text\n", "studycards-demo block must be a mapping like 'name: dot', got str"),
@@ -258,6 +258,15 @@ def test_run_block_maps_keys_to_parameters_and_seed() -> None:
             "studycards-demo block needs a 'name' key, e.g. 'name: scaled-dot-product'",
         ),
         ("name: 3\n", "studycards-demo block: name must be a string, got 3"),
+        (
+            "name: dot\nseed: !!binary aGk=\n",
+            "demo 'dot': seed must be a non-negative integer, got b'hi'",
+        ),
+        (
+            "name: !custom dot\n",
+            "studycards-demo block uses a YAML tag that is not allowed: "
+            "could not determine a constructor for the tag '!custom' (line 1)",
+        ),
     ],
 )
 def test_run_block_refuses_bad_blocks_with_one_line(source: str, message: str) -> None:

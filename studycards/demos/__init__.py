@@ -7,6 +7,7 @@ executed. This module imports no numpy: a demo's module is loaded only when it r
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -88,12 +89,22 @@ def run_block(source: str) -> DemoResult:
 def _load_block(source: str) -> dict[Any, Any]:
     try:
         data = yaml.load(source, Loader=_SafeLoader)
+    except yaml.constructor.ConstructorError as error:
+        message = f"{BLOCK_INFO} block uses a YAML tag that is not allowed: {_tag(error)}"
+        raise DemoError(message) from None
     except yaml.YAMLError as error:
         raise DemoError(f"{BLOCK_INFO} block is not valid YAML: {_yaml_problem(error)}") from None
     if not isinstance(data, dict):
         kind = "nothing" if data is None else type(data).__name__
         raise DemoError(f"{BLOCK_INFO} block must be a mapping like 'name: dot', got {kind}")
     return data
+
+
+def _tag(error: yaml.constructor.ConstructorError) -> str:
+    """The refused tag in its short form (``!!python/name:os.system``) and its line."""
+    problem = _yaml_problem(error)
+    found = re.search(r"'tag:yaml\.org,2002:([^']*)'(.*)", problem)
+    return f"!!{found.group(1)}{found.group(2)}" if found else problem
 
 
 def _yaml_problem(error: yaml.YAMLError) -> str:

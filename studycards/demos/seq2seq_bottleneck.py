@@ -96,7 +96,7 @@ def _checks(weights: np.ndarray, sweep: list[tuple[int, float, float]]) -> tuple
 
 def _table(sweep: list[tuple[int, float, float]], d_model: int) -> Table:
     rows = tuple(
-        (length, length * d_model, d_model, round(fixed, 4), f"{attention:.1e}")
+        (length, length * d_model, d_model, f"{fixed:.3f}", f"{attention:.1e}")
         for length, fixed, attention in sweep
     )
     columns = (

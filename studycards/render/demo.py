@@ -85,7 +85,7 @@ def render_explanation(demo: Demo) -> RenderableType:
     for param in demo.params:
         params.add_row(param.option, str(param.default), f"{param.low}..{param.high}", param.help)
     params.add_row("--seed", "0", "0..", "random seed: the same seed gives the same numbers")
-    heading = Text(f"{demo.name}: {demo.summary}", style="bold")
+    heading = Text(f"studycards demo run {demo.name}", style="bold")
     return Group(heading, Text(""), Text(demo.explain()), Text(""), params)
 
 
