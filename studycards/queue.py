@@ -62,7 +62,7 @@ def effective_due(
     """The day a note is due; in interview-date mode, no later than the day before the date."""
     due = note.due_on(today)
     date = settings.interview_date
-    if date is None or due < date:
+    if date is None or due < date or date < today:
         return due
     if needs_review_before(state, date, settings.interview_target, settings.parameters):
         return max(today, date - dt.timedelta(days=1))
