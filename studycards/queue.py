@@ -54,6 +54,7 @@ class Queue:
     limited: bool
     done_today: int
     until: dt.date | None = None
+    still: tuple[QueueItem, ...] = ()  # interview mode: notes below the target on the date
 
 
 def effective_due(
@@ -99,7 +100,8 @@ def build_queue(
     limited = len(study) < len(due_items)
     done = done_new + done_reviews
     until = settings.interview_date
-    return Queue(tuple(study), groups, len(due_items), new_total, limited, done, until)
+    still = () if until is None else tuple(sorted(still_to_do(items, until, settings), key=_by_due))
+    return Queue(tuple(study), groups, len(due_items), new_total, limited, done, until, still)
 
 
 def _item(
@@ -234,6 +236,7 @@ def queue_json(queue: Queue, today: dt.date, vault: Vault | None = None) -> dict
         "limited": queue.limited,
         "done_today": queue.done_today,
         "until": None if queue.until is None else queue.until.isoformat(),
+        "still_to_do": None if queue.until is None else [item_json(i, today) for i in queue.still],
         "study": [item_json(i, today) for i in queue.study],
         "groups": {g: [item_json(i, today) for i in items] for g, items in queue.groups.items()},
     }

@@ -41,12 +41,15 @@ def due(
     """Show the review queue: overdue, today, this week and later, with today's study list."""
     from studycards.catalog import NoteFilter
     from studycards.clock import today_in
+    from studycards.errors import UsageError
     from studycards.queue import load_queue
 
     vault = state(ctx).vault()
     today = today_in(vault.config.timezone)
     where = NoteFilter(tag, topic, difficulty.value if difficulty else None)
     date = _parse_day(until, "--until")
+    if date is not None and date < today:
+        raise UsageError(f"--until: {date.isoformat()} is in the past")
     queue, notices = load_queue(vault, today, where, order, date, use_limits=not no_limits)
     for notice in notices:
         warn(notice)
@@ -58,6 +61,19 @@ def due(
     from studycards.render.queue import queue_view
 
     console().print(queue_view(queue, today, vault))
+    if queue.until is not None:
+        _print_still(queue, vault.config.interview_target)
+
+
+def _print_still(queue, target: float) -> None:
+    """Interview mode: the notes still predicted below the target on the date."""
+    count = len(queue.still)
+    typer.echo(
+        f"still to do before {queue.until.isoformat()}: {count} note{'s' * (count != 1)} "
+        f"below {target:.0%} predicted recall on the day"
+    )
+    for item in queue.still:
+        typer.echo(f"  {item.due.isoformat()}  {item.note.title} ({item.note.rel})")
 
 
 def grade(
