@@ -97,7 +97,8 @@ def grade(
     vault = state(ctx).vault()
     now = now_in(vault.config.timezone)
     with vault_lock(vault.state_dir):
-        reconcile(vault, now)
+        for notice in reconcile(vault, now).notices:
+            warn(notice)
     rel = resolve(vault, note, scan(vault).summaries, Path.cwd())
     result = grade_note(vault, rel, grade_value, now, duration)
     outcome = result.outcome
