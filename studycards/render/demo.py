@@ -102,20 +102,39 @@ def _step(index: int, step: Step) -> RenderableType:
 def _array(name: str, array: np.ndarray) -> RenderableType:
     label = Text.assemble((name, "bold cyan"), "  shape ", (str(tuple(array.shape)), "magenta"))
     if array.ndim == 3 and len(array) <= MAX_SLICES and _small(array[0]):
-        return Group(label, _side_by_side(array))
+        return Group(label, SlicesView(array))
     if _small(array):
         return Group(label, _matrix(array))
     return Group(label, Text(f"({array.size} numbers, not printed; --json has them)", style="dim"))
 
 
-def _side_by_side(array: np.ndarray) -> RenderableType:
-    """A 3-D array's leading slices ([0], [1]...) next to each other."""
-    grid = Table.grid(padding=(0, 3))
-    for _ in range(len(array)):
-        grid.add_column()
-    grid.add_row(*(Text(f"[{index}]", style="dim") for index in range(len(array))))
-    grid.add_row(*(_matrix(part) for part in array))
-    return grid
+class SlicesView:
+    """A 3-D array's leading slices ([0], [1]...) side by side when they fit, else stacked."""
+
+    def __init__(self, array: np.ndarray) -> None:
+        self.array = array
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        slices = list(self.array)
+        if self._width() <= options.max_width:
+            grid = Table.grid(padding=(0, 3))
+            for _ in slices:
+                grid.add_column()
+            grid.add_row(*(Text(f"[{index}]", style="dim") for index in range(len(slices))))
+            grid.add_row(*(_matrix(part) for part in slices))
+            yield grid
+            return
+        for index, part in enumerate(slices):
+            yield Text(f"[{index}]", style="dim")
+            yield _matrix(part)
+
+    def _width(self) -> int:
+        """Columns needed side by side: every number's width plus the gaps."""
+        widest = max(
+            (len(format_number(value)) for value in self.array.ravel().tolist()), default=1
+        )
+        slices, _, cols = self.array.shape
+        return slices * cols * (widest + 1) + 3 * (slices - 1)
 
 
 def _small(array: np.ndarray) -> bool:
