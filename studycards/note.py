@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -104,7 +104,9 @@ class NoteSummary:
     def from_row(cls, row: tuple) -> NoteSummary:
         """Rebuild from :meth:`to_row` without the dataclass ``__init__`` (hot on warm scans)."""
         summary = object.__new__(cls)
-        summary.__dict__.update(zip(_SUMMARY_FIELDS, map(_unpack, _SUMMARY_FIELDS, row)))
+        summary.__dict__.update(
+            zip(_SUMMARY_FIELDS, map(_unpack, _SUMMARY_FIELDS, row), strict=True)
+        )
         return summary
 
     @classmethod
@@ -281,12 +283,12 @@ def _summary_and_document(
     data, problems = _load_frontmatter(doc, rel)
     if data is None:
         return _replace(base, problems=tuple(problems)), doc
-    values, field_problems = _validate_fields(data, key_line_index(doc.frontmatter), doc, rel)
+    values, field_problems = _validate_fields(data, doc, rel)
     return _replace(base, problems=tuple(problems + field_problems), **values), doc
 
 
 def _replace(summary: NoteSummary, **changes: Any) -> NoteSummary:
-    return NoteSummary(**{**asdict(summary), "problems": summary.problems, **changes})
+    return replace(summary, **changes)
 
 
 def _load_frontmatter(doc: Document, rel: str) -> tuple[dict[str, Any] | None, list[Problem]]:
@@ -312,22 +314,27 @@ def _load_frontmatter(doc: Document, rel: str) -> tuple[dict[str, Any] | None, l
 
 
 def _validate_fields(
-    data: dict[str, Any], lines: dict[str, int], doc: Document, rel: str
+    data: dict[str, Any], doc: Document, rel: str
 ) -> tuple[dict[str, Any], list[Problem]]:
     values: dict[str, Any] = {}
     problems: list[Problem] = []
     for key, check in _FIELD_CHECKS.items():
         if key not in data:
             continue
-        line = doc.fm_first_line + lines[key] if key in lines else doc.fm_first_line
         try:
             values[key], warning = check(data[key])
         except ValueError as error:
-            problems.append(Problem(rel, line, _ERROR, f"{key}: {error}"))
+            problems.append(Problem(rel, _key_line(doc, key), _ERROR, f"{key}: {error}"))
             continue
         if warning:
-            problems.append(Problem(rel, line, _WARNING, f"{key}: {warning}"))
+            problems.append(Problem(rel, _key_line(doc, key), _WARNING, f"{key}: {warning}"))
     return values, problems
+
+
+def _key_line(doc: Document, key: str) -> int:
+    """The 1-based file line of a top-level frontmatter key (only looked up for problems)."""
+    lines = key_line_index(doc.frontmatter or "")
+    return doc.fm_first_line + lines.get(key, 0)
 
 
 def _date(value: Any) -> tuple[dt.date, None]:

@@ -107,11 +107,22 @@ def _section_end(raw: Sequence[tuple[int, str, int]], position: int, line_count:
     return line_count
 
 
+_H1_CANDIDATE = re.compile(r"^ {0,3}#[ \t]", re.M)
+_LEADING_H1 = re.compile(r"(?:[ \t]*\r?\n)*[ ]{0,3}#[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*\r?(?:\n|$)")
+
+
 def first_h1(body: str) -> tuple[str, int] | None:
-    """The first level-1 heading's text and 0-based line, parsing only as far as needed."""
+    """The first level-1 heading's text and 0-based line, parsing only as far as needed.
+
+    A ``# `` line before any other content cannot sit inside a fence or a container, so that
+    common case is read directly; anything else goes through the Markdown parser.
+    """
+    leading = _LEADING_H1.match(body)
+    if leading:
+        return leading.group(1).strip(), body.count("\n", 0, leading.start(1))
     search_from = 0
     while True:
-        match = re.compile(r"^ {0,3}#[ \t]", re.M).search(body, search_from)
+        match = _H1_CANDIDATE.search(body, search_from)
         if match is None:
             return None
         line_end = body.find("\n", match.start())

@@ -212,18 +212,49 @@ def scan(vault: Vault, use_index: bool = True) -> ScanResult:
 def _summaries(
     vault: Vault, entries: list[_FileEntry], cached: dict[str, tuple[int, int, bytes]]
 ) -> tuple[list[NoteSummary], list[tuple[_FileEntry, NoteSummary]]]:
-    summaries: list[NoteSummary] = []
-    fresh: list[tuple[_FileEntry, NoteSummary]] = []
+    by_rel: dict[str, NoteSummary] = {}
+    stale: list[_FileEntry] = []
     for entry in entries:
         hit = cached.get(entry.rel)
         if hit and entry.problem is None and hit[0] == entry.size and hit[1] == entry.mtime_ns:
-            summaries.append(NoteSummary.from_row(marshal.loads(hit[2])))
-            continue
-        summary = read_summary(vault, entry)
-        summaries.append(summary)
-        if entry.problem is None:
-            fresh.append((entry, summary))
-    return summaries, fresh
+            by_rel[entry.rel] = NoteSummary.from_row(marshal.loads(hit[2]))
+        else:
+            stale.append(entry)
+    parsed = _parse_all(vault, stale)
+    by_rel.update((entry.rel, summary) for entry, summary in zip(stale, parsed, strict=True))
+    fresh = [(e, s) for e, s in zip(stale, parsed, strict=True) if e.problem is None]
+    return [by_rel[entry.rel] for entry in entries], fresh
+
+
+# Below this many files to parse, one process is faster than starting workers.
+_PARALLEL_FROM = 400
+
+
+def _parse_all(vault: Vault, entries: list[_FileEntry]) -> list[NoteSummary]:
+    """Parse summaries, across all cores when there are many (a cold scan of a big vault)."""
+    workers = min(os.cpu_count() or 1, 8)
+    if len(entries) < _PARALLEL_FROM or workers < 2 or "fork" not in _start_methods():
+        return [read_summary(vault, entry) for entry in entries]
+    import multiprocessing
+
+    chunks = [entries[i::workers] for i in range(workers)]
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        rows = pool.starmap(_parse_rows, [(vault, chunk) for chunk in chunks])
+    parsed: list[NoteSummary | None] = [None] * len(entries)
+    for offset, chunk_rows in enumerate(rows):
+        for position, row in enumerate(chunk_rows):
+            parsed[offset + position * workers] = NoteSummary.from_row(row)
+    return [summary for summary in parsed if summary is not None]
+
+
+def _parse_rows(vault: Vault, entries: list[_FileEntry]) -> list[tuple]:
+    return [read_summary(vault, entry).to_row() for entry in entries]
+
+
+def _start_methods() -> list[str]:
+    import multiprocessing
+
+    return multiprocessing.get_all_start_methods()
 
 
 class _Index:
