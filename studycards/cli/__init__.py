@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from studycards import __version__
-from studycards.cli import demo, notes, review, schedule
+from studycards.cli import authoring, demo, notes, review, schedule
 from studycards.cli._common import AppState, StudycardsGroup
 
 app = typer.Typer(
@@ -45,6 +45,7 @@ def _root(
 
 notes.register(app)
 schedule.register(app)
+authoring.register(app)
 review.register(app)
 app.add_typer(demo.app, name="demo", help="Run NumPy attention demos: worked answers.")
 
