@@ -43,6 +43,7 @@ class Card:
     topic: str = ""
     difficulty: str | None = None
     followup: bool = False
+    loaded: bool = True  # False: only the title is known; the backend reloads it when shown
 
 
 @dataclass(frozen=True)
@@ -135,7 +136,12 @@ class Session:
 
     @property
     def card(self) -> Card | None:
-        return self.cards[self.index] if self.index < len(self.cards) else None
+        if self.index >= len(self.cards):
+            return None
+        card = self.cards[self.index]
+        if not card.loaded:
+            card = self.cards[self.index] = self.backend.reload(card)
+        return card
 
     def screen(self) -> Screen:
         card = self.card

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from studycards.grading import (
     bury,
@@ -71,7 +71,13 @@ def build_cards(
     today: dt.date,
     followups: bool,
 ) -> list[Card]:
-    """The session's cards: each due note, then (optionally) its due follow-up questions."""
+    """The session's cards: each due note, then (optionally) its due follow-up questions.
+
+    Without follow-ups a note's text is read only when its card comes up, so a long queue
+    starts at once.
+    """
+    if not followups:
+        return [_unloaded(item) for item in items]
     result: list[Card] = []
     for item in items:
         note = load_note(vault, item.note.rel)
@@ -83,6 +89,21 @@ def build_cards(
         if followups:
             result.extend(_due_followups(note, cards, today))
     return result
+
+
+def _unloaded(item: QueueItem) -> Card:
+    note = item.note
+    return Card(
+        card_id=note.id or note.rel,
+        note_rel=note.rel,
+        title=note.title,
+        question=note.title,
+        answer="",
+        detail="",
+        topic=note.topic,
+        difficulty=note.difficulty,
+        loaded=False,
+    )
 
 
 def _with_id(vault: Vault, note: Note) -> Note:
@@ -164,8 +185,12 @@ class VaultBackend:
                 fresh = followup_card(note, followup)
                 if fresh.card_id == card.card_id:
                     return fresh
-            return card
-        return note_card(note) if not note.summary.broken else card
+            return replace(card, loaded=True)
+        if note.summary.broken:
+            return replace(
+                card, loaded=True, answer="(the note can no longer be read: see 'studycards check')"
+            )
+        return note_card(note)
 
     def due_tomorrow(self) -> int:
         tomorrow = self.now().date() + dt.timedelta(days=1)
