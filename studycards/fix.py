@@ -280,9 +280,21 @@ def _value_text(lines: str | None) -> str | None:
 # the vault
 
 
-def created_day(path: Path, zone: dt.tzinfo) -> dt.date:
+def created_day(path: Path, zone: dt.tzinfo, use_git: bool = True) -> dt.date:
     """When a note was made: the day git first added it, else the file's own time."""
-    return git_added_day(path) or file_day(path, zone)
+    return (git_added_day(path) if use_git else None) or file_day(path, zone)
+
+
+def in_git_work_tree(folder: Path) -> bool:
+    """Whether ``folder`` lies in a git work tree (and git can be run at all)."""
+    command = ["git", "rev-parse", "--is-inside-work-tree"]
+    try:
+        done = subprocess.run(  # noqa: S603 - fixed argument list, no shell
+            command, cwd=folder, capture_output=True, text=True, timeout=30, check=False
+        )
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return done.returncode == 0 and done.stdout.strip() == "true"
 
 
 def git_added_day(path: Path) -> dt.date | None:
@@ -322,7 +334,10 @@ def _fix_all(vault: Vault, today: dt.date, dry_run: bool) -> FixReport:
 
     tz = zone(vault.config.timezone)
     linked = notes_linked_by(load_outlines(vault))
-    defaults = Defaults(today, lambda rel: min(created_day(vault.path_of(rel), tz), today), linked)
+    git = in_git_work_tree(vault.root)
+    defaults = Defaults(
+        today, lambda rel: min(created_day(vault.path_of(rel), tz, git), today), linked
+    )
     fixes, count = [], 0
     for entry in iter_note_files(vault):
         count += 1

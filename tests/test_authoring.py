@@ -20,7 +20,14 @@ from studycards.authoring import (
 )
 from studycards.check import check_note
 from studycards.errors import ConfigError, StudycardsError, UsageError
-from studycards.fix import Defaults, as_date, fix_vault, git_added_day, plan_fix
+from studycards.fix import (
+    Defaults,
+    as_date,
+    fix_vault,
+    git_added_day,
+    in_git_work_tree,
+    plan_fix,
+)
 from studycards.note import parse_note, parse_summary
 from studycards.topics import tag_stats, topic_stats
 from studycards.vault import open_vault, scan
@@ -539,6 +546,7 @@ def test_created_comes_from_git_history(make_vault):
     for command in (["git", "init", "-q"], ["git", "add", "."], ["git", "commit", "-qm", "a"]):
         subprocess.run(command, cwd=root, env=env, check=True, capture_output=True)
     assert git_added_day(root / "notes/T/a.md") == dt.date(2024, 3, 5)
+    assert in_git_work_tree(root / "notes")
     fix_vault(open_vault(root), TODAY)
     summary = parse_summary((root / "notes/T/a.md").read_text("utf-8"), "notes/T/a.md")
     assert summary.created == dt.date(2024, 3, 5)
@@ -548,6 +556,7 @@ def test_git_added_day_outside_a_repository_is_none(tmp_path):
     path = tmp_path / "a.md"
     path.write_text("# A\n", encoding="utf-8")
     assert git_added_day(path) is None
+    assert in_git_work_tree(tmp_path) is False
 
 
 # ---------------------------------------------------------------------------------------------
