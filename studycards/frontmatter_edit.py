@@ -19,6 +19,7 @@ from studycards._yaml import load_yaml
 Value = Any
 _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _PLAIN_SAFE = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-/]*")
+_QUOTED_VALUE = re.compile(r"""[ \t]*(?:'(?:[^']|'')*'|"(?:[^"\\]|\\.)*")""")
 _YAML_WORDS = {"null", "true", "false", "yes", "no", "on", "off", "y", "n", "~"}
 
 
@@ -124,19 +125,17 @@ def _format_entry(key: str, value: Value, quote: str, nl: str, old_line: str = "
 
 
 def _trailing_comment(line: str) -> str:
+    """The line's trailing comment with the blanks before it (``"  # moved"``), or ``""``."""
     if ":" not in line:
         return ""
     value = line.split(":", 1)[1].rstrip("\r\n")
-    stripped = value.strip()
-    if stripped.startswith(("'", '"')):
-        quote = stripped[0]
-        close = stripped.find(quote, 1)
-        rest = stripped[close + 1 :] if close > 0 else ""
+    quoted = _QUOTED_VALUE.match(value)
+    if quoted:
+        rest = value[quoted.end() :]
     else:
-        hash_at = value.find(" #")
-        rest = value[hash_at:] if hash_at >= 0 else ""
-    rest_stripped = rest.strip()
-    return "  " + rest_stripped if rest_stripped.startswith("#") else ""
+        comment = re.search(r"[ \t]+#", value)
+        rest = value[comment.start() :] if comment else ""
+    return rest if rest.lstrip(" \t").startswith("#") else ""
 
 
 def format_scalar(value: Value, quote: str = "'") -> str:
