@@ -89,9 +89,14 @@ def _value_end(lines: list[str], start: int) -> int:
             end += 1
             continue
         break
-    while end > start + 1 and lines[end - 1].strip() == "":
+    while end > start + 1 and _blank_or_comment(lines[end - 1]):
         end -= 1
     return end
+
+
+def _blank_or_comment(line: str) -> bool:
+    stripped = line.strip()
+    return not stripped or stripped.startswith("#")
 
 
 def _quote_of(line: str, default: str) -> str:
