@@ -177,7 +177,7 @@ def test_kill_9_during_grade_leaves_note_and_ledger_consistent(make_vault):
         killed += code == -signal.SIGKILL
         if iteration % 5 == 1:  # the next grade command reconciles, then grades once more
             result = subprocess.run(
-                command(vault.root, rel), env=environment(), capture_output=True
+                command(vault.root, rel), env=environment(), capture_output=True, timeout=120
             )
             assert result.returncode == 0, result.stderr
         else:
