@@ -17,7 +17,7 @@ import subprocess
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from studycards._atomic import atomic_create
 from studycards._document import split_document
@@ -31,6 +31,7 @@ LANGUAGES = ("zh", "en")
 PLACEHOLDERS = ("title", "topic", "date", "difficulty", "file", "path")
 _UNSAFE_CHARS = re.compile(r'[/\\:*?"<>|]+')
 _RUNS = re.compile(r"-{2,}|\s{2,}")
+_BRACES = re.compile(r"\{{2,}|\}{2,}")
 _BIDI = set(range(0x202A, 0x202F)) | set(range(0x2066, 0x206A))
 _RESERVED = {"CON", "PRN", "AUX", "NUL"} | {f"{p}{n}" for p in ("COM", "LPT") for n in range(1, 10)}
 _MAX_NAME_BYTES = 240
@@ -69,6 +70,7 @@ def _is_control(ch: str) -> bool:
 def safe_name(text: str, what: str = "title") -> str:
     """A single file or folder name made from ``text``: no separators, dots or device names."""
     name = _UNSAFE_CHARS.sub("-", clean_title(text, what))
+    name = _BRACES.sub(lambda m: m.group(0)[0], name)  # "{{x}}" would read as a placeholder
     name = _RUNS.sub(lambda m: m.group(0)[0], name)
     if name.lower().endswith(".md"):
         name = name[:-3]
@@ -112,11 +114,14 @@ def guess_language(title: str) -> str:
 def template_source(vault: Vault, lang: str) -> tuple[str, str]:
     """The template text and where it came from: the vault's own file, else the built-in one."""
     if vault.config.template:
+        if not isinstance(vault.config.template, str):
+            raise ConfigError(f"template: expected a path, got {vault.config.template!r}")
         path = vault.path_of(vault.config.template)
         try:
             return path.read_text(encoding="utf-8"), vault.config.template
         except (OSError, UnicodeDecodeError) as error:
-            message = f"cannot read the note template {vault.config.template}: {error}"
+            reason = getattr(error, "strerror", None) or error
+            message = f"cannot read the note template {vault.config.template}: {reason}"
             raise ConfigError(message) from None
     if lang not in LANGUAGES:
         raise UsageError(f"unknown language {lang!r}: use zh or en")
@@ -206,7 +211,7 @@ def new_note_values(
         "date": day.isoformat(),
         "difficulty": difficulty,
         "file": file,
-        "path": f"{notes_dir}/{topic}/{file}",
+        "path": PurePosixPath(notes_dir, topic, file).as_posix(),
     }
 
 

@@ -260,8 +260,8 @@ def load_outline(vault: Vault, rel: str) -> OutlineFile:
     try:
         raw = vault.path_of(rel).read_bytes()
     except OSError as error:
-        problem = Problem(rel, None, "error", f"cannot read: {error.strerror or error}")
-        return OutlineFile(rel, _stem(rel), problems=(problem,))
+        unreadable = Problem(rel, None, "error", f"cannot read: {error.strerror or error}")
+        return OutlineFile(rel, _stem(rel), problems=(unreadable,))
     text, problem = decode(raw, rel)
     if problem or text is None:
         return OutlineFile(rel, _stem(rel), problems=(problem,) if problem else ())

@@ -39,9 +39,9 @@ def tag_stats(
     notes: Iterable[NoteSummary], today: dt.date, path_tags: bool = False
 ) -> list[GroupStats]:
     """One row per tag, compared without case; ``Topic/file.md`` tags only when asked."""
-    pairs = []
+    pairs: list[tuple[str, NoteSummary]] = []
     for note in notes:
-        kept = {}
+        kept: dict[str, str] = {}
         for tag in note.tags:
             if path_tags or not is_path_tag(tag, note):
                 kept.setdefault(tag.casefold(), tag)

@@ -62,6 +62,7 @@ def _inside(vault, path: Path) -> bool:
         ("What is X?", "What is X.md"),
         ("TCP/IP: basics", "TCP-IP- basics.md"),
         ("note.md", "note.md"),
+        ("What does {{ x }} do in Jinja", "What does { x } do in Jinja.md"),
     ],
 )
 def test_new_makes_unsafe_titles_safe_and_stays_in_the_vault(make_vault, title, file_name):
@@ -260,6 +261,21 @@ def test_a_template_outside_the_vault_is_refused(make_vault):
     vault = _vault(make_vault, config="template: ../elsewhere.md\n")
     with pytest.raises(StudycardsError, match="would leave the vault"):
         create_note(vault, "x", "T", TODAY)
+
+
+def test_a_template_setting_that_is_not_a_path_is_refused(make_vault):
+    vault = _vault(make_vault, config="template: 5\n")
+    with pytest.raises(ConfigError, match="template: expected a path, got 5"):
+        create_note(vault, "x", "T", TODAY)
+
+
+def test_a_missing_vault_template_is_reported(make_vault):
+    vault = _vault(make_vault, config="template: nowhere.md\n")
+    with pytest.raises(ConfigError) as caught:
+        create_note(vault, "x", "T", TODAY)
+    assert str(caught.value) == (
+        "cannot read the note template nowhere.md: No such file or directory"
+    )
 
 
 def test_fill_template_quotes_values_for_yaml():
