@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from studycards import __version__
-from studycards.cli import authoring, demo, notes, review, schedule
+from studycards.cli import authoring, checklist, demo, export, notes, review, schedule
 from studycards.cli._common import AppState, StudycardsGroup
 
 app = typer.Typer(
@@ -47,6 +47,8 @@ notes.register(app)
 schedule.register(app)
 authoring.register(app)
 review.register(app)
+checklist.register(app)
+export.register(app)
 app.add_typer(demo.app, name="demo", help="Run NumPy attention demos: worked answers.")
 
 

@@ -1,0 +1,234 @@
+"""Export: an Anki package (a zip holding a SQLite collection) and a CSV table."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import sqlite3
+import zipfile
+from pathlib import Path
+
+import pytest
+from conftest import BEAM_SEARCH, KV_CACHE, MULTI_HEAD, SEQ2SEQ, TWO_SUM
+
+from studycards.errors import StudycardsError
+from studycards.export import (
+    CSV_COLUMNS,
+    anki_tag,
+    deck_name,
+    export_anki,
+    export_csv,
+    stable_id,
+)
+from studycards.vault import open_vault
+
+NOW = dt.datetime(2025, 11, 1, 9, 0, tzinfo=dt.timezone.utc)
+UNSAFE = "notes/Web/unsafe.md"
+UNSAFE_NOTE = """---
+id: sc_0123456789ab
+difficulty: medium
+tags: [Web dev, Web dev/unsafe.md]
+---
+# Is <b>bold</b> & safe?
+
+## Short answer
+
+Never trust <script>alert(1)</script> in input; see [x](javascript:alert(1)) & **escape** it.
+"""
+BROKEN = "notes/Web/broken.md"
+
+
+@pytest.fixture
+def root(make_vault) -> Path:
+    return make_vault({UNSAFE: UNSAFE_NOTE, BROKEN: "---\ntags: [x\n---\n# B\n"}, samples=True)
+
+
+def collection(apkg: Path, tmp_path: Path) -> sqlite3.Connection:
+    with zipfile.ZipFile(apkg) as archive:
+        assert sorted(archive.namelist()) == ["collection.anki2", "media"]
+        assert archive.read("media") == b"{}"
+        archive.extract("collection.anki2", tmp_path / "unzipped")
+    return sqlite3.connect(tmp_path / "unzipped" / "collection.anki2")
+
+
+def notes_by_source(db: sqlite3.Connection) -> dict[str, tuple[str, str, list[str], str]]:
+    """Source path -> (front, back, tags, guid)."""
+    rows = {}
+    for guid, tags, fields in db.execute("SELECT guid, tags, flds FROM notes"):
+        front, back, source = fields.split("\x1f")
+        rows[source] = (front, back, tags.split(), guid)
+    return rows
+
+
+def deck_names(db: sqlite3.Connection) -> dict[int, str]:
+    decks = json.loads(db.execute("SELECT decks FROM col").fetchone()[0])
+    return {int(k): v["name"] for k, v in decks.items()}
+
+
+# ---------------------------------------------------------------------------------------------
+# Anki
+
+
+def test_anki_package_holds_one_card_per_note_in_topic_decks(root, tmp_path):
+    out = tmp_path / "study.apkg"
+    result = export_anki(open_vault(root), out, NOW)
+    assert (result.notes, result.decks) == (6, 5)
+    assert [p.path for p in result.skipped] == [BROKEN]
+    db = collection(out, tmp_path)
+    assert db.execute("SELECT count(*) FROM notes").fetchone() == (6,)
+    assert db.execute("SELECT count(*) FROM cards").fetchone() == (6,)
+    names = deck_names(db)
+    expected = {f"studycards::{t}" for t in ("Attention", "Coding", "Inference", "Transformer")}
+    assert expected | {"studycards::Web"} <= set(names.values())
+    used = {names[did] for (did,) in db.execute("SELECT DISTINCT did FROM cards")}
+    assert used == expected | {"studycards::Web"}
+    assert {stable_id(n) for n in used} == {d for d, n in names.items() if n in used}
+
+
+def test_anki_fields_tags_and_answer_html(root, tmp_path):
+    out = tmp_path / "study.apkg"
+    export_anki(open_vault(root), out, NOW)
+    rows = notes_by_source(collection(out, tmp_path))
+    front, back, tags, _ = rows[MULTI_HEAD]
+    assert front == '<div class="title">多头注意力为什么有效</div>'
+    assert back.startswith("<p>多头注意力把Q、K、V投影到多个子空间")
+    assert tags == ["Attention", "Attention::多头注意力.md", "面试高频"]
+    front, back, _, _ = rows[TWO_SUM]
+    assert "找出和为 target 的两个数的下标" in front  # a coding note shows its problem
+    assert (
+        back
+        == "<p>遍历数组，对每个数查哈希表里有没有 target 减去它，有就返回，没有就把它存进去。</p>\n"
+    )
+    assert "<strong>信息瓶颈</strong>" in rows[SEQ2SEQ][1]
+
+
+def test_anki_escapes_html_from_notes(root, tmp_path):
+    out = tmp_path / "study.apkg"
+    export_anki(open_vault(root), out, NOW)
+    front, back, tags, _ = notes_by_source(collection(out, tmp_path))[UNSAFE]
+    assert front == '<div class="title">Is &lt;b&gt;bold&lt;/b&gt; &amp; safe?</div>'
+    assert "<script>" not in back and "&lt;script&gt;alert(1)&lt;/script&gt;" in back
+    assert "href" not in back  # a javascript: link stays text
+    assert "<strong>escape</strong>" in back
+    assert tags == ["Web_dev", "Web_dev::unsafe.md"]
+
+
+def test_reexport_keeps_guids_and_ids(root, tmp_path):
+    first, second = tmp_path / "a.apkg", tmp_path / "b.apkg"
+    export_anki(open_vault(root), first, NOW)
+    export_anki(open_vault(root), second, NOW + dt.timedelta(days=3))
+    one = notes_by_source(collection(first, tmp_path / "1"))
+    two = notes_by_source(collection(second, tmp_path / "2"))
+    assert {k: v[3] for k, v in one.items()} == {k: v[3] for k, v in two.items()}
+    assert len({v[3] for v in one.values()}) == 6
+
+
+def test_guid_follows_the_note_id_across_a_rename(root, tmp_path):
+    export_anki(open_vault(root), tmp_path / "a.apkg", NOW)
+    (root / UNSAFE).rename(root / "notes/Web/renamed.md")
+    export_anki(open_vault(root), tmp_path / "b.apkg", NOW)
+    before = notes_by_source(collection(tmp_path / "a.apkg", tmp_path / "1"))[UNSAFE][3]
+    after = notes_by_source(collection(tmp_path / "b.apkg", tmp_path / "2"))
+    assert after["notes/Web/renamed.md"][3] == before
+
+
+def test_names_and_tags_map_to_anki_rules():
+    assert deck_name("Attention") == "studycards::Attention"
+    assert deck_name("") == "studycards"
+    assert anki_tag("Topic/a b\tc.md") == "Topic::a_b_c.md"
+    assert stable_id("studycards::X") == stable_id("studycards::X")
+    assert 1 << 30 <= stable_id("studycards::X") < 1 << 31
+
+
+def test_existing_file_is_kept_unless_forced(root, tmp_path):
+    out = tmp_path / "study.apkg"
+    out.write_bytes(b"mine")
+    with pytest.raises(StudycardsError) as caught:
+        export_anki(open_vault(root), out, NOW)
+    assert str(caught.value) == f"{out} already exists: pass --force to replace it"
+    assert out.read_bytes() == b"mine"
+    export_anki(open_vault(root), out, NOW, force=True)
+    assert zipfile.is_zipfile(out)
+
+
+def test_missing_folder_is_an_error(root, tmp_path):
+    out = tmp_path / "nope" / "study.apkg"
+    with pytest.raises(StudycardsError) as caught:
+        export_anki(open_vault(root), out, NOW)
+    assert str(caught.value) == f"no folder {out.parent} to write study.apkg into"
+
+
+# ---------------------------------------------------------------------------------------------
+# CSV
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_csv_round_trips(root, tmp_path):
+    out = tmp_path / "notes.csv"
+    result = export_csv(open_vault(root), out)
+    assert result.notes == 6
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbfpath,title,")
+    rows = read_csv(out)
+    assert list(rows[0]) == list(CSV_COLUMNS)
+    by_path = {row["path"]: row for row in rows}
+    assert sorted(by_path) == sorted([KV_CACHE, MULTI_HEAD, SEQ2SEQ, TWO_SUM, UNSAFE, BEAM_SEARCH])
+    assert by_path[KV_CACHE] == {
+        "path": KV_CACHE,
+        "title": "What does the KV cache store?",
+        "topic": "Inference",
+        "difficulty": "medium",
+        "tags": "Inference; Inference/KV_cache.md",
+        "review_count": "5",
+        "mastery_level": "0.9",
+        "last_reviewed": "2025-10-28",
+        "next_review": "2025-12-01",
+        "short_answer": "During autoregressive decoding the keys and values of every past token "
+        "are kept, so each new\ntoken computes only its own query, key and value instead of "
+        "re-running the whole prefix.",
+    }
+    assert by_path[SEQ2SEQ]["last_reviewed"] == ""
+    assert by_path[UNSAFE]["short_answer"].startswith("Never trust <script>")
+
+
+def test_csv_refuses_to_overwrite(root, tmp_path):
+    out = tmp_path / "notes.csv"
+    export_csv(open_vault(root), out)
+    first = out.read_bytes()
+    with pytest.raises(StudycardsError):
+        export_csv(open_vault(root), out)
+    (root / KV_CACHE).unlink()
+    export_csv(open_vault(root), out, force=True)
+    assert out.read_bytes() != first and len(read_csv(out)) == 5
+
+
+# ---------------------------------------------------------------------------------------------
+# CLI
+
+
+def test_cli_export_anki_and_csv(cli, use_vault, root, tmp_path):
+    use_vault(root)
+    out = tmp_path / "s.apkg"
+    result = cli("export", "anki", str(out))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == f"wrote {out}: 6 notes in 5 decks\n"
+    assert result.stderr.startswith(f"warning: skipped {BROKEN}:")
+    again = cli("export", "anki", str(out))
+    assert again.exit_code == 1
+    assert again.stderr == f"error: {out} already exists: pass --force to replace it\n"
+    assert cli("export", "anki", str(out), "--force").exit_code == 0
+    table = tmp_path / "s.csv"
+    result = cli("export", "csv", str(table))
+    assert result.exit_code == 0 and result.stdout == f"wrote {table}: 6 notes\n"
+    assert len(read_csv(table)) == 6
+
+
+def test_cli_export_help_lists_both_formats(cli):
+    result = cli("export", "--help")
+    assert result.exit_code == 0
+    assert "anki" in result.stdout and "csv" in result.stdout
