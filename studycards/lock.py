@@ -13,7 +13,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from studycards.errors import VaultLocked
+from studycards.errors import StudycardsError, VaultLocked
 
 LOCK_NAME = "lock"
 
@@ -26,9 +26,8 @@ except ImportError:  # pragma: no cover - Windows
 @contextlib.contextmanager
 def vault_lock(state_dir: Path) -> Iterator[None]:
     """Hold the vault's write lock; raise :class:`VaultLocked` at once if another process has it."""
-    state_dir.mkdir(parents=True, exist_ok=True)
     path = state_dir / LOCK_NAME
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    fd = _open(state_dir, path)
     try:
         _acquire(fd, path)
         os.ftruncate(fd, 0)
@@ -36,6 +35,17 @@ def vault_lock(state_dir: Path) -> Iterator[None]:
         yield
     finally:
         os.close(fd)
+
+
+def _open(state_dir: Path, path: Path) -> int:
+    if state_dir.exists() and not state_dir.is_dir():
+        message = "is not a folder: studycards keeps the review ledger and its lock there"
+        raise StudycardsError(message, state_dir)
+    try:
+        state_dir.mkdir(parents=True, exist_ok=True)
+        return os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as error:
+        raise StudycardsError(f"cannot open the vault's lock: {error.strerror}", path) from None
 
 
 def _acquire(fd: int, path: Path) -> None:

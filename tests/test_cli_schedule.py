@@ -440,3 +440,14 @@ def test_grade_here_is_refused_while_another_process_holds_the_lock(root, cli):
     finally:
         holder.communicate("", timeout=30)
     assert cli("grade", TWO_SUM, "good").exit_code == 0
+
+
+def test_a_state_folder_that_is_a_file_is_a_clear_error(make_vault, use_vault, clock, cli):
+    root = use_vault(make_vault())
+    (root / ".studycards").write_text("oops\n", encoding="utf-8")
+    result = cli("grade", TWO_SUM, "good")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"error: {root / '.studycards'}: is not a folder: studycards keeps the review ledger "
+        "and its lock there\n"
+    )
