@@ -267,12 +267,26 @@ class _Index:
     def open(cls, vault: Vault) -> _Index | None:
         try:
             path = vault.ensure_state_dir() / INDEX_NAME
-            connection = sqlite3.connect(path, timeout=2.0, isolation_level=None)
-            index = cls(connection)
-            index._prepare(vault)
-            return index
+            try:
+                return cls._connect(path, vault)
+            except sqlite3.OperationalError:
+                return None  # locked or read-only: work without the cache this time
+            except sqlite3.DatabaseError:
+                path.unlink()  # not a database any more: it is only a cache, start afresh
+                return cls._connect(path, vault)
         except (OSError, sqlite3.Error):
             return None
+
+    @classmethod
+    def _connect(cls, path: Path, vault: Vault) -> _Index:
+        connection = sqlite3.connect(path, timeout=2.0, isolation_level=None)
+        try:
+            index = cls(connection)
+            index._prepare(vault)
+        except BaseException:
+            connection.close()
+            raise
+        return index
 
     def _prepare(self, vault: Vault) -> None:
         stamp = f"{_INDEX_VERSION}:{vault.config.notes_dir}:{vault.config.max_note_bytes}"
