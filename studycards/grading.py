@@ -295,8 +295,9 @@ def reconcile(vault: Vault, now: dt.datetime) -> Reconciled:
     read = ledger.read()
     cards = replay(read.events)
     finished, manual, new_events = [], [], []
+    first_reviews = _first_reviews_by_path(cards)
     for summary in scan(vault).notes:
-        history = _history_for(summary, cards)
+        history = cards.get(summary.id) if summary.id else first_reviews.get(summary.rel)
         if history is None or history.last is None or history.due is None:
             continue
         moved = summary.next_review != history.due
@@ -328,14 +329,15 @@ def _shows_count_before(summary: NoteSummary, last: Event) -> bool:
     return summary.review_count == before
 
 
-def _history_for(summary: NoteSummary, cards: dict[str, CardHistory]) -> CardHistory | None:
-    if summary.id:
-        return cards.get(summary.id)
+def _first_reviews_by_path(cards: dict[str, CardHistory]) -> dict[str, CardHistory]:
+    """Cards whose last review gave its note an id, by the note's path: how a note whose first
+    review was logged but not written (so it has no id yet) is found."""
+    found: dict[str, CardHistory] = {}
     for history in cards.values():
         last = history.last
-        if last and last.path == summary.rel and last.prev and last.prev.get("id", "") is None:
-            return history
-    return None
+        if last and last.prev and last.prev.get("id", "") is None:
+            found.setdefault(last.path, history)
+    return found
 
 
 def _interrupted(note: NoteFile, last: Event) -> bool:
