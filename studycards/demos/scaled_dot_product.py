@@ -23,7 +23,7 @@ import numpy as np
 from studycards.demos._maths import attention_scores, heatmap, rows_sum_to_one, softmax
 from studycards.demos.result import Check, Outcome, Step, Table
 
-WIDTHS = (4, 16, 64, 256)
+WIDTHS = (4, 16, 64, 128)
 SAMPLES = 2048
 KEYS_PER_SOFTMAX = 16
 VARIANCE_TOLERANCE = 0.25
