@@ -451,3 +451,21 @@ def test_a_state_folder_that_is_a_file_is_a_clear_error(make_vault, use_vault, c
         f"error: {root / '.studycards'}: is not a folder: studycards keeps the review ledger "
         "and its lock there\n"
     )
+
+
+def test_mv_first_finishes_a_first_review_whose_note_write_was_interrupted(root, cli, monkeypatch):
+    from studycards.grading import grade_note
+    from studycards.schedule import Rating
+
+    def crash(path: Path, text: str) -> None:
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patch:
+        patch.setattr("studycards.grading.write_text", crash)
+        with pytest.raises(KeyboardInterrupt):
+            grade_note(open_vault(root), SEQ2SEQ, Rating.GOOD, NOW)
+    review = events(root)[-1]
+    assert summary(root, SEQ2SEQ).id is None
+    assert cli("mv", SEQ2SEQ, "notes/Transformer/seq2seq.md").exit_code == 0
+    moved = summary(root, "notes/Transformer/seq2seq.md")
+    assert moved.id == review.card and moved.next_review == review.due_date

@@ -141,10 +141,15 @@ def mv(
     new: str = typer.Argument(..., help="New path inside the vault, e.g. notes/Topic/Name.md."),
 ) -> None:
     """Move or rename a note; its review history follows it (by its id)."""
-    from studycards.grading import move_note
+    from studycards.clock import now_in
+    from studycards.grading import move_note, reconcile
+    from studycards.lock import vault_lock
     from studycards.vault import resolve, scan
 
     vault = state(ctx).vault()
+    with vault_lock(vault.state_dir):  # a first review cut short gives the note its id first
+        for notice in reconcile(vault, now_in(vault.config.timezone)).notices:
+            warn(notice)
     rel = resolve(vault, old, scan(vault).summaries, Path.cwd())
     source, target = move_note(vault, rel, new)
     typer.echo(f"moved {source} -> {target}")
