@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import fsrs_rs_python as fsrs
@@ -20,10 +21,12 @@ from studycards.grading import (
     settings_of,
     undo_last,
 )
+from studycards.history import note_state
 from studycards.lock import vault_lock
 from studycards.note import parse_summary
 from studycards.queue import load_queue
-from studycards.schedule import MemoryState, Rating, mastery, migrate
+from studycards.schedule import MemoryState, Rating, mastery, migrate, retrievability
+from studycards.schedule import grade as schedule_grade
 from studycards.vault import Vault, open_vault
 
 UTC = dt.timezone.utc
@@ -507,3 +510,26 @@ def test_a_second_writer_is_refused_while_the_lock_is_held(exact_vault):
     )
     assert events(exact_vault) == ()
     grade_note(exact_vault, TWO_SUM, Rating.GOOD, NOW)  # released
+
+
+# ---------------------------------------------------------------------------------------------
+# interview-date mode from the config
+
+
+def test_interview_date_in_the_config_brings_weak_notes_back_the_day_before(make_vault):
+    date = dt.date(2025, 11, 20)
+    config = EXACT_CONFIG + f"interview_date: {date}\ninterview_target: 0.95\n"
+    vault = open_vault(make_vault(config=config))
+    plain = replace(settings_of(vault), interview_date=None)
+    for rel in (MULTI_HEAD, KV_CACHE, SEQ2SEQ):
+        state = note_state(summary(vault, rel), {}, plain)
+        normal = schedule_grade(rel, state, Rating.GOOD, TODAY, plain)
+        result = grade_note(vault, rel, Rating.GOOD, NOW)
+        if normal.due > date and retrievability(normal.state, date) < 0.95:
+            assert result.outcome.due == date - dt.timedelta(days=1), rel
+        else:
+            assert result.outcome.due == normal.due, rel
+        assert result.outcome.state == normal.state
+    dues = {e.path: e.due for e in events(vault) if e.kind == "review"}
+    assert dues[MULTI_HEAD] == "2025-11-19"  # weak on the day: brought forward
+    assert dues[SEQ2SEQ] == "2025-11-03"  # due before the date anyway
