@@ -185,7 +185,7 @@ def read_text(vault: Vault, rel: str, path: Path, size: int) -> tuple[str | None
     """A note's text, or the problem that stops it being read."""
     limit = vault.config.max_note_bytes
     if size > limit:
-        message = f"too large ({size / 1e6:.1f} MB, limit {limit / 1e6:.1f} MB): skipped"
+        message = f"too large ({size / 1e6:.1f} MB, limit {limit / 1e6:.1f} MB)"
         return None, Problem(rel, None, "error", message)
     try:
         raw = path.read_bytes()
