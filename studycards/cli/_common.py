@@ -6,14 +6,16 @@ import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
 from typer.core import TyperGroup
 
 from studycards.errors import StudycardsError
-from studycards.vault import Vault, find_vault
+
+if TYPE_CHECKING:
+    from studycards.vault import Vault
 
 
 class StudycardsGroup(TyperGroup):
@@ -39,6 +41,8 @@ class AppState:
 
     def vault(self) -> Vault:
         if self._vault is None:
+            from studycards.vault import find_vault
+
             self._vault = find_vault(self.vault_option, Path.cwd(), os.environ)
         return self._vault
 
