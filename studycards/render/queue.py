@@ -20,9 +20,11 @@ def queue_view(queue: Queue, today: dt.date, vault=None) -> RenderableType:
         if items:
             parts.append(_group_table(group, items, today))
     if queue.until is not None:
-        parts.append(
-            Text(f"Interview date {queue.until.isoformat()}: see the README's rule.", style="dim")
+        rule = (
+            f"Interview date {queue.until.isoformat()}: a note whose predicted recall on that day "
+            "would be below the target comes back the day before; the others keep their interval."
         )
+        parts.append(Text(rule, style="dim"))
     return Group(*parts)
 
 
