@@ -61,7 +61,7 @@ def rest_of_body(note: Note) -> str:
     first = note.document.body_first_line if note.document else 1
     skip: set[int] = set()
     section = note.short_answer_section
-    if section and section.kind in ("thirty_seconds", "short_answer"):
+    if section:
         skip.update(range(section.line - first, section.end_line - first))
     title_at = _title_line(lines)
     if title_at is not None:
