@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import reprlib
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -303,7 +304,7 @@ def _load_frontmatter(doc: Document, rel: str) -> tuple[dict[str, Any] | None, l
     except YAMLError as error:
         found = error_line(error)
         line = None if found is None else doc.fm_first_line + found
-        return None, [Problem(rel, line, _ERROR, error_text(error))]
+        return None, [Problem(rel, line, _ERROR, error_text(error, doc.fm_first_line))]
     if data is None:
         return {}, []
     if not isinstance(data, dict):
@@ -337,15 +338,24 @@ def _key_line(doc: Document, key: str) -> int:
     return doc.fm_first_line + lines.get(key, 0)
 
 
+_REPR = reprlib.Repr()
+_REPR.maxlevel, _REPR.maxstring, _REPR.maxother = 2, 40, 40
+
+
+def _shown(value: Any) -> str:
+    """A short one-line repr of a bad value for a message (an alias bomb stays short too)."""
+    return _REPR.repr(value)
+
+
 def _date(value: Any) -> tuple[dt.date, None]:
     text = str(value).strip() if isinstance(value, str) else None
     match = _DATE.fullmatch(text) if text else None
     if not match:
-        raise ValueError(f"expected a date like '2025-10-19', got {value!r}")
+        raise ValueError(f"expected a date like '2025-10-19', got {_shown(value)}")
     try:
         return dt.date.fromisoformat(match.group(1)), None
     except ValueError:
-        raise ValueError(f"not a real date: {value!r}") from None
+        raise ValueError(f"not a real date: {_shown(value)}") from None
 
 
 def _optional_date(value: Any) -> tuple[dt.date | None, None]:
@@ -354,20 +364,20 @@ def _optional_date(value: Any) -> tuple[dt.date | None, None]:
 
 def _count(value: Any) -> tuple[int, None]:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ValueError(f"expected a whole number >= 0, got {value!r}")
+        raise ValueError(f"expected a whole number >= 0, got {_shown(value)}")
     return value, None
 
 
 def _difficulty(value: Any) -> tuple[str, str | None]:
     text = str(value).strip().lower() if isinstance(value, str) else None
     if text not in DIFFICULTIES:
-        raise ValueError(f"expected easy, medium or hard, got {value!r}")
+        raise ValueError(f"expected easy, medium or hard, got {_shown(value)}")
     return text, None if value == text else f"write {text!r} in lower case ('studycards fix' does)"
 
 
 def _mastery(value: Any) -> tuple[float, None]:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
-        raise ValueError(f"expected a number from 0 to 1, got {value!r}")
+        raise ValueError(f"expected a number from 0 to 1, got {_shown(value)}")
     return float(value), None
 
 
@@ -377,13 +387,13 @@ def _string_list(value: Any) -> tuple[tuple[str, ...], str | None]:
     if isinstance(value, str):
         return (value,), "expected a list; a single string was read as a list of one"
     if not isinstance(value, list) or not all(isinstance(v, (str, int, float)) for v in value):
-        raise ValueError(f"expected a list of strings, got {value!r}")
+        raise ValueError(f"expected a list of strings, got {_shown(value)}")
     return tuple(str(v) for v in value), None
 
 
 def _note_id(value: Any) -> tuple[str, None]:
     if not isinstance(value, (str, int)) or isinstance(value, bool) or not str(value).strip():
-        raise ValueError(f"expected a non-empty string, got {value!r}")
+        raise ValueError(f"expected a non-empty string, got {_shown(value)}")
     return str(value), None
 
 
