@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from studycards.ledger import Event, live_events
+from studycards.ledger import Event, live_events, parse_stamp
 from studycards.note import NoteSummary
 from studycards.schedule import MemoryState, Settings, migrate
 
@@ -40,11 +40,22 @@ class CardHistory:
 
 def replay(events: Iterable[Event]) -> dict[str, CardHistory]:
     """Each card's history from the events that still count, in time order per card."""
-    ordered = sorted(enumerate(live_events(events)), key=lambda pair: (pair[1].ts, pair[0]))
+    ordered = sorted(enumerate(live_events(events)), key=lambda pair: (_instant(pair[1]), pair[0]))
     cards: dict[str, CardHistory] = {}
     for _, event in ordered:
         cards.setdefault(event.card, CardHistory(event.card)).apply(event)
     return cards
+
+
+_EARLIEST = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
+
+
+def _instant(event: Event) -> dt.datetime:
+    """When the event happened, in UTC: events logged in different zones replay in true order."""
+    try:
+        return parse_stamp(event.ts)
+    except (TypeError, ValueError):
+        return _EARLIEST
 
 
 def migrated_state(summary: NoteSummary, settings: Settings) -> MemoryState | None:

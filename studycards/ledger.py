@@ -8,7 +8,9 @@ human-visible projection. Lines are only ever appended, so the file merges clean
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
+import math
 import os
 import uuid
 from collections.abc import Iterable
@@ -222,9 +224,12 @@ def _parse_line(line: bytes, number: int, path: Path) -> tuple[Event | None, str
     if isinstance(version, int) and version > SCHEMA_VERSION:
         message = f"schema version {version} is newer than this studycards ({SCHEMA_VERSION})"
         return None, f"{path}:{number}: {message}: ignored; upgrade studycards"
+    if "id" not in data:  # a hand-written line: the same id on every read, so undo can name it
+        data = {**data, "id": "line-" + hashlib.sha256(line.strip()).hexdigest()[:24]}
     try:
         event = Event.from_dict(data)
         _validate(event)
+        check_field_types(data)
     except (TypeError, ValueError) as error:
         return None, f"{path}:{number}: bad event ({error}): ignored"
     return event, None
@@ -238,6 +243,68 @@ def _validate(event: Event) -> None:
         dt.date.fromisoformat(event.due)
     if event.kind == "review" and event.rating not in (1, 2, 3, 4):
         raise ValueError(f"rating must be 1-4, got {event.rating!r}")
+
+
+_TEXT = ("card", "note", "path", "ts", "id")
+_WHOLE = ("v", "rating", "elapsed_days", "interval")
+_NUMBER = ("duration", "stability", "difficulty")
+
+
+def check_field_types(data: dict[str, Any]) -> None:
+    """Raise ValueError for a field of the wrong type, which replay or a write would trip on."""
+    for name in _TEXT:
+        if not isinstance(data.get(name), str):
+            raise ValueError(f"{name} must be text, got {_short(data.get(name))}")
+    for name in _WHOLE:
+        value = data.get(name)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+            raise ValueError(f"{name} must be a whole number, got {_short(value)}")
+    for name in _NUMBER:
+        value = data.get(name)
+        if value is not None and not _finite(value):
+            raise ValueError(f"{name} must be a number, got {_short(value)}")
+    _check_memory(data)
+    _check_links(data)
+    parse_stamp(data["ts"])
+
+
+def _finite(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _check_memory(data: dict[str, Any]) -> None:
+    stability, difficulty = data.get("stability"), data.get("difficulty")
+    if (stability is None) != (difficulty is None):
+        raise ValueError("stability and difficulty must be given together")
+    if stability is not None and stability <= 0:
+        raise ValueError(f"stability must be above 0, got {_short(stability)}")
+
+
+def _check_links(data: dict[str, Any]) -> None:
+    prev, undoes, reason = data.get("prev"), data.get("undoes"), data.get("reason")
+    if prev is not None and not (
+        isinstance(prev, dict) and all(v is None or isinstance(v, str) for v in prev.values())
+    ):
+        raise ValueError(f"prev must map keys to lines, got {_short(prev)}")
+    if undoes is not None and not (
+        isinstance(undoes, list) and all(isinstance(v, str) for v in undoes)
+    ):
+        raise ValueError(f"undoes must be a list of event ids, got {_short(undoes)}")
+    if reason is not None and not isinstance(reason, str):
+        raise ValueError(f"reason must be text, got {_short(reason)}")
+
+
+def parse_stamp(ts: str) -> dt.datetime:
+    """An event's ``ts`` as an aware UTC datetime; ValueError unless it has a time zone."""
+    stamp = dt.datetime.fromisoformat(ts[:-1] + "+00:00" if ts.endswith("Z") else ts)
+    if stamp.tzinfo is None:
+        raise ValueError(f"ts must be a UTC time like 2025-10-19T08:00:00Z, got {_short(ts)}")
+    return stamp.astimezone(dt.timezone.utc)
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def live_events(events: Iterable[Event]) -> list[Event]:
