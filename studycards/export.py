@@ -19,7 +19,7 @@ from typing import Any
 
 from studycards._atomic import atomic_create, atomic_write
 from studycards.errors import StudycardsError
-from studycards.note import Note, Problem
+from studycards.note import Note, NoteSummary, Problem
 from studycards.vault import Vault, load_note, scan
 
 DECK_ROOT = "studycards"
@@ -56,17 +56,64 @@ class Export:
     skipped: tuple[Problem, ...]
 
 
-def read_notes(vault: Vault) -> tuple[list[Note], list[Problem]]:
+@dataclass(frozen=True)
+class ExportNote:
+    """What an export needs of one note: its summary and two sections as Markdown."""
+
+    summary: NoteSummary
+    problem: str  # a coding note's problem statement, else ""
+    answer: str  # the short answer, else the long one, else ""
+
+    @property
+    def title(self) -> str:
+        return self.summary.title
+
+    @classmethod
+    def of(cls, note: Note) -> ExportNote:
+        answer = (note.short_answer or note.long_answer).strip()
+        return cls(note.summary, note.section_text("problem").strip(), answer)
+
+
+def read_notes(vault: Vault) -> tuple[list[ExportNote], list[Problem]]:
     """Every note parsed fully, in path order, and the first error of each broken one."""
+    rels = [s.rel for s in scan(vault).summaries]
     notes, skipped = [], []
-    for summary in scan(vault).summaries:
-        note = load_note(vault, summary.rel) if not summary.broken else None
-        if note is None or note.summary.broken:
-            problems = (note.summary if note else summary).problems
-            skipped.append(next(p for p in problems if p.severity == "error"))
-            continue
-        notes.append(note)
+    for found in _parse_all(vault, rels):
+        (notes if isinstance(found, ExportNote) else skipped).append(found)
     return notes, skipped
+
+
+def _read_one(vault: Vault, rel: str) -> ExportNote | Problem:
+    note = load_note(vault, rel)
+    if note.summary.broken:
+        return next(p for p in note.summary.problems if p.severity == "error")
+    return ExportNote.of(note)
+
+
+# Below this many notes one process is faster than starting workers (as for a cold scan).
+_PARALLEL_FROM = 400
+
+
+def _parse_all(vault: Vault, rels: list[str]) -> list[ExportNote | Problem]:
+    """Parse every note, across the cores when there are many; results in ``rels`` order."""
+    import multiprocessing
+    import os
+
+    workers = min(os.cpu_count() or 1, 8)
+    forking = "fork" in multiprocessing.get_all_start_methods()
+    if len(rels) < _PARALLEL_FROM or workers < 2 or not forking:
+        return [_read_one(vault, rel) for rel in rels]
+    chunks = [rels[i::workers] for i in range(workers)]
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        parts = pool.starmap(_read_chunk, [(vault, chunk) for chunk in chunks])
+    ordered: list[ExportNote | Problem] = []
+    for position in range(len(rels)):
+        ordered.append(parts[position % workers][position // workers])
+    return ordered
+
+
+def _read_chunk(vault: Vault, rels: list[str]) -> list[ExportNote | Problem]:
+    return [_read_one(vault, rel) for rel in rels]
 
 
 def check_target(path: Path, force: bool) -> None:
@@ -88,16 +135,11 @@ def write_file(path: Path, data: bytes, force: bool) -> None:
         raise StudycardsError(f"{path} already exists: pass --force to replace it")
 
 
-def answer_markdown(note: Note) -> str:
-    """The card's back as Markdown: the short answer, else the long one."""
-    return (note.short_answer or note.long_answer).strip()
-
-
 # ---------------------------------------------------------------------------------------------
 # CSV
 
 
-def csv_row(note: Note) -> dict[str, Any]:
+def csv_row(note: ExportNote) -> dict[str, Any]:
     summary = note.summary
     return {
         "path": summary.rel,
@@ -109,7 +151,7 @@ def csv_row(note: Note) -> dict[str, Any]:
         "mastery_level": summary.mastery_level,
         "last_reviewed": _iso(summary.last_reviewed),
         "next_review": _iso(summary.next_review),
-        "short_answer": answer_markdown(note),
+        "short_answer": note.answer,
     }
 
 
@@ -117,7 +159,7 @@ def _iso(day: dt.date | None) -> str:
     return day.isoformat() if day else ""
 
 
-def csv_bytes(notes: Iterable[Note]) -> bytes:
+def csv_bytes(notes: Iterable[ExportNote]) -> bytes:
     """UTF-8 with a BOM (Excel then reads Chinese text right), CRLF rows, every field as is."""
     buffer = io.StringIO(newline="")
     writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS)
@@ -172,21 +214,19 @@ def markdown_html(text: str) -> str:
     return _markdown().render(text)
 
 
-def card_front(note: Note) -> str:
+def card_front(note: ExportNote) -> str:
     """The title, or for a coding note the title above its problem statement."""
     title = f'<div class="title">{html.escape(note.title)}</div>'
-    problem = note.section_text("problem").strip()
-    return title + markdown_html(problem) if problem else title
+    return title + markdown_html(note.problem) if note.problem else title
 
 
-def card_back(note: Note) -> str:
-    answer = answer_markdown(note)
-    if not answer:
+def card_back(note: ExportNote) -> str:
+    if not note.answer:
         return f"<p><em>No short answer in {html.escape(note.summary.rel)}.</em></p>"
-    return markdown_html(answer)
+    return markdown_html(note.answer)
 
 
-def note_guid(note: Note) -> str:
+def note_guid(note: ExportNote) -> str:
     """From the note's id (or its path when it has none): a re-export updates, not duplicates."""
     import genanki
 
@@ -211,7 +251,7 @@ def _model() -> Any:
     )
 
 
-def anki_note(note: Note, model: Any) -> Any:
+def anki_note(note: ExportNote, model: Any) -> Any:
     import genanki
 
     fields = [card_front(note), card_back(note), html.escape(note.summary.rel)]
@@ -224,7 +264,7 @@ def anki_note(note: Note, model: Any) -> Any:
     )
 
 
-def build_decks(notes: Iterable[Note]) -> list[Any]:
+def build_decks(notes: Iterable[ExportNote]) -> list[Any]:
     """One deck per topic, each note one card."""
     import genanki
 

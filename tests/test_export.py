@@ -19,6 +19,7 @@ from studycards.export import (
     deck_name,
     export_anki,
     export_csv,
+    read_notes,
     stable_id,
 )
 from studycards.vault import open_vault
@@ -157,6 +158,16 @@ def test_missing_folder_is_an_error(root, tmp_path):
     with pytest.raises(StudycardsError) as caught:
         export_anki(open_vault(root), out, NOW)
     assert str(caught.value) == f"no folder {out.parent} to write study.apkg into"
+
+
+def test_parallel_read_keeps_path_order(root, monkeypatch):
+    vault = open_vault(root)
+    monkeypatch.setattr("studycards.export._PARALLEL_FROM", 10**9)
+    serial = read_notes(vault)
+    monkeypatch.setattr("studycards.export._PARALLEL_FROM", 1)
+    monkeypatch.setattr("os.cpu_count", lambda: 3)
+    assert read_notes(vault) == serial
+    assert [n.summary.rel for n in serial[0]] == sorted(n.summary.rel for n in serial[0])
 
 
 # ---------------------------------------------------------------------------------------------
