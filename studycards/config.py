@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, fields
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from studycards._yaml import YAMLError, error_line, error_text, load_yaml
 from studycards.errors import ConfigError
@@ -105,6 +106,25 @@ def _parameters(value: Any) -> list[float] | None:
     return [float(v) for v in value]
 
 
+def _folder(value: Any) -> str:
+    path = PurePosixPath(value) if isinstance(value, str) else None
+    if path is None or not path.parts or path.is_absolute() or ".." in path.parts:
+        raise ValueError(f"expected a folder inside the vault like 'notes', got {value!r}")
+    return str(value)
+
+
+def _timezone(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        message = f"expected 'local' or a time zone name like Asia/Shanghai, got {value!r}"
+        raise ValueError(message)
+    if value != "local":
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError, OSError):
+            raise ValueError(f"unknown time zone {value!r}") from None
+    return value
+
+
 def _bool(value: Any) -> bool:
     if not isinstance(value, bool):
         raise ValueError(f"expected true or false, got {value!r}")
@@ -112,6 +132,9 @@ def _bool(value: Any) -> bool:
 
 
 _CHECKS = {
+    "notes_dir": _folder,
+    "outlines_dir": _folder,
+    "timezone": _timezone,
     "desired_retention": _probability,
     "interview_target": _probability,
     "link_threshold": lambda v: _probability(v) if v != 0 else 0.0,
