@@ -57,6 +57,10 @@ class LedgerError(StudycardsError):
     """The review ledger is unreadable or inconsistent."""
 
 
+class WriteError(StudycardsError):
+    """A file could not be written (disk full, read-only, no permission); it was left as it was."""
+
+
 class VaultLocked(StudycardsError):
     """Another studycards process holds the vault's write lock."""
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from studycards._atomic import atomic_write
 from studycards._yaml import YAMLError, load_yaml
-from studycards.errors import NoteParseError, StudycardsError, UsageError
+from studycards.errors import NoteParseError, StudycardsError, UsageError, WriteError
 from studycards.frontmatter_edit import NO_BLOCK, capture_lines, restore_lines, update_text
 from studycards.history import CardHistory, migrated_state, replay
 from studycards.ledger import LEDGER_NAME, Event, Ledger, utc_stamp
@@ -83,7 +83,19 @@ def read_note_file(vault: Vault, rel: str) -> NoteFile:
 
 
 def write_text(path: Path, text: str) -> None:
-    atomic_write(path, text.encode("utf-8"))
+    """Replace a file atomically; a failed write leaves it untouched and says why in one line."""
+    try:
+        atomic_write(path, text.encode("utf-8"))
+    except OSError as error:
+        raise WriteError(f"cannot write: {error.strerror or error}", path) from None
+
+
+def write_note(note: NoteFile, text: str) -> None:
+    """:func:`write_text` for a note, naming it by its vault path when the write fails."""
+    try:
+        write_text(note.path, text)
+    except WriteError as error:
+        raise WriteError(error.message, note.rel) from None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -155,7 +167,7 @@ def _grade_locked(
     prev = capture_lines(note.text, list(updates))
     events.append(_review_event(card, note, now, today, outcome, duration, prev))
     ledger.append(events)
-    write_text(note.path, update_text(note.text, updates))
+    write_note(note, update_text(note.text, updates))
     return GradeResult(note.rel, note.summary.title, outcome, level, events[-1])
 
 
@@ -242,7 +254,7 @@ def _undo_locked(
     ledger.append([undo])
     is_note_card = target.card == target.note
     if is_note_card and target.prev is not None and target.note == (note.summary.id or target.note):
-        write_text(note.path, restore_lines(note.text, target.prev))
+        write_note(note, restore_lines(note.text, target.prev))
     return UndoResult(rel, note.summary.title, target)
 
 
@@ -342,8 +354,8 @@ def _first_reviews_by_path(cards: dict[str, CardHistory]) -> dict[str, CardHisto
 
 def _interrupted(note: NoteFile, last: Event) -> bool:
     """The last review was logged but the note still holds exactly the lines before it."""
-    if last.kind != "review" or not last.prev:
-        return False
+    if last.kind != "review" or not last.prev or last.stability is None or last.due is None:
+        return False  # a hand-written review with no memory state has nothing to finish
     keys = [k for k in last.prev if k != NO_BLOCK]
     return capture_lines(note.text, keys) == {k: last.prev[k] for k in keys} or (
         NO_BLOCK in last.prev and note.summary.has_frontmatter is False
@@ -362,7 +374,7 @@ def _finish(vault: Vault, note: NoteFile, last: Event) -> None:
     }
     if not note.summary.id:
         updates["id"] = last.note
-    write_text(note.path, update_text(note.text, updates))
+    write_note(note, update_text(note.text, updates))
 
 
 def _manual_event(summary: NoteSummary, note: NoteFile, now: dt.datetime) -> Event:
@@ -434,7 +446,7 @@ def _apply_moves(vault: Vault, moves: list[Move], now: dt.datetime) -> None:
             reason="reschedule",
         )
         ledger.append([event])
-        write_text(note.path, update_text(note.text, updates))
+        write_note(note, update_text(note.text, updates))
 
 
 def move_note(vault: Vault, old: str, new_rel: str) -> tuple[str, str]:
@@ -452,7 +464,7 @@ def move_note(vault: Vault, old: str, new_rel: str) -> tuple[str, str]:
             raise UsageError(f"{vault.rel(target)} already exists: not overwritten")
         note = read_note_file(vault, old)
         if not note.summary.id:
-            write_text(note.path, update_text(note.text, {"id": new_note_id()}))
+            write_note(note, update_text(note.text, {"id": new_note_id()}))
         target.parent.mkdir(parents=True, exist_ok=True)
         note.path.rename(target)
         return old, vault.rel(target)
@@ -468,7 +480,7 @@ def ensure_note_id(vault: Vault, rel: str) -> str:
     if note.summary.id:
         return note.summary.id
     card = new_note_id()
-    write_text(note.path, update_text(note.text, {"id": card}))
+    write_note(note, update_text(note.text, {"id": card}))
     return card
 
 
@@ -518,7 +530,7 @@ def bury(vault: Vault, rel: str, card: str | None, now: dt.datetime) -> dt.date:
         )
         ledger_of(vault).append([replace(event, note=note_id)])
         if card is None:
-            write_text(note.path, update_text(note.text, updates))
+            write_note(note, update_text(note.text, updates))
         elif not note.summary.id:
-            write_text(note.path, update_text(note.text, {"id": note_id}))
+            write_note(note, update_text(note.text, {"id": note_id}))
     return tomorrow

@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from studycards.errors import LedgerError
+from studycards.errors import LedgerError, WriteError
 
 SCHEMA_VERSION = 1
 LEDGER_NAME = "reviews.jsonl"
@@ -112,14 +112,13 @@ class Ledger:
         data = "".join(event.to_json() + "\n" for event in events).encode("utf-8")
         if not data:
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.repair_torn_tail()
-        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
         try:
-            _write_all(fd, data)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.repair_torn_tail()
+            _append_or_nothing(self.path, data)
+        except OSError as error:
+            message = f"cannot write: {error.strerror or error}; nothing was recorded"
+            raise WriteError(message, self.path) from None
 
     def repair_torn_tail(self) -> bytes:
         """Move an incomplete last line into ``reviews.torn.txt``; returns what was moved.
@@ -146,6 +145,29 @@ class Ledger:
             handle.flush()
             os.fsync(handle.fileno())
         return tail
+
+
+def _append_or_nothing(path: Path, data: bytes) -> None:
+    """Append and fsync; on failure cut the file back, so no partial line is left behind."""
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        size = os.fstat(fd).st_size
+        try:
+            _write_all(fd, data)
+            os.fsync(fd)
+        except OSError:
+            _cut_back(fd, size)
+            raise
+    finally:
+        os.close(fd)
+
+
+def _cut_back(fd: int, size: int) -> None:
+    try:
+        os.ftruncate(fd, size)
+        os.fsync(fd)
+    except OSError:
+        pass  # the partial line is torn: the next read ignores it and a write sets it aside
 
 
 def _keep_durably(path: Path, data: bytes) -> None:

@@ -30,11 +30,26 @@ def vault_lock(state_dir: Path) -> Iterator[None]:
     fd = _open(state_dir, path)
     try:
         _acquire(fd, path)
-        os.ftruncate(fd, 0)
-        os.write(fd, f"{os.getpid()}\n".encode())
-        yield
+        _write_holder(fd, f"{os.getpid()}\n")
+        try:
+            yield
+        finally:
+            _write_holder(fd, "")
     finally:
         os.close(fd)
+
+
+def _write_holder(fd: int, text: str) -> None:
+    """Say who holds the lock (cleared on release, so a pid left behind is a crashed holder).
+
+    Only informational: a full or read-only disk must not stop the lock from working.
+    """
+    try:
+        os.ftruncate(fd, 0)
+        if text:
+            os.pwrite(fd, text.encode(), 0)
+    except OSError:
+        pass
 
 
 def _open(state_dir: Path, path: Path) -> int:

@@ -1,0 +1,258 @@
+"""A full disk or a read-only folder while grading: one clear line, no half-written note or line.
+
+The failures are simulated by making ``os.write`` (the ledger's append), ``tempfile.mkstemp`` or
+``os.replace`` (the note's atomic rewrite) raise ``OSError(ENOSPC/EACCES)``. Whatever fails, the
+note keeps its bytes, no temporary file is left, and the ledger holds a review only when the
+note can be finished from it by the next command.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import os
+import sys
+import tempfile
+import textwrap
+from pathlib import Path
+
+import pexpect
+import pytest
+
+from studycards.errors import WriteError
+from studycards.grading import grade_note, ledger_of, reconcile
+from studycards.lock import vault_lock
+from studycards.schedule import Rating
+from studycards.session import Session
+from studycards.session_backend import VaultBackend, build_cards
+from studycards.vault import open_vault
+
+NOTE = "notes/Disk/x.md"
+TEXT = (
+    "---\ncreated: '2025-10-01'\nlast_reviewed: null\nnext_review: '2025-10-01'\n"
+    "review_count: 0\ndifficulty: medium\nmastery_level: 0.0\n---\n# Disk question\n\n"
+    "## Short answer\n\nThe answer.\n"
+)
+NOW = dt.datetime(2025, 11, 1, 9, 0, tzinfo=dt.timezone.utc)
+FULL = os.strerror(errno.ENOSPC)
+DENIED = os.strerror(errno.EACCES)
+
+
+@pytest.fixture
+def root(make_vault) -> Path:
+    return make_vault({NOTE: TEXT}, config="notes_dir: notes\nfuzz: false\ntimezone: UTC\n")
+
+
+def failing(code: int):
+    def fail(*args, **kwargs):
+        raise OSError(code, os.strerror(code))
+
+    return fail
+
+
+def leftovers(root: Path) -> list[str]:
+    return sorted(p.name for p in (root / "notes" / "Disk").iterdir() if p.name != "x.md")
+
+
+def ledger_bytes(root: Path) -> bytes:
+    path = root / ".studycards" / "reviews.jsonl"
+    return path.read_bytes() if path.exists() else b""
+
+
+@pytest.mark.parametrize(
+    ("target", "code"),
+    [
+        ("tempfile.mkstemp", errno.ENOSPC),
+        ("tempfile.mkstemp", errno.EACCES),
+        ("os.replace", errno.ENOSPC),
+        ("os.replace", errno.EACCES),
+        ("os.fsync", errno.ENOSPC),
+    ],
+)
+def test_grade_keeps_the_note_when_its_write_fails(root, use_vault, cli, monkeypatch, target, code):
+    use_vault(root)
+    if target == "os.fsync":  # the ledger's fsync must pass: only the note's temp file fails
+        monkeypatch.setattr("os.fsync", _fail_for_temp_files(os.fsync, code))
+    else:
+        monkeypatch.setattr(target, failing(code))
+    result = cli("grade", NOTE, "good")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == f"error: {NOTE}: cannot write: {os.strerror(code)}\n"
+    assert (root / NOTE).read_text(encoding="utf-8") == TEXT
+    assert leftovers(root) == []
+    monkeypatch.undo()
+    # The review was logged before the write: the next command finishes the note from it.
+    events = ledger_of(open_vault(root)).read().events
+    assert [(e.kind, e.rating) for e in events] == [("review", 3)]
+    vault = open_vault(root)
+    with vault_lock(vault.state_dir):
+        done = reconcile(vault, NOW)
+    assert done.finished == (NOTE,)
+    text = (root / NOTE).read_text(encoding="utf-8")
+    assert "review_count: 1\n" in text and f"next_review: '{events[0].due}'" in text
+
+
+def _fail_for_temp_files(real, code):
+    def fsync(fd):
+        name = os.readlink(f"/proc/self/fd/{fd}") if os.path.exists("/proc/self/fd") else ""
+        if name.endswith(".tmp"):
+            raise OSError(code, os.strerror(code))
+        return real(fd)
+
+    return fsync
+
+
+@pytest.mark.parametrize("code", [errno.ENOSPC, errno.EACCES])
+def test_grade_writes_nothing_when_the_ledger_append_fails(root, use_vault, cli, monkeypatch, code):
+    use_vault(root)
+    ledger_of(open_vault(root)).path.parent.mkdir(parents=True, exist_ok=True)
+    before = ledger_bytes(root)
+    monkeypatch.setattr("os.write", failing(code))
+    result = cli("grade", NOTE, "again")
+    ledger = root / ".studycards" / "reviews.jsonl"
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"error: {ledger}: cannot write: {os.strerror(code)}; nothing was recorded\n"
+    )
+    assert (root / NOTE).read_text(encoding="utf-8") == TEXT
+    assert ledger_bytes(root) == before
+    assert leftovers(root) == []
+
+
+def test_a_half_written_ledger_line_is_cut_back(root, monkeypatch):
+    vault = open_vault(root)
+    grade_note(vault, NOTE, Rating.GOOD, NOW)
+    before = ledger_bytes(root)
+    real_write = os.write
+
+    def half_then_full(fd, data):
+        if len(data) > 8:
+            return real_write(fd, bytes(data[: len(data) // 2]))
+        raise OSError(errno.ENOSPC, FULL)
+
+    monkeypatch.setattr("os.write", half_then_full)
+    text = (root / NOTE).read_bytes()
+    with pytest.raises(WriteError) as caught:
+        grade_note(vault, NOTE, Rating.HARD, NOW + dt.timedelta(days=3))
+    assert str(caught.value).endswith(f"cannot write: {FULL}; nothing was recorded")
+    assert ledger_bytes(root) == before
+    assert (root / NOTE).read_bytes() == text
+    monkeypatch.undo()
+    assert ledger_of(vault).read().notices == ()
+
+
+def test_the_lock_still_works_when_its_pid_cannot_be_written(root, monkeypatch):
+    monkeypatch.setattr("os.pwrite", failing(errno.ENOSPC))
+    monkeypatch.setattr("os.ftruncate", failing(errno.ENOSPC))
+    vault = open_vault(root)
+    with vault_lock(vault.state_dir):
+        pass
+
+
+def session_over(root: Path) -> Session:
+    from studycards.queue import load_queue
+
+    vault = open_vault(root)
+    queue, _ = load_queue(vault, NOW.date())
+    backend = VaultBackend(vault, lambda: NOW)
+    cards = build_cards(vault, queue.study, backend.histories(), NOW.date(), False)
+    return Session(cards, backend, lambda: 0.0)
+
+
+@pytest.mark.parametrize(
+    ("target", "code"), [("tempfile.mkstemp", errno.ENOSPC), ("os.write", errno.EACCES)]
+)
+def test_session_grade_raises_one_clean_error(root, monkeypatch, target, code):
+    session = session_over(root)
+    session.press(" ")
+    monkeypatch.setattr(target, failing(code))
+    with pytest.raises(WriteError):
+        session.press("3")
+    monkeypatch.undo()
+    assert (root / NOTE).read_text(encoding="utf-8") == TEXT
+    assert leftovers(root) == []
+
+
+def test_review_command_exits_with_one_line(root, use_vault, cli, monkeypatch):
+    """The review loop, driven in-process: the write error ends it with one line, exit 1."""
+    use_vault(root)
+    monkeypatch.setattr("studycards.cli.review.require_terminal", lambda: None)
+    monkeypatch.setattr("studycards.clock.now_in", lambda zone: NOW)
+
+    def drive(screen_of, press, draw, on_edit, done):
+        press(" ")
+        monkeypatch.setattr("tempfile.mkstemp", failing(errno.ENOSPC))
+        press("3")
+
+    monkeypatch.setattr("studycards.cli.review.run_loop", drive)
+    result = cli("review")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[-1] == f"error: {NOTE}: cannot write: {FULL}"
+    assert "Traceback" not in result.stdout + result.stderr
+    assert (root / NOTE).read_text(encoding="utf-8") == TEXT
+
+
+SITECUSTOMIZE = textwrap.dedent(
+    """
+    import errno, os, tempfile
+
+    def _full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    if os.environ.get("STUDYCARDS_TEST_DISK_FULL"):
+        tempfile.mkstemp = _full
+    """
+)
+
+
+@pytest.mark.slow
+def test_review_in_a_terminal_on_a_full_disk(root, tmp_path):
+    """A real pty: the session starts, the grade fails, the terminal is restored, one line."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "sitecustomize.py").write_text(SITECUSTOMIZE, encoding="utf-8")
+    _due_today(root)
+    env = dict(
+        os.environ,
+        TERM="xterm-256color",
+        NO_COLOR="1",
+        PYTHONPATH=os.pathsep.join([str(site), os.environ.get("PYTHONPATH", "")]),
+        STUDYCARDS_TEST_DISK_FULL="1",
+    )
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "studycards", "--vault", str(root), "review"],
+        env=env,
+        dimensions=(40, 100),
+        encoding="utf-8",
+        timeout=20,
+    )
+    child.expect("Disk question")
+    child.send(" ")
+    child.expect("The answer")
+    child.send("3")
+    child.expect(f"error: {NOTE}: cannot write: {FULL}")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 1
+    assert "Traceback" not in (child.before or "")
+    assert (root / NOTE).read_text(encoding="utf-8").replace(_today(), "2025-10-01") == TEXT
+    assert not [n for n in os.listdir(root / "notes" / "Disk") if n.endswith(".tmp")]
+
+
+def _today() -> str:
+    return dt.date.today().isoformat()
+
+
+def _due_today(root: Path) -> None:
+    (root / NOTE).write_text(TEXT.replace("2025-10-01", _today()), encoding="utf-8")
+
+
+def test_no_temp_file_names_are_left_by_a_failed_replace(root, monkeypatch):
+    monkeypatch.setattr("os.replace", failing(errno.ENOSPC))
+    vault = open_vault(root)
+    with pytest.raises(WriteError):
+        grade_note(vault, NOTE, Rating.EASY, NOW)
+    assert leftovers(root) == []
+    assert not list(Path(tempfile.gettempdir()).glob(".x.md.*.tmp"))
