@@ -7,6 +7,7 @@ Every setting has a default, so a vault needs no config file at all. The bundled
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field, fields
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -95,7 +96,26 @@ def _order(value: Any) -> str:
 def _sections(value: Any) -> dict[str, list[str]]:
     if not isinstance(value, dict) or not all(isinstance(v, list) for v in value.values()):
         raise ValueError("expected a mapping of section kind to a list of patterns")
-    return {str(k): [str(p) for p in v] for k, v in value.items()}
+    sections = {str(k): [str(p) for p in v] for k, v in value.items()}
+    problems = [problem for kind, patterns in sections.items() for problem in _bad(kind, patterns)]
+    if problems:
+        raise ValueError("; ".join(problems))
+    return sections
+
+
+def _bad(kind: str, patterns: list[str]) -> list[str]:
+    """What is wrong with one kind's extra heading patterns."""
+    from studycards.sections import DEFAULT_PATTERNS
+
+    if kind not in DEFAULT_PATTERNS:
+        return [f"unknown section kind {kind!r} (one of {', '.join(DEFAULT_PATTERNS)})"]
+    problems = []
+    for pattern in patterns:
+        try:
+            re.compile(pattern)
+        except re.error as error:
+            problems.append(f"bad pattern {pattern!r} for {kind}: {error}")
+    return problems
 
 
 def _parameters(value: Any) -> list[float] | None:
