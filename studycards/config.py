@@ -97,13 +97,17 @@ def _sections(value: Any) -> dict[str, list[str]]:
     if not isinstance(value, dict) or not all(isinstance(v, list) for v in value.values()):
         raise ValueError("expected a mapping of section kind to a list of patterns")
     sections = {str(k): [str(p) for p in v] for k, v in value.items()}
-    problems = [problem for kind, patterns in sections.items() for problem in _bad(kind, patterns)]
+    problems = [
+        problem
+        for kind, patterns in sections.items()
+        for problem in _pattern_problems(kind, patterns)
+    ]
     if problems:
         raise ValueError("; ".join(problems))
     return sections
 
 
-def _bad(kind: str, patterns: list[str]) -> list[str]:
+def _pattern_problems(kind: str, patterns: list[str]) -> list[str]:
     """What is wrong with one kind's extra heading patterns."""
     from studycards.sections import DEFAULT_PATTERNS
 
