@@ -13,6 +13,7 @@ from pathlib import Path
 
 from studycards._atomic import atomic_write
 from studycards._yaml import YAMLError, load_yaml
+from studycards.clock import zone
 from studycards.errors import NoteParseError, StudycardsError, UsageError, WriteError
 from studycards.frontmatter_edit import NO_BLOCK, capture_lines, restore_lines, update_text
 from studycards.history import CardHistory, migrated_state, replay
@@ -47,6 +48,12 @@ def settings_of(vault: Vault) -> Settings:
 
 def ledger_of(vault: Vault) -> Ledger:
     return Ledger(vault.state_dir / LEDGER_NAME)
+
+
+def local_day(vault: Vault, now: dt.datetime) -> dt.date:
+    """The person's calendar day at ``now``: the date in the vault's time zone, whatever the
+    zone ``now`` carries (a laptop abroad, a UTC server)."""
+    return now.astimezone(zone(vault.config.timezone)).date()
 
 
 def new_note_id() -> str:
@@ -151,7 +158,7 @@ def _grade_locked(
     duration: float | None,
 ) -> GradeResult:
     settings = settings_of(vault)
-    today = now.date()
+    today = local_day(vault, now)
     card = note.summary.id or new_note_id()
     history = cards.get(card)
     events: list[Event] = []
@@ -250,7 +257,9 @@ def _undo_locked(
     ledger = ledger_of(vault)
     rel = _current_path(vault, target)
     note = read_note_file(vault, rel)
-    undo = _event("undo", target.card, note, now, now.date(), undoes=[target.id, *companions])
+    undo = _event(
+        "undo", target.card, note, now, local_day(vault, now), undoes=[target.id, *companions]
+    )
     ledger.append([undo])
     is_note_card = target.card == target.note
     if is_note_card and target.prev is not None and target.note == (note.summary.id or target.note):
@@ -320,7 +329,7 @@ def reconcile(vault: Vault, now: dt.datetime) -> Reconciled:
             _finish(vault, note, history.last)
             finished.append(summary.rel)
         elif moved and summary.id and summary.next_review is not None:
-            new_events.append(_manual_event(summary, note, now))
+            new_events.append(_manual_event(summary, note, now, local_day(vault, now)))
             manual.append(summary.rel)
     ledger.append(new_events)
     return Reconciled(tuple(finished), tuple(manual), read.notices)
@@ -377,14 +386,14 @@ def _finish(vault: Vault, note: NoteFile, last: Event) -> None:
     write_note(note, update_text(note.text, updates))
 
 
-def _manual_event(summary: NoteSummary, note: NoteFile, now: dt.datetime) -> Event:
+def _manual_event(summary: NoteSummary, note: NoteFile, now: dt.datetime, today: dt.date) -> Event:
     assert summary.id and summary.next_review
     return _event(
         "manual",
         summary.id,
         note,
         now,
-        now.date(),
+        today,
         due=summary.next_review.isoformat(),
         reason="next_review edited by hand",
     )
@@ -440,7 +449,7 @@ def _apply_moves(vault: Vault, moves: list[Move], now: dt.datetime) -> None:
             card,
             note,
             now,
-            now.date(),
+            local_day(vault, now),
             due=move.new_due.isoformat(),
             prev=capture_lines(note.text, list(updates)),
             reason="reschedule",
@@ -498,7 +507,7 @@ def grade_card(
         history = replay(ledger.read().events).get(card)
         note = read_note_file(vault, rel)
         note_id = note.summary.id or ensure_note_id(vault, rel)
-        today = now.date()
+        today = local_day(vault, now)
         outcome = grade(card, history.state if history else None, rating, today, settings_of(vault))
         event = replace(
             _review_event(card, note, now, today, outcome, duration, None), note=note_id
@@ -509,7 +518,7 @@ def grade_card(
 
 def bury(vault: Vault, rel: str, card: str | None, now: dt.datetime) -> dt.date:
     """Put a card off until tomorrow: a manual event, and for a note its next_review too."""
-    tomorrow = now.date() + dt.timedelta(days=1)
+    tomorrow = local_day(vault, now) + dt.timedelta(days=1)
     with vault_lock(vault.state_dir):
         note = read_note_file(vault, rel)
         note_id = note.summary.id or new_note_id()
@@ -523,7 +532,7 @@ def bury(vault: Vault, rel: str, card: str | None, now: dt.datetime) -> dt.date:
             target,
             note,
             now,
-            now.date(),
+            local_day(vault, now),
             due=tomorrow.isoformat(),
             prev=prev,
             reason="buried",
