@@ -108,17 +108,39 @@ class Ledger:
         return LedgerRead(tuple(events), tuple(notices + line_notices), torn)
 
     def append(self, events: Iterable[Event]) -> None:
-        """Append events durably (one write, fsync). A torn last line is set aside first."""
-        data = "".join(event.to_json() + "\n" for event in events).encode("utf-8")
-        if not data:
+        """Append events durably (one write, fsync). A torn last line is set aside first.
+
+        Times never go backwards in the file: an event stamped before the last line (the clock
+        was set back) takes the last line's time, so replay keeps the order it was logged in.
+        """
+        events = list(events)
+        if not events:
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.repair_torn_tail()
+            events = _not_before(events, self.last_stamp())
+            data = "".join(event.to_json() + "\n" for event in events).encode("utf-8")
             _append_or_nothing(self.path, data)
         except OSError as error:
             message = f"cannot write: {error.strerror or error}; nothing was recorded"
             raise WriteError(message, self.path) from None
+
+    def last_stamp(self) -> dt.datetime | None:
+        """The time of the last readable event, from the file's tail only."""
+        try:
+            with open(self.path, "rb") as handle:
+                size = handle.seek(0, os.SEEK_END)
+                handle.seek(max(0, size - (1 << 16)))
+                lines = handle.read().split(b"\n")
+        except FileNotFoundError:
+            return None
+        for line in reversed(lines):
+            try:
+                return parse_stamp(json.loads(line)["ts"])
+            except (ValueError, TypeError, KeyError, AttributeError, IndexError):
+                continue
+        return None
 
     def repair_torn_tail(self) -> bytes:
         """Move an incomplete last line into ``reviews.torn.txt``; returns what was moved.
@@ -145,6 +167,21 @@ class Ledger:
             handle.flush()
             os.fsync(handle.fileno())
         return tail
+
+
+def _not_before(events: list[Event], floor: dt.datetime | None) -> list[Event]:
+    stamped = []
+    for event in events:
+        try:
+            stamp = parse_stamp(event.ts)
+        except (TypeError, ValueError):
+            stamped.append(event)
+            continue
+        if floor is not None and stamp < floor:
+            event = replace(event, ts=utc_stamp(floor))
+        floor = stamp if floor is None or stamp > floor else floor
+        stamped.append(event)
+    return stamped
 
 
 def _append_or_nothing(path: Path, data: bytes) -> None:
