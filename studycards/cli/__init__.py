@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from studycards import __version__
-from studycards.cli import authoring, checklist, demo, export, notes, review, schedule
+from studycards.cli import authoring, checklist, demo, export, notes, related, review, schedule
 from studycards.cli._common import AppState, StudycardsGroup
 
 app = typer.Typer(
@@ -49,6 +49,7 @@ authoring.register(app)
 review.register(app)
 checklist.register(app)
 export.register(app)
+related.register(app)
 app.add_typer(demo.app, name="demo", help="Run NumPy attention demos: worked answers.")
 
 

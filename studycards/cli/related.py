@@ -1,0 +1,58 @@
+"""Related notes and search: link, search."""
+
+from __future__ import annotations
+
+import typer
+
+from studycards.cli._common import console, state, warn
+from studycards.cli.notes import print_json
+
+
+def link(
+    ctx: typer.Context,
+    note: str | None = typer.Argument(
+        None, help="A path, a file name, or a unique part of a title (default: every note)."
+    ),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Show what would change; write nothing."),
+) -> None:
+    """Write the generated related-notes block ('## 相关笔记') of one note or of every note.
+
+    Only the lines after the '<!-- 自动生成 -->' marker change; a note whose block is already up
+    to date is not rewritten. link_top_k and link_threshold in studycards.yaml set how many
+    notes are listed and how similar they must be.
+    """
+    from studycards.link import link as link_notes
+    from studycards.render.related import link_view, note_links_view
+
+    report = link_notes(state(ctx).vault(), note, dry_run)
+    if note is None:
+        for problem in report.broken:
+            warn(f"{problem}: skipped")
+    for skipped in (n for n in report.notes if n.status == "skipped"):
+        warn(f"{skipped.rel}: {skipped.reason}: skipped")
+    console().print(note_links_view(report) if note is not None else link_view(report))
+
+
+def search(
+    ctx: typer.Context,
+    query: str = typer.Argument(..., help="Words or Chinese text to look for."),
+    limit: int = typer.Option(10, "--limit", "-n", min=1, help="How many notes to show."),
+    as_json: bool = typer.Option(False, "--json", help="Print the results as JSON."),
+) -> None:
+    """Search titles, answers and follow-ups; best matches first, matched words highlighted."""
+    from studycards.corpus import load_corpus
+    from studycards.search import search as run_search
+
+    corpus = load_corpus(state(ctx).vault())
+    result = run_search(corpus, query, limit)
+    if as_json:
+        print_json(result.to_dict())
+        return
+    from studycards.render.search import search_view
+
+    console().print(search_view(result))
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(link)
+    app.command()(search)

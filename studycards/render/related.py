@@ -1,0 +1,60 @@
+"""What ``link`` did: one line per note written, or one note's related notes."""
+
+from __future__ import annotations
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from studycards.link import Linked, LinkReport
+
+
+def link_view(report: LinkReport) -> RenderableType:
+    """Every note written (or that would be), then the counts."""
+    verb = "would update" if report.dry_run else "updated"
+    lines: list[RenderableType] = [
+        Text.assemble((f"{verb} ", "green"), note.rel, (f"  ({_links(note)})", "dim"))
+        for note in report.notes
+        if note.status == "updated"
+    ]
+    lines.append(Text(_counts(report), style="dim"))
+    return Group(*lines)
+
+
+def note_links_view(report: LinkReport) -> RenderableType:
+    """One note's related notes as a table, then what happened to its block."""
+    note = report.notes[0]
+    parts: list[RenderableType] = [Text(note.title, style="bold")]
+    if note.links:
+        parts.append(_table(note))
+    else:
+        parts.append(Text("no related notes above the threshold", style="dim"))
+    if note.status == "updated":
+        verb = "would update" if report.dry_run else "updated"
+        parts.append(Text.assemble((f"{verb} ", "green"), note.rel))
+    elif note.status == "unchanged":
+        parts.append(Text(f"unchanged {note.rel}", style="dim"))
+    return Group(*parts)
+
+
+def _table(note: Linked) -> Table:
+    table = Table(show_edge=False, pad_edge=False, header_style="bold")
+    table.add_column("Sim.", justify="right", no_wrap=True)
+    table.add_column("Related note", overflow="fold")
+    table.add_column("Path", style="dim", overflow="fold")
+    for link in note.links:
+        table.add_row(f"{link.percent}%", link.title, link.rel)
+    return table
+
+
+def _links(note: Linked) -> str:
+    count = len(note.links)
+    return "no links" if count == 0 else f"{count} link" + ("s" if count > 1 else "")
+
+
+def _counts(report: LinkReport) -> str:
+    updated, unchanged = report.count("updated"), report.count("unchanged")
+    skipped = report.count("skipped")
+    verb = "would be updated" if report.dry_run else "updated"
+    text = f"{len(report.notes)} notes: {updated} {verb}, {unchanged} unchanged"
+    return text + (f", {skipped} skipped" if skipped else "")
