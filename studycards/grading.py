@@ -314,10 +314,35 @@ def reconcile(vault: Vault, now: dt.datetime) -> Reconciled:
     """Make notes and ledger agree; call under the vault lock."""
     ledger = ledger_of(vault)
     read = ledger.read()
-    cards = replay(read.events)
-    finished, manual, new_events = [], [], []
+    items = pending(vault, replay(read.events), scan(vault).notes)
+    for item in items:
+        if item.finish:
+            _finish(vault, item.note, item.last)
+    today = local_day(vault, now)
+    manual = [i for i in items if not i.finish]
+    ledger.append([_manual_event(i.note.summary, i.note, now, today) for i in manual])
+    finished = tuple(i.note.rel for i in items if i.finish)
+    return Reconciled(finished, tuple(i.note.rel for i in manual), read.notices)
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A note its ledger history disagrees with: an interrupted review to finish (``finish``)
+    or a hand-edited ``next_review`` to log as a manual reschedule."""
+
+    note: NoteFile
+    last: Event
+    ledger_due: dt.date
+    finish: bool
+
+
+def pending(
+    vault: Vault, cards: dict[str, CardHistory], summaries: list[NoteSummary]
+) -> list[Pending]:
+    """What :func:`reconcile` would do to ``summaries``, without writing anything."""
+    items = []
     first_reviews = _first_reviews_by_path(cards)
-    for summary in scan(vault).notes:
+    for summary in summaries:
         history = cards.get(summary.id) if summary.id else first_reviews.get(summary.rel)
         if history is None or history.last is None or history.due is None:
             continue
@@ -326,13 +351,10 @@ def reconcile(vault: Vault, now: dt.datetime) -> Reconciled:
             continue
         note = read_note_file(vault, summary.rel)
         if _interrupted(note, history.last):
-            _finish(vault, note, history.last)
-            finished.append(summary.rel)
+            items.append(Pending(note, history.last, history.due, True))
         elif moved and summary.id and summary.next_review is not None:
-            new_events.append(_manual_event(summary, note, now, local_day(vault, now)))
-            manual.append(summary.rel)
-    ledger.append(new_events)
-    return Reconciled(tuple(finished), tuple(manual), read.notices)
+            items.append(Pending(note, history.last, history.due, False))
+    return items
 
 
 def _shows_count_before(summary: NoteSummary, last: Event) -> bool:
