@@ -5,7 +5,17 @@ from __future__ import annotations
 import typer
 
 from studycards import __version__
-from studycards.cli import authoring, checklist, demo, export, notes, related, review, schedule
+from studycards.cli import (
+    authoring,
+    checklist,
+    demo,
+    export,
+    notes,
+    related,
+    review,
+    schedule,
+    stats,
+)
 from studycards.cli._common import AppState, StudycardsGroup
 
 app = typer.Typer(
@@ -47,6 +57,7 @@ notes.register(app)
 schedule.register(app)
 authoring.register(app)
 review.register(app)
+stats.register(app)
 checklist.register(app)
 export.register(app)
 related.register(app)

@@ -1,0 +1,113 @@
+"""Numbers commands: stats (progress and activity) and optimize (fit FSRS-6 to the ledger)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+from studycards.cli._common import console, state, warn
+from studycards.cli.notes import print_json
+
+if TYPE_CHECKING:
+    from studycards.vault import Vault
+
+
+def stats(
+    ctx: typer.Context,
+    as_json: bool = typer.Option(False, "--json", help="Print all the numbers as JSON."),
+    svg: Path | None = typer.Option(
+        None, "--svg", metavar="FILE", help="Also save the screen as an SVG image."
+    ),
+) -> None:
+    """Show progress: notes by stage, reviews, true retention, streaks, time spent, a 30-day
+    due forecast, a year's heatmap and each topic's mastery and level."""
+    from studycards.clock import today_in
+    from studycards.stats import load_stats
+
+    vault = state(ctx).vault()
+    result, skipped = load_stats(vault, today_in(vault.config.timezone))
+    if skipped:
+        warn(f"{skipped} ledger lines could not be read and were left out")
+    if as_json:
+        from studycards.stats import stats_json
+
+        print_json(stats_json(result))
+        return
+    from studycards.render.stats import stats_view
+
+    view = stats_view(result)
+    screen = console()
+    screen.print(view)
+    if svg is not None:
+        _save_svg(view, svg, screen.width)
+
+
+def _save_svg(view: object, path: Path, width: int) -> None:
+    import io
+
+    from rich.console import Console
+
+    from studycards.errors import UsageError
+
+    recorder = Console(
+        record=True, file=io.StringIO(), width=width, force_terminal=True, color_system="truecolor"
+    )
+    recorder.print(view)
+    try:
+        recorder.save_svg(str(path), title="studycards stats")
+    except OSError as error:
+        raise UsageError(f"--svg: cannot write {path}: {error.strerror}") from None
+    typer.echo(f"saved {path}", err=True)
+
+
+def optimize(
+    ctx: typer.Context,
+    min_reviews: int = typer.Option(
+        400,
+        "--min-reviews",
+        min=1,
+        help="Fit only with at least this many reviews that follow an earlier one.",
+    ),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Fit and compare, but save nothing."),
+    retention: bool = typer.Option(
+        False, "--retention", help="Instead, simulate a year at several desired retentions."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the results as JSON."),
+) -> None:
+    """Fit FSRS-6 parameters to your own reviews; save them to studycards.yaml if they predict
+    your reviews better than the ones in use."""
+    vault = state(ctx).vault()
+    if retention:
+        _retention(vault, as_json)
+        return
+    from studycards.optimize import optimize_vault, outcome_json
+
+    if not as_json:
+        typer.echo("fitting FSRS-6 to the review ledger...", err=True)
+    outcome = optimize_vault(vault, min_reviews, save=not dry_run)
+    if as_json:
+        print_json(outcome_json(outcome))
+        return
+    from studycards.render.stats import optimize_view
+
+    console().print(optimize_view(outcome, dry_run))
+
+
+def _retention(vault: Vault, as_json: bool) -> None:
+    from studycards.optimize import vault_workloads, workloads_json
+
+    workloads = vault_workloads(vault)
+    current = vault.config.desired_retention
+    if as_json:
+        print_json(workloads_json(workloads, current))
+        return
+    from studycards.render.stats import retention_view
+
+    console().print(retention_view(workloads, current))
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(stats)
+    app.command()(optimize)

@@ -1,0 +1,186 @@
+"""The stats and optimize commands through the CLI."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from conftest import SAMPLE_TODAY, TWO_SUM
+from synthetic_ledger import simulate_events, true_parameters
+
+from studycards.ledger import Event, Ledger
+from studycards.note import parse_summary
+
+CONFIG = """\
+# studycards test vault
+notes_dir: notes
+# FSRS-6 parameters fitted by 'studycards optimize'; null means the defaults.
+parameters: null  # keep this comment
+"""
+
+
+def ledger(root: Path) -> Ledger:
+    return Ledger(root / ".studycards" / "reviews.jsonl")
+
+
+def review(root: Path, rel: str, day: dt.date, rating: int, elapsed: int) -> Event:
+    card = parse_summary((root / rel).read_text(encoding="utf-8"), rel).id or "sc_" + rel
+    return Event(
+        kind="review", card=card, note=card, path=rel, day=day.isoformat(),
+        ts=f"{day.isoformat()}T08:00:00Z", rating=rating, elapsed_days=elapsed,
+        duration=90.0, interval=5, due=(day + dt.timedelta(days=5)).isoformat(),
+        stability=5.0, difficulty=5.0,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def root(make_vault, use_vault, today) -> Path:
+    root = use_vault(make_vault(config=CONFIG))
+    days = [SAMPLE_TODAY - dt.timedelta(days=n) for n in (0, 1, 2, 10)]
+    ledger(root).append(
+        [
+            review(root, TWO_SUM, day, rating, 3)
+            for day, rating in zip(days, (3, 1, 4, 3), strict=True)
+        ]
+    )
+    return root
+
+
+def test_stats_shows_the_numbers(root, cli):
+    result = cli("stats")
+    assert result.exit_code == 0, result.stderr
+    lines = [line.rstrip() for line in result.stdout.splitlines()]
+    assert lines[0].startswith("Notes           5 total:")
+    assert lines[1] == "Reviews         1 today, 3 this week (since Mon 10-27), 4 in all"
+    assert lines[2] == "True retention  66.7% 7d (3), 75.0% 30d (4), 75.0% 365d (4)"
+    assert lines[3] == "Streak          3 days (longest 3)"
+    assert lines[4] == "Time            6m in all, 1m today"
+    assert "Reviews in the last 12 months" in lines
+    assert any(line.startswith("Coding") and "│ 32 │ 入门" in line for line in lines)
+    assert result.stderr == ""
+
+
+def test_stats_json(root, cli):
+    result = cli("stats", "--json")
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert data["today"] == SAMPLE_TODAY.isoformat()
+    assert data["reviews"]["total"] == 4
+    assert data["streak"] == {"current": 3, "longest": 3}
+    assert data["retention"]["7d"] == {"reviews": 3, "recalled": 2, "rate": 0.6667}
+    assert data["notes"]["total"] == 5
+    assert {t["topic"] for t in data["topics"]} == {
+        "Attention",
+        "Coding",
+        "Inference",
+        "Transformer",
+    }
+
+
+def test_stats_svg(root, cli, tmp_path):
+    target = tmp_path / "stats.svg"
+    result = cli("stats", "--svg", str(target))
+    assert result.exit_code == 0
+    assert result.stderr == f"saved {target}\n"
+    svg = target.read_text(encoding="utf-8")
+    assert svg.startswith("<svg") and "studycards&#160;stats" in svg
+
+
+def test_stats_svg_to_a_missing_folder(root, cli, tmp_path):
+    target = tmp_path / "no" / "stats.svg"
+    result = cli("stats", "--svg", str(target))
+    assert result.exit_code == 2
+    assert result.stderr == f"error: --svg: cannot write {target}: No such file or directory\n"
+
+
+def test_stats_warns_about_unreadable_ledger_lines(root, cli):
+    with open(ledger(root).path, "a", encoding="utf-8") as handle:
+        handle.write("garbage\n{}\n")
+    result = cli("stats", "--json")
+    assert result.exit_code == 0
+    assert result.stderr == "warning: 2 ledger lines could not be read and were left out\n"
+    assert json.loads(result.stdout)["reviews"]["total"] == 4
+
+
+def test_stats_with_no_ledger(make_vault, use_vault, today, cli):
+    use_vault(make_vault())
+    result = cli("stats")
+    assert result.exit_code == 0
+    assert "0 today, 0 this week" in result.stdout
+
+
+# ---------------------------------------------------------------------------------------------
+# optimize
+
+
+def test_optimize_with_too_few_reviews_says_how_many_more(root, cli):
+    result = cli("optimize")
+    assert result.exit_code == 0
+    assert " ".join(result.stdout.split()) == (
+        "Not enough reviews to fit parameters yet: 3 of the 400 needed, 397 more to go. "
+        "Counted: reviews that follow an earlier review of the same note, for notes first "
+        "studied with studycards."
+    )
+    assert (root / "studycards.yaml").read_text() == CONFIG
+
+
+def test_optimize_refuses_a_minimum_below_one(root, cli):
+    result = cli("optimize", "--min-reviews", "0")
+    assert result.exit_code == 2
+    assert "Invalid value for '--min-reviews'" in result.stderr
+
+
+@pytest.fixture
+def synthetic(make_vault, use_vault) -> Path:
+    root = use_vault(make_vault({}, config=CONFIG))
+    ledger(root).append(simulate_events(true_parameters(), cards=120, days=300, seed=5))
+    return root
+
+
+def test_optimize_fits_compares_and_saves_only_the_parameters_lines(synthetic, cli):
+    result = cli("optimize", "--min-reviews", "100")
+    assert result.exit_code == 0, result.stderr
+    out = result.stdout
+    assert out.startswith("Fitted to ") and "held out" in out and "fitted" in out
+    assert "Saved the fitted parameters to studycards.yaml ('parameters')." in out
+    text = (synthetic / "studycards.yaml").read_text()
+    head, tail = text.split("parameters:  # keep this comment\n")
+    assert head == CONFIG.split("parameters:")[0]
+    values = [line for line in tail.splitlines()]
+    assert len(values) == 21 and all(line.startswith("- ") for line in values)
+
+
+def test_optimize_dry_run_and_json(synthetic, cli):
+    result = cli("optimize", "--min-reviews", "100", "--dry-run", "--json")
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert data["saved"] is False and data["better"] is True and data["needed"] == 0
+    assert len(data["parameters"]) == 21
+    assert data["evaluation"]["fitted"]["log_loss"] < data["evaluation"]["default"]["log_loss"]
+    assert set(data["held_out"]) == {"default", "fitted"}
+    assert (synthetic / "studycards.yaml").read_text() == CONFIG
+
+
+def test_optimize_retention_table(root, cli):
+    result = cli("optimize", "--retention")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("A year of study simulated at each desired retention")
+    assert sum("in use" in line for line in lines) == 1
+    assert "Suggested desired_retention: " in result.stdout
+
+
+def test_optimize_retention_json(root, cli):
+    data = json.loads(cli("optimize", "--retention", "--json").stdout)
+    assert data["current"] == 0.9 and data["days"] == 365
+    assert [row["retention"] for row in data["rows"]] == [0.7, 0.75, 0.8, 0.85, 0.9, 0.95]
+    assert data["suggested"] in [row["retention"] for row in data["rows"]]
+    assert all(row["studied"] == 5 for row in data["rows"])
+
+
+@pytest.mark.parametrize("command", ["stats", "optimize"])
+def test_help(cli, command):
+    result = cli(command, "--help")
+    assert result.exit_code == 0 and "Usage:" in result.stdout
