@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -206,14 +206,23 @@ class Outcome:
 
 
 def optimize_vault(
-    vault: Vault, min_reviews: int = MIN_REVIEWS, save: bool = True, training_config: Any = None
+    vault: Vault,
+    min_reviews: int = MIN_REVIEWS,
+    save: bool = True,
+    training_config: Any = None,
+    on_fit: Callable[[int], None] | None = None,
 ) -> Outcome:
-    """Fit parameters to the vault's ledger; write them to the config when they are better."""
+    """Fit parameters to the vault's ledger; write them to the config when they are better.
+
+    ``on_fit`` is told the number of reviews just before the (slow) fitting starts.
+    """
     from studycards.grading import ledger_of
 
     items = histories(ledger_of(vault).read().events)
     if len(items) < max(1, min_reviews):
         return Outcome(len(items), min_reviews, None, False)
+    if on_fit is not None:
+        on_fit(len(items))
     fit = fit_parameters(items, vault.config.parameters, training_config)
     saved = save and fit.better
     if saved:

@@ -95,6 +95,12 @@ def test_stats_svg_to_a_missing_folder(root, cli, tmp_path):
     assert result.stderr == f"error: --svg: cannot write {target}: No such file or directory\n"
 
 
+def test_stats_svg_is_not_for_json(root, cli, tmp_path):
+    result = cli("stats", "--json", "--svg", str(tmp_path / "x.svg"))
+    assert result.exit_code == 2
+    assert result.stderr == "error: --svg saves the screen: it cannot be used with --json\n"
+
+
 def test_stats_warns_about_unreadable_ledger_lines(root, cli):
     with open(ledger(root).path, "a", encoding="utf-8") as handle:
         handle.write("garbage\n{}\n")
@@ -124,6 +130,7 @@ def test_optimize_with_too_few_reviews_says_how_many_more(root, cli):
         "studied with studycards."
     )
     assert (root / "studycards.yaml").read_text() == CONFIG
+    assert result.stderr == ""
 
 
 def test_optimize_refuses_a_minimum_below_one(root, cli):
@@ -144,6 +151,9 @@ def test_optimize_fits_compares_and_saves_only_the_parameters_lines(synthetic, c
     assert result.exit_code == 0, result.stderr
     out = result.stdout
     assert out.startswith("Fitted to ") and "held out" in out and "fitted" in out
+    assert result.stderr.startswith("fitting FSRS-6 to ") and result.stderr.endswith(
+        " reviews...\n"
+    )
     assert "Saved the fitted parameters to studycards.yaml ('parameters')." in out
     text = (synthetic / "studycards.yaml").read_text()
     head, tail = text.split("parameters:  # keep this comment\n")

@@ -26,6 +26,10 @@ def stats(
     from studycards.clock import today_in
     from studycards.stats import load_stats
 
+    if as_json and svg is not None:
+        from studycards.errors import UsageError
+
+        raise UsageError("--svg saves the screen: it cannot be used with --json")
     vault = state(ctx).vault()
     result, skipped = load_stats(vault, today_in(vault.config.timezone))
     if skipped:
@@ -84,9 +88,11 @@ def optimize(
         return
     from studycards.optimize import optimize_vault, outcome_json
 
-    if not as_json:
-        typer.echo("fitting FSRS-6 to the review ledger...", err=True)
-    outcome = optimize_vault(vault, min_reviews, save=not dry_run)
+    def on_fit(reviews: int) -> None:
+        if not as_json:
+            typer.echo(f"fitting FSRS-6 to {reviews} reviews...", err=True)
+
+    outcome = optimize_vault(vault, min_reviews, save=not dry_run, on_fit=on_fit)
     if as_json:
         print_json(outcome_json(outcome))
         return

@@ -247,6 +247,20 @@ def _verdict(outcome: Outcome, dry_run: bool) -> str:
 
 def retention_view(workloads: tuple[Workload, ...], current: float) -> RenderableType:
     suggested = suggest_retention(workloads)
+    if suggested is None:
+        note = Text("Nothing to simulate: no notes, or no new notes allowed per day.")
+    else:
+        note = Text(
+            f"Suggested desired_retention: {suggested.retention:.2f}, the highest that keeps "
+            f"{EFFICIENCY_KEPT:.0%} of the best recall per minute of study. "
+            "Set it in studycards.yaml."
+        )
+    return Group(_workload_table(workloads, current, suggested), note)
+
+
+def _workload_table(
+    workloads: tuple[Workload, ...], current: float, suggested: Workload | None
+) -> Table:
     table = Table(
         title=f"A year of study simulated at each desired retention ({SIMULATION_DAYS} days)",
         title_justify="left",
@@ -269,12 +283,4 @@ def retention_view(workloads: tuple[Workload, ...], current: float) -> Renderabl
             f"{w.recall:.1%}",
             ", ".join(marks),
         )
-    if suggested is None:
-        note = Text("Nothing to simulate: no notes, or no new notes allowed per day.")
-    else:
-        note = Text(
-            f"Suggested desired_retention: {suggested.retention:.2f}, the highest that keeps "
-            f"{EFFICIENCY_KEPT:.0%} "
-            "of the best recall per minute of study. Set it in studycards.yaml."
-        )
-    return Group(table, note)
+    return table
