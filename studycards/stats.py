@@ -81,6 +81,7 @@ class Stats:
     seconds_total: float
     seconds_today: float
     forecast: tuple[int, ...]  # reviewed notes due on each of the next 30 days, overdue on day 0
+    overdue: int  # reviewed notes due before today (counted on day 0 of the forecast)
     heatmap_start: dt.date  # a Monday
     heatmap: tuple[int, ...]  # reviews on each day from heatmap_start to today
     topics: tuple[TopicRow, ...]
@@ -110,6 +111,9 @@ def compute_stats(
         seconds_total=sum(t[SECONDS] for t in per_day.values()),
         seconds_today=_total(per_day, today, today, SECONDS),
         forecast=forecast(notes, today),
+        overdue=sum(
+            1 for n in notes if scheduled_interval(n) is not None and n.due_on(today) < today
+        ),
         heatmap_start=start,
         heatmap=tuple(_count_on(per_day, start + dt.timedelta(i)) for i in _days(start, today)),
         topics=topic_rows(notes, activity, today, notes_dir),
@@ -279,6 +283,7 @@ def stats_json(stats: Stats) -> dict[str, Any]:
         "streak": {"current": stats.streak, "longest": stats.longest_streak},
         "seconds": {"total": round(stats.seconds_total, 1), "today": round(stats.seconds_today, 1)},
         "forecast": list(stats.forecast),
+        "overdue": stats.overdue,
         "heatmap": _heatmap_json(stats),
         "topics": [_topic_json(row) for row in stats.topics],
     }

@@ -136,6 +136,7 @@ def test_the_forecast_counts_reviewed_notes_with_overdue_ones_today(stats):
     expected = [0] * 30
     expected[0], expected[16], expected[29] = 2, 1, 1
     assert list(stats.forecast) == expected
+    assert stats.overdue == 1
 
 
 def test_the_heatmap_covers_53_week_columns_ending_this_week(stats):
@@ -181,7 +182,7 @@ def test_json_holds_every_number(stats):
     assert data["retention"]["7d"] == {"reviews": 7, "recalled": 5, "rate": 0.7143}
     assert data["streak"] == {"current": 7, "longest": 11}
     assert data["seconds"] == {"total": 470.0, "today": 60.0}
-    assert sum(data["forecast"]) == 4 and len(data["forecast"]) == 30
+    assert sum(data["forecast"]) == 4 and len(data["forecast"]) == 30 and data["overdue"] == 1
     assert data["heatmap"]["start"] == "2024-11-04"
     assert data["heatmap"]["days"]["2025-11-05"] == 3
     assert data["topics"][2] == {
@@ -353,8 +354,16 @@ def test_the_screen_without_colour(stats):
         "Streak          7 days (longest 11)",
         "Time            7m in all, 1m today",
     ]
-    assert "Due in the next 30 days  4 notes, 2 within 7 days" in lines
-    assert lines[lines.index("Due in the next 30 days  4 notes, 2 within 7 days") + 1] == "2 │█"
+    assert "Due in the next 30 days  4 notes, 2 within 7 days, 1 overdue (shown today)" in lines
+    assert (
+        lines[
+            lines.index(
+                "Due in the next 30 days  4 notes, 2 within 7 days, 1 overdue (shown today)"
+            )
+            + 1
+        ]
+        == "2 │█"
+    )
     heat = lines[lines.index("Reviews in the last 12 months") + 1 :][:9]
     assert heat[0].startswith("    Nov")
     # 2025-01-15 and 2025-10-15 (one review each) were Wednesdays; today has the most

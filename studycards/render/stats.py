@@ -82,6 +82,8 @@ def _forecast_title(stats: Stats) -> Text:
     week = sum(stats.forecast[:7])
     text = Text(f"Due in the next {FORECAST_DAYS} days", style="bold")
     text.append(f"  {sum(stats.forecast)} notes, {week} within 7 days", style="")
+    if stats.overdue:
+        text.append(f", {stats.overdue} overdue (shown today)", style="")
     return text
 
 
