@@ -257,6 +257,11 @@ def _start_methods() -> list[str]:
     return multiprocessing.get_all_start_methods()
 
 
+def index_stamp(vault: Vault) -> str:
+    """What the index was built for: its format and the settings that change parsing."""
+    return f"{_INDEX_VERSION}:{vault.config.notes_dir}:{vault.config.max_note_bytes}"
+
+
 class _Index:
     """The SQLite cache of parsed summaries; any failure just means no cache."""
 
@@ -289,7 +294,7 @@ class _Index:
         return index
 
     def _prepare(self, vault: Vault) -> None:
-        stamp = f"{_INDEX_VERSION}:{vault.config.notes_dir}:{vault.config.max_note_bytes}"
+        stamp = index_stamp(vault)
         c = self.connection
         c.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
         c.execute(

@@ -9,6 +9,7 @@ from studycards.cli import (
     authoring,
     checklist,
     demo,
+    doctor,
     export,
     notes,
     related,
@@ -61,6 +62,7 @@ stats.register(app)
 checklist.register(app)
 export.register(app)
 related.register(app)
+doctor.register(app)
 app.add_typer(demo.app, name="demo", help="Run NumPy attention demos: worked answers.")
 
 

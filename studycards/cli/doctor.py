@@ -1,0 +1,56 @@
+"""doctor: check the vault's health (notes against ledger, ids, torn lines, cache, lock)."""
+
+from __future__ import annotations
+
+import typer
+
+from studycards.cli._common import state
+
+
+def doctor(
+    ctx: typer.Context,
+    repair: bool = typer.Option(False, "--repair", help="Fix what can be fixed safely."),
+) -> None:
+    """Check that notes, ledger, cache and lock agree; with --repair fix what is safe.
+
+    Prints one line per problem (or per repair). Exits 0 only when the vault is healthy:
+    warnings are shown but do not count.
+    """
+    from studycards.doctor import diagnose, healthy
+    from studycards.doctor import repair as run_repair
+
+    vault = state(ctx).vault()
+    if repair:
+        from studycards.clock import now_in
+
+        done = run_repair(vault, now_in(vault.config.timezone))
+        for action in done.actions:
+            typer.echo(f"repaired: {action}")
+        findings = list(done.remaining)
+    else:
+        findings = diagnose(vault)
+    for finding in findings:
+        typer.echo(str(finding))
+    _summary(findings, repair)
+    if not healthy(findings):
+        raise typer.Exit(1)
+
+
+def _summary(findings: list, repaired: bool) -> None:
+    errors = [f for f in findings if f.severity == "error"]
+    warnings = len(findings) - len(errors)
+    fixable = sum(1 for f in errors if f.repairable)
+    if not errors:
+        extra = f" ({warnings} warning{'s' * (warnings != 1)})" if warnings else ""
+        typer.echo(f"the vault is healthy{extra}", err=True)
+        return
+    problems = f"{len(errors)} problem{'s' * (len(errors) != 1)}"
+    if repaired:
+        typer.echo(f"{problems} left that --repair cannot fix", err=True)
+    else:
+        hint = f"; {fixable} can be fixed with --repair" if fixable else ""
+        typer.echo(f"{problems} found{hint}", err=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(doctor)
