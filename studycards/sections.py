@@ -92,19 +92,25 @@ def outline(body: str) -> Outline:
         elif token.type in ("fence", "code_block") and token.map:
             fences.append((token.map[0], token.map[1]))
     line_count = body.count("\n") + (0 if body.endswith("\n") or not body else 1)
+    ends = _section_ends(raw, line_count)
     headings = tuple(
-        Heading(level, text, line, _section_end(raw, position, line_count))
-        for position, (level, text, line) in enumerate(raw)
+        Heading(level, text, line, end) for (level, text, line), end in zip(raw, ends, strict=True)
     )
     return Outline(headings, tuple(fences), line_count)
 
 
-def _section_end(raw: Sequence[tuple[int, str, int]], position: int, line_count: int) -> int:
-    level = raw[position][0]
-    for other_level, _text, other_line in raw[position + 1 :]:
-        if other_level <= level:
-            return other_line
-    return line_count
+def _section_ends(raw: Sequence[tuple[int, str, int]], line_count: int) -> list[int]:
+    """Where each heading's section ends: at the next heading of the same or a higher level.
+
+    One pass with a stack of open headings, so a note of many thousand headings stays fast.
+    """
+    ends = [line_count] * len(raw)
+    open_headings: list[int] = []
+    for position, (level, _text, line) in enumerate(raw):
+        while open_headings and raw[open_headings[-1]][0] >= level:
+            ends[open_headings.pop()] = line
+        open_headings.append(position)
+    return ends
 
 
 _H1_CANDIDATE = re.compile(r"^ {0,3}#[ \t]", re.M)
