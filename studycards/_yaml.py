@@ -58,6 +58,11 @@ def load_yaml(text: str) -> Any:
         return loader.construct_document(node)
     except RecursionError:
         raise RefusedYAML("YAML nested too deeply", None) from None
+    except yaml.reader.ReaderError as error:  # names a character position, not a line
+        line = text.count("\n", 0, max(0, error.position))
+        code = error.character if isinstance(error.character, int) else ord(error.character[:1])
+        message = f"bad YAML: {error.reason} (character #x{code:04x})"
+        raise RefusedYAML(message, line) from None
     finally:
         loader.dispose()
 
