@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import sys
 from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -85,7 +86,7 @@ def extract(note: Note) -> NoteText:
 
 def load_corpus(vault: Vault, with_text: bool = True, use_cache: bool = True) -> Corpus:
     """Every note's :class:`NoteText`, parsing only notes changed since the cache was written."""
-    entries = [e for e in iter_note_files(vault)]
+    entries = list(iter_note_files(vault))
     cache = TextCache.open(vault) if use_cache else None
     try:
         cached = cache.load(with_text) if cache else {}
@@ -158,7 +159,10 @@ class TextCache:
     def _prepare(self, vault: Vault) -> None:
         config = vault.config
         sections = json.dumps(freeze_extra(config.sections), ensure_ascii=False)
-        stamp = f"{_VERSION}:{DEEP_CHARS}:{config.notes_dir}:{config.max_note_bytes}:{sections}"
+        stamp = (
+            f"{_VERSION}:{sys.byteorder}:{DEEP_CHARS}:{config.notes_dir}:{config.max_note_bytes}:"
+            f"{sections}"
+        )
         c = self.connection
         c.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
         columns = ", ".join(f"{name} {_TYPES.get(name, 'TEXT')}" for name in _FIELDS + _TEXTS)

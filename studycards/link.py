@@ -18,6 +18,7 @@ from pathlib import Path
 
 from studycards._atomic import atomic_write
 from studycards.corpus import Corpus, TextCache, load_corpus
+from studycards.errors import NoteParseError
 from studycards.lock import vault_lock
 from studycards.note import NoteSummary, decode
 from studycards.related import Suggestion, related
@@ -68,7 +69,7 @@ def link(vault: Vault, note: str | None = None, dry_run: bool = False, cwd: Path
     corpus = load_corpus(vault, with_text=False)
     rows = None
     if note is not None:
-        rows = [corpus.index_of(find_note(vault, corpus, note, cwd or Path.cwd()))]
+        rows = [_row_of(corpus, find_note(vault, corpus, note, cwd or Path.cwd()))]
     config = vault.config
     found = related(corpus, config.link_top_k, config.link_threshold, rows)
     with nullcontext() if dry_run else vault_lock(vault.state_dir):
@@ -78,6 +79,17 @@ def link(vault: Vault, note: str | None = None, dry_run: bool = False, cwd: Path
             plans = _write_all(vault, plans)
     broken = tuple(str(problem) for problem in corpus.problems)
     return LinkReport(tuple(plan.linked for plan in plans), dry_run, broken)
+
+
+def _row_of(corpus: Corpus, rel: str) -> int:
+    """The corpus position of ``rel``; a broken note is an error naming its problem."""
+    try:
+        return corpus.index_of(rel)
+    except KeyError:
+        problem = next((p for p in corpus.problems if p.path == rel), None)
+        message = problem.message if problem else "not a note"
+        line = problem.line if problem else None
+        raise NoteParseError(f"{message}: cannot link this note", rel, line) from None
 
 
 @dataclass(frozen=True)
@@ -93,6 +105,8 @@ def _plan(vault: Vault, title: str, rel: str, picks: list[Suggestion]) -> _Plan:
     lines = tuple(link_line(s.title, s.rel, s.percent, s.tags) for s in picks)
     base = Linked(rel, title, tuple(picks), "unchanged", lines)
     path = vault.root / rel  # from the vault walk: never outside the vault
+    if path.is_symlink():
+        return _Plan(_skipped(base, "a symlink: rewrite the file it points to instead"))
     try:
         stamp, raw = _read(path)
     except OSError as error:

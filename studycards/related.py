@@ -1,17 +1,20 @@
 """Related-note similarity: TF-IDF over CJK bigrams and Latin words, combined with shared tags.
 
-A note's vector has two parts. The text part is the sublinear TF-IDF of the terms of its title
-(counted twice), answers, the start of its deep dive and its follow-ups, L2-normalised over all
-its terms and then cut to its :data:`KEYWORDS` heaviest terms that some other note also uses:
-the light terms only add a little noise to every pair, and dropping them is what keeps the
-computation sparse. The tag part is the IDF-weighted unit vector of the tags the note shares
-with other notes, its topic folder counting as a tag; a tag on more than half of the notes says
-nothing and is left out. With both parts present the score of two notes is
+A note's vector has two parts. The text part starts from the sublinear TF-IDF of the terms of
+its title (counted twice), answers, the start of its deep dive and its follow-ups; only its
+:data:`KEYWORDS` heaviest terms that some other note also uses are kept, and the result is
+normalised to unit length. Keeping a note's keywords and dropping the long tail of light,
+common terms (which adds a little noise to every pair) is what keeps the computation sparse.
+The tag part is the IDF-weighted unit vector of the tags the note shares with other notes, its
+topic folder counting as a tag; a tag on more than half of the notes says nothing and is left
+out. With both parts present the score of two notes is
 
     (1 - TAG_WEIGHT) * text cosine + TAG_WEIGHT * tag cosine
 
-and a note lacking one part is scored on the other alone. Neighbours come from the sparse
-inverted-index top-k in :mod:`studycards._topk`.
+and a note lacking one part is scored on the other alone. With the default threshold of 0.3,
+two notes of one topic qualify as soon as they share any keyword, while notes of different
+topics need a text cosine of about 0.43. Neighbours come from the sparse inverted-index top-k
+in :mod:`studycards._topk`.
 """
 
 from __future__ import annotations
@@ -29,7 +32,6 @@ if TYPE_CHECKING:
 
 TAG_WEIGHT = 0.3  # share of the score that comes from shared tags
 KEYWORDS = 48  # text terms kept per note
-RENORM = 1
 
 
 @dataclass(frozen=True)
@@ -107,10 +109,8 @@ def _text_part(notes: Sequence[NoteText]) -> tuple[np.ndarray, np.ndarray, np.nd
     weights = weights / np.where(norms > 0, norms, 1.0)[rows]
     keep = _heaviest(rows, weights, df[ids] > 1, KEYWORDS)
     rows, ids, weights = rows[keep], ids[keep], weights[keep]
-    if RENORM:
-        kept = np.sqrt(np.bincount(rows, weights=weights * weights, minlength=len(notes)))
-        weights = weights / kept[rows]
-    return rows, ids, weights, len(vocabulary)
+    kept = np.sqrt(np.bincount(rows, weights=weights * weights, minlength=len(notes)))
+    return rows, ids, weights / kept[rows], len(vocabulary)
 
 
 def _unique(values: np.ndarray) -> np.ndarray:

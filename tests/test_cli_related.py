@@ -122,3 +122,13 @@ def test_commands_work_on_the_bundled_vault(cli, tmp_path: Path, monkeypatch) ->
     monkeypatch.setenv("STUDYCARDS_VAULT", str(tmp_path))
     assert cli("link", "--dry-run").exit_code == 0
     assert cli("search", "attention", "--json").exit_code == 0
+
+
+def test_link_a_broken_note_by_path_is_an_error(make_vault, use_vault, cli) -> None:
+    files = dict(ATTENTION)
+    files["notes/Attention/broken.md"] = "---\ntags: [a\n---\n# Broken\n"
+    use_vault(make_vault(files))
+    result = cli("link", "notes/Attention/broken.md")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: notes/Attention/broken.md:")
+    assert result.stderr.endswith(": cannot link this note\n")

@@ -378,3 +378,13 @@ def test_the_cache_notices_an_edited_note(make_vault) -> None:
     os.utime(path, ns=(1, 1))
     titles = {n.rel: n.title for n in load_corpus(vault).notes}
     assert titles["notes/Inference/kv.md"] == "Paged KV"
+
+
+def test_a_symlinked_note_is_skipped_not_replaced(make_vault) -> None:
+    root = make_vault(ATTENTION)
+    alias = root / "notes/Attention/alias.md"
+    alias.symlink_to(root / "notes/Attention/additive.md")
+    report = link(open_vault(root))
+    (skipped,) = [n for n in report.notes if n.status == "skipped"]
+    assert skipped.rel == "notes/Attention/alias.md" and "symlink" in skipped.reason
+    assert alias.is_symlink()
