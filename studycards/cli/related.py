@@ -17,9 +17,9 @@ def link(
 ) -> None:
     """Write the generated related-notes block ('## 相关笔记') of one note or of every note.
 
-    Only the lines after the '<!-- 自动生成 -->' marker change; a note whose block is already up
-    to date is not rewritten. link_top_k and link_threshold in studycards.yaml set how many
-    notes are listed and how similar they must be.
+    Only the lines after the '<!-- 自动生成 -->' marker change; up-to-date notes are not touched.
+
+    link_top_k and link_threshold in studycards.yaml set how many notes are listed and how alike.
     """
     from studycards.link import link as link_notes
     from studycards.render.related import link_view, note_links_view

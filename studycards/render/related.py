@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from rich.console import Group, RenderableType
-from rich.table import Table
 from rich.text import Text
 
 from studycards.link import Linked, LinkReport
@@ -26,7 +25,7 @@ def note_links_view(report: LinkReport) -> RenderableType:
     note = report.notes[0]
     parts: list[RenderableType] = [Text(note.title, style="bold")]
     if note.links:
-        parts.append(_table(note))
+        parts.extend(_lines(note))
     else:
         parts.append(Text("no related notes above the threshold", style="dim"))
     if note.status == "updated":
@@ -37,14 +36,11 @@ def note_links_view(report: LinkReport) -> RenderableType:
     return Group(*parts)
 
 
-def _table(note: Linked) -> Table:
-    table = Table(show_edge=False, pad_edge=False, header_style="bold")
-    table.add_column("Sim.", justify="right", no_wrap=True)
-    table.add_column("Related note", overflow="fold")
-    table.add_column("Path", style="dim", overflow="fold")
-    for link in note.links:
-        table.add_row(f"{link.percent}%", link.title, link.rel)
-    return table
+def _lines(note: Linked) -> list[Text]:
+    return [
+        Text.assemble(f"{link.percent:>4}%  ", link.title, (f"  {link.rel}", "dim"))
+        for link in note.links
+    ]
 
 
 def _links(note: Linked) -> str:
