@@ -305,13 +305,38 @@ def _load_frontmatter(doc: Document, rel: str) -> tuple[dict[str, Any] | None, l
         found = error_line(error)
         line = None if found is None else doc.fm_first_line + found
         return None, [Problem(rel, line, _ERROR, error_text(error, doc.fm_first_line))]
-    if data is None:
+    first = _first_content_line(fm)
+    if data is None and first is None:
         return {}, []
     if not isinstance(data, dict):
         kind = "a list" if isinstance(data, list) else "a single value"
         message = f"frontmatter is {kind}, not a mapping of keys"
         return None, [Problem(rel, doc.fm_first_line, _ERROR, message)]
+    layout = _layout_problem(fm, first)
+    if layout:
+        return None, [Problem(rel, doc.fm_first_line + (first or 0), _ERROR, layout)]
     return data, []
+
+
+_BLANK_OR_COMMENT = re.compile(r"[ \t]*(?:#.*)?")
+
+
+def _first_content_line(fm: str) -> int | None:
+    """The 0-based line of the first frontmatter line that is neither blank nor a comment."""
+    for number, line in enumerate(fm.splitlines()):
+        if not _BLANK_OR_COMMENT.fullmatch(line):
+            return number
+    return None
+
+
+def _layout_problem(fm: str, first: int | None) -> str | None:
+    """Keys a review could not update line by line: indented ones, or a ``{...}`` mapping."""
+    line = "" if first is None else fm.splitlines()[first]
+    if line[:1] in (" ", "\t"):
+        return "frontmatter keys are indented: write each key at the start of its line"
+    if line.startswith("{"):
+        return "frontmatter is one {...} mapping: write each key on a line of its own"
+    return None
 
 
 def _validate_fields(

@@ -29,7 +29,7 @@ from studycards.sections import freeze_extra
 
 STATE_DIR = ".studycards"
 INDEX_NAME = "index.sqlite"
-_INDEX_VERSION = "5"  # bumped when parsing changes what a summary holds
+_INDEX_VERSION = "6"  # bumped when parsing changes what a summary holds
 _GITIGNORE = (
     "# studycards: caches are disposable and stay out of git; the review ledger is kept.\n"
     "*\n!.gitignore\n!reviews.jsonl\n"

@@ -56,6 +56,13 @@ EXPECTED = {
     "frontmatter_scalar.md": "2: frontmatter is a single value, not a mapping of keys",
     "gb18030.md": "3: not valid UTF-8 (byte 0xd2): save the note as UTF-8",
     "id_empty.md": "2: id: expected a non-empty string, got ''",
+    "indented_frontmatter.md": (
+        "2: frontmatter keys are indented: write each key at the start of its line"
+    ),
+    "flow_mapping_frontmatter.md": (
+        "2: frontmatter is one {...} mapping: write each key on a line of its own"
+    ),
+    "null_frontmatter.md": "2: frontmatter is a single value, not a mapping of keys",
     "malformed_yaml.md": (
         "4: bad YAML: while parsing a flow sequence; did not find expected ',' or ']'"
     ),
@@ -139,7 +146,7 @@ def test_check_prints_one_line_per_bad_file_and_exits_1(corpus_vault: Path):
     assert result.returncode == 1
     assert sorted(result.stdout.splitlines()) == expected_lines()
     errors = len(EXPECTED) + len(GENERATED) - len(WARNINGS)
-    assert result.stderr == f"49 notes checked: {errors} errors, {len(WARNINGS)} warnings\n"
+    assert result.stderr == f"52 notes checked: {errors} errors, {len(WARNINGS)} warnings\n"
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))

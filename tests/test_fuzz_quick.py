@@ -57,6 +57,20 @@ def test_found_ledger_lines(raw: bytes):
     fuzz.check_ledger_bytes(raw + b"\n")
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "---\n _: [null, y]\n---\n",  # keys indented: a new key at the margin broke the YAML
+        "---\n{a: 1}\n---\n",
+        "---\nnull\n---\n",
+    ],
+)
+def test_found_frontmatter_a_review_could_not_update_is_now_broken(text: str):
+    day = dt.date(2000, 1, 1)
+    updates = {"last_reviewed": day, "next_review": day, "review_count": 0, "mastery_level": 0.0}
+    fuzz.check_update(text, updates, strict=True)
+
+
 def test_found_duplicate_quoted_key_is_no_longer_a_clean_note():
     """PyYAML kept the last of two ``last_reviewed`` keys; a review's edit then failed."""
     text = "---\nlast_reviewed:\n- null\n- x\n'last_reviewed': null\n---\n"
