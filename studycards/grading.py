@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from studycards._atomic import atomic_write
 from studycards._yaml import YAMLError, load_yaml
@@ -97,6 +99,19 @@ def write_text(path: Path, text: str) -> None:
         raise WriteError(f"cannot write: {error.strerror or error}", path) from None
 
 
+def _updated(note: NoteFile, updates: dict) -> str:
+    """The note's text with ``updates`` set; a note that cannot take them is a clean error."""
+    return _edited(note, update_text, updates)
+
+
+def _edited(note: NoteFile, edit: Callable[[str, Any], str], argument: Any) -> str:
+    try:
+        return edit(note.text, argument)
+    except (ValueError, YAMLError) as error:
+        message = f"cannot update its frontmatter safely ({error}): left unchanged"
+        raise NoteParseError(message, note.rel) from None
+
+
 def write_note(note: NoteFile, text: str) -> None:
     """:func:`write_text` for a note, naming it by its vault path when the write fails."""
     try:
@@ -173,8 +188,9 @@ def _grade_locked(
         updates["id"] = card
     prev = capture_lines(note.text, list(updates))
     events.append(_review_event(card, note, now, today, outcome, duration, prev))
+    text = _updated(note, updates)  # before the ledger: a note that cannot take it stops here
     ledger.append(events)
-    write_note(note, update_text(note.text, updates))
+    write_note(note, text)
     return GradeResult(note.rel, note.summary.title, outcome, level, events[-1])
 
 
@@ -260,10 +276,13 @@ def _undo_locked(
     undo = _event(
         "undo", target.card, note, now, local_day(vault, now), undoes=[target.id, *companions]
     )
-    ledger.append([undo])
     is_note_card = target.card == target.note
+    restored = None
     if is_note_card and target.prev is not None and target.note == (note.summary.id or target.note):
-        write_note(note, restore_lines(note.text, target.prev))
+        restored = _edited(note, restore_lines, target.prev)
+    ledger.append([undo])
+    if restored is not None:
+        write_note(note, restored)
     return UndoResult(rel, note.summary.title, target)
 
 
@@ -405,7 +424,7 @@ def _finish(vault: Vault, note: NoteFile, last: Event) -> None:
     }
     if not note.summary.id:
         updates["id"] = last.note
-    write_note(note, update_text(note.text, updates))
+    write_note(note, _updated(note, updates))
 
 
 def _manual_event(summary: NoteSummary, note: NoteFile, now: dt.datetime, today: dt.date) -> Event:
@@ -476,8 +495,9 @@ def _apply_moves(vault: Vault, moves: list[Move], now: dt.datetime) -> None:
             prev=capture_lines(note.text, list(updates)),
             reason="reschedule",
         )
+        text = _updated(note, updates)
         ledger.append([event])
-        write_note(note, update_text(note.text, updates))
+        write_note(note, text)
 
 
 def move_note(vault: Vault, old: str, new_rel: str) -> tuple[str, str]:
@@ -495,7 +515,7 @@ def move_note(vault: Vault, old: str, new_rel: str) -> tuple[str, str]:
             raise UsageError(f"{vault.rel(target)} already exists: not overwritten")
         note = read_note_file(vault, old)
         if not note.summary.id:
-            write_note(note, update_text(note.text, {"id": new_note_id()}))
+            write_note(note, _updated(note, {"id": new_note_id()}))
         target.parent.mkdir(parents=True, exist_ok=True)
         note.path.rename(target)
         return old, vault.rel(target)
@@ -511,7 +531,7 @@ def ensure_note_id(vault: Vault, rel: str) -> str:
     if note.summary.id:
         return note.summary.id
     card = new_note_id()
-    write_note(note, update_text(note.text, {"id": card}))
+    write_note(note, _updated(note, {"id": card}))
     return card
 
 
@@ -559,9 +579,9 @@ def bury(vault: Vault, rel: str, card: str | None, now: dt.datetime) -> dt.date:
             prev=prev,
             reason="buried",
         )
+        needs_write = card is None or not note.summary.id
+        text = _updated(note, updates if card is None else {"id": note_id}) if needs_write else ""
         ledger_of(vault).append([replace(event, note=note_id)])
-        if card is None:
-            write_note(note, update_text(note.text, updates))
-        elif not note.summary.id:
-            write_note(note, update_text(note.text, {"id": note_id}))
+        if needs_write:
+            write_note(note, text)
     return tomorrow

@@ -256,3 +256,24 @@ def test_no_temp_file_names_are_left_by_a_failed_replace(root, monkeypatch):
         grade_note(vault, NOTE, Rating.EASY, NOW)
     assert leftovers(root) == []
     assert not list(Path(tempfile.gettempdir()).glob(".x.md.*.tmp"))
+
+
+def test_a_note_that_cannot_take_the_update_is_one_line_and_not_logged(
+    root, use_vault, cli, monkeypatch
+):
+    """The new text is made before the ledger is touched: nothing is logged for a note that
+    cannot take it (the safety net behind the parser's checks)."""
+    use_vault(root)
+
+    def refuse(text, updates):
+        raise ValueError("frontmatter edit of 'next_review' would not round-trip")
+
+    monkeypatch.setattr("studycards.grading.update_text", refuse)
+    result = cli("grade", NOTE, "good")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"error: {NOTE}: cannot update its frontmatter safely (frontmatter edit of "
+        "'next_review' would not round-trip): left unchanged\n"
+    )
+    assert ledger_bytes(root) == b""
+    assert (root / NOTE).read_text(encoding="utf-8") == TEXT
