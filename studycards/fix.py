@@ -131,7 +131,10 @@ def plan_fix(text: str, rel: str, defaults: Defaults, notes_dir: str = "notes") 
     updates = _updates(data, flagged, lambda key: defaults.value(key, rel, notes_dir))
     if not updates:
         return NoteFix(rel, problems=tuple(errors))
-    new_text = update_text(text, updates)
+    try:
+        new_text = update_text(text, updates)
+    except (ValueError, YAMLError):  # a layout line edits cannot keep valid: report it
+        return NoteFix(rel, problems=tuple(errors))
     left = tuple(p for p in errors if _key_of(p) not in updates)
     changes = _changes(text, new_text, list(updates))
     return NoteFix(rel, changes, not summary.has_frontmatter, left, new_text)
