@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from studycards._parallel import parallel_map
 from studycards.note import Note, Problem, parse_note
 from studycards.sections import freeze_extra
 from studycards.terms import term_counts, term_hash
@@ -106,18 +107,29 @@ def _collect(vault: Vault, entries: list, cached: dict) -> tuple[list, list, lis
     problems: list[Problem] = []
     fresh: list[tuple[object, NoteText]] = []
     extra = freeze_extra(vault.config.sections)
+    stale = [
+        e
+        for e in entries
+        if not ((hit := cached.get(e.rel)) and e.problem is None and hit[0] == (e.size, e.mtime_ns))
+    ]
+    parsed = dict(
+        zip((e.rel for e in stale), parallel_map(_parse_entry, stale, vault, extra), strict=True)
+    )
     for entry in entries:
-        hit = cached.get(entry.rel)
-        if hit and entry.problem is None and hit[0] == (entry.size, entry.mtime_ns):
-            notes.append(hit[1])
+        if entry.rel not in parsed:
+            notes.append(cached[entry.rel][1])
             continue
-        text, problem = _parse(vault, entry, extra)
+        text, problem = parsed[entry.rel]
         if text is None:
             problems.append(problem)
             continue
         notes.append(text)
         fresh.append((entry, text))
     return notes, problems, fresh
+
+
+def _parse_entry(vault: Vault, extra: tuple, entry) -> tuple[NoteText | None, Problem | None]:
+    return _parse(vault, entry, extra)
 
 
 def _parse(vault: Vault, entry, extra: tuple) -> tuple[NoteText | None, Problem | None]:

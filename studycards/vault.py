@@ -226,35 +226,15 @@ def _summaries(
     return [by_rel[entry.rel] for entry in entries], fresh
 
 
-# Below this many files to parse, one process is faster than starting workers.
-_PARALLEL_FROM = 400
-
-
 def _parse_all(vault: Vault, entries: list[_FileEntry]) -> list[NoteSummary]:
     """Parse summaries, across all cores when there are many (a cold scan of a big vault)."""
-    workers = min(os.cpu_count() or 1, 8)
-    if len(entries) < _PARALLEL_FROM or workers < 2 or "fork" not in _start_methods():
-        return [read_summary(vault, entry) for entry in entries]
-    import multiprocessing
+    from studycards._parallel import parallel_map
 
-    chunks = [entries[i::workers] for i in range(workers)]
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
-        rows = pool.starmap(_parse_rows, [(vault, chunk) for chunk in chunks])
-    parsed: list[NoteSummary | None] = [None] * len(entries)
-    for offset, chunk_rows in enumerate(rows):
-        for position, row in enumerate(chunk_rows):
-            parsed[offset + position * workers] = NoteSummary.from_row(row)
-    return [summary for summary in parsed if summary is not None]
+    return [NoteSummary.from_row(row) for row in parallel_map(_summary_row, entries, vault)]
 
 
-def _parse_rows(vault: Vault, entries: list[_FileEntry]) -> list[tuple]:
-    return [read_summary(vault, entry).to_row() for entry in entries]
-
-
-def _start_methods() -> list[str]:
-    import multiprocessing
-
-    return multiprocessing.get_all_start_methods()
+def _summary_row(vault: Vault, entry: _FileEntry) -> tuple:
+    return read_summary(vault, entry).to_row()
 
 
 def index_stamp(vault: Vault) -> str:
