@@ -90,30 +90,11 @@ def _read_one(vault: Vault, rel: str) -> ExportNote | Problem:
     return ExportNote.of(note)
 
 
-# Below this many notes one process is faster than starting workers (as for a cold scan).
-_PARALLEL_FROM = 400
-
-
 def _parse_all(vault: Vault, rels: list[str]) -> list[ExportNote | Problem]:
     """Parse every note, across the cores when there are many; results in ``rels`` order."""
-    import multiprocessing
-    import os
+    from studycards._parallel import parallel_map
 
-    workers = min(os.cpu_count() or 1, 8)
-    forking = "fork" in multiprocessing.get_all_start_methods()
-    if len(rels) < _PARALLEL_FROM or workers < 2 or not forking:
-        return [_read_one(vault, rel) for rel in rels]
-    chunks = [rels[i::workers] for i in range(workers)]
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
-        parts = pool.starmap(_read_chunk, [(vault, chunk) for chunk in chunks])
-    ordered: list[ExportNote | Problem] = []
-    for position in range(len(rels)):
-        ordered.append(parts[position % workers][position // workers])
-    return ordered
-
-
-def _read_chunk(vault: Vault, rels: list[str]) -> list[ExportNote | Problem]:
-    return [_read_one(vault, rel) for rel in rels]
+    return parallel_map(_read_one, rels, vault)
 
 
 def check_target(path: Path, force: bool) -> None:
