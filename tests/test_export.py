@@ -162,9 +162,9 @@ def test_missing_folder_is_an_error(root, tmp_path):
 
 def test_parallel_read_keeps_path_order(root, monkeypatch):
     vault = open_vault(root)
-    monkeypatch.setattr("studycards.export._PARALLEL_FROM", 10**9)
+    monkeypatch.setattr("studycards._parallel.PARALLEL_FROM", 10**9)
     serial = read_notes(vault)
-    monkeypatch.setattr("studycards.export._PARALLEL_FROM", 1)
+    monkeypatch.setattr("studycards._parallel.PARALLEL_FROM", 1)
     monkeypatch.setattr("os.cpu_count", lambda: 3)
     assert read_notes(vault) == serial
     assert [n.summary.rel for n in serial[0]] == sorted(n.summary.rel for n in serial[0])
