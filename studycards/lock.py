@@ -10,7 +10,9 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import time
 from collections.abc import Iterator
+from contextvars import ContextVar
 from pathlib import Path
 
 from studycards.errors import StudycardsError, VaultLocked
@@ -63,17 +65,43 @@ def _open(state_dir: Path, path: Path) -> int:
         raise StudycardsError(f"cannot open the vault's lock: {error.strerror}", path) from None
 
 
+_PATIENCE: ContextVar[float] = ContextVar("studycards_lock_patience", default=0.0)
+
+
+@contextlib.contextmanager
+def patience(seconds: float) -> Iterator[None]:
+    """Inside the block, a busy lock is retried for up to ``seconds`` before giving up.
+
+    Commands fail at once; the interactive session waits briefly, so a ``link`` or a scripted
+    ``grade`` running beside it only delays a grade instead of losing it.
+    """
+    token = _PATIENCE.set(seconds)
+    try:
+        yield
+    finally:
+        _PATIENCE.reset(token)
+
+
 def _acquire(fd: int, path: Path) -> None:
     if fcntl is None:
         return
+    deadline = time.monotonic() + _PATIENCE.get()
+    while not _try_lock(fd):
+        if time.monotonic() >= deadline:
+            raise VaultLocked(
+                f"another studycards process (pid {_holder(path)}) is writing to this vault"
+            )
+        time.sleep(0.05)
+
+
+def _try_lock(fd: int) -> bool:
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError as error:
         if error.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
             raise
-        raise VaultLocked(
-            f"another studycards process (pid {_holder(path)}) is writing to this vault"
-        ) from None
+        return False
+    return True
 
 
 def _holder(path: Path) -> str:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
+from studycards.errors import StudycardsError
 from studycards.schedule import Rating
 
 FRONT, ANSWER, DETAIL, HELP, DONE = "front", "answer", "detail", "help", "done"
@@ -183,7 +184,10 @@ class Session:
         elif self.phase == DONE:
             pass
         elif handler is not None:
-            handler(key)
+            try:
+                handler(key)
+            except StudycardsError as error:
+                self.message = f"not saved: {error}"
         return self.screen()
 
     def _handlers(self) -> dict[str, Callable[[str], None]]:

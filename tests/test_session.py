@@ -242,3 +242,21 @@ def test_interview_countdown_reveals_and_logs_grades() -> None:
         (5, 8, Rating.GOOD),
         (2, None, Rating.AGAIN),
     ]
+
+
+def test_a_failed_save_is_shown_and_the_card_stays() -> None:
+    from studycards.errors import VaultLocked
+
+    s, backend, _ = session()
+
+    def locked(card, rating, seconds):
+        raise VaultLocked("another studycards process (pid 42) is writing to this vault")
+
+    backend.grade = locked
+    s.press(" ")
+    screen = s.press("3")
+    assert (
+        screen.message == "not saved: another studycards process (pid 42) is writing to this vault"
+    )
+    assert screen.position == 1 and screen.phase == ANSWER
+    assert s.history == []

@@ -68,6 +68,10 @@ def open_editor(path: str) -> None:
     subprocess.run([*shlex.split(editor), path], check=False)
 
 
+# A grade waits this long for another writer (a `link`, a scripted `grade`) to finish.
+LOCK_PATIENCE_SECONDS = 15.0
+
+
 def run_loop(
     screen_of: Callable[[], Any],
     press: Callable[[str], Any],
@@ -76,7 +80,9 @@ def run_loop(
     done: Callable[[], bool],
 ) -> None:
     """Draw, wait for a key (redrawing each second for the timer), react, until done."""
-    with raw_keys():
+    from studycards.lock import patience
+
+    with raw_keys(), patience(LOCK_PATIENCE_SECONDS):
         draw(screen_of())
         while not done():
             key = read_key(1.0)
