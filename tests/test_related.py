@@ -20,7 +20,8 @@ from studycards.related_block import BlockError, link_line, write_block
 from studycards.terms import term_counts, terms
 from studycards.vault import open_vault
 
-SEED = Path("/work/shared/seeds/000_83427f9bfff05a25.txt")
+# The real note in ../shared beside the repository (as CI lays it out), when present.
+SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_83427f9bfff05a25.txt"
 
 
 def note(title: str, answer: str, topic: str, followups: str = "", en: bool = False) -> str:
