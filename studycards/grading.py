@@ -190,8 +190,24 @@ def _grade_locked(
     events.append(_review_event(card, note, now, today, outcome, duration, prev))
     text = _updated(note, updates)  # before the ledger: a note that cannot take it stops here
     ledger.append(events)
-    write_note(note, text)
+    try:
+        write_note(note, text)
+    except WriteError:
+        _withdraw(ledger, events, note, now, today)
+        raise
     return GradeResult(note.rel, note.summary.title, outcome, level, events[-1])
+
+
+def _withdraw(
+    ledger: Ledger, events: list[Event], note: NoteFile, now: dt.datetime, today: dt.date
+) -> None:
+    """The note could not be written: undo the logged review, so that "not saved" is true and
+    a retry counts once. If even that fails, the review stays and reconcile finishes it."""
+    undo = _event("undo", events[-1].card, note, now, today, undoes=[e.id for e in events])
+    try:
+        ledger.append([replace(undo, reason="the note could not be written")])
+    except WriteError:
+        pass
 
 
 def _import_event(card: str, note: NoteFile, now: dt.datetime, today: dt.date, state) -> Event:

@@ -21,6 +21,7 @@ import pytest
 
 from studycards.errors import WriteError
 from studycards.grading import grade_note, ledger_of, reconcile
+from studycards.history import replay
 from studycards.lock import vault_lock
 from studycards.schedule import Rating
 from studycards.session import Session
@@ -82,15 +83,53 @@ def test_grade_keeps_the_note_when_its_write_fails(root, use_vault, cli, monkeyp
     assert (root / NOTE).read_text(encoding="utf-8") == TEXT
     assert leftovers(root) == []
     monkeypatch.undo()
-    # The review was logged before the write: the next command finishes the note from it.
-    events = ledger_of(open_vault(root)).read().events
-    assert [(e.kind, e.rating) for e in events] == [("review", 3)]
+    # The review logged before the write is withdrawn, so a retry counts once.
+    review, undo = ledger_of(open_vault(root)).read().events
+    assert (review.kind, review.rating, undo.kind, undo.undoes) == (
+        "review",
+        3,
+        "undo",
+        [review.id],
+    )
+    assert undo.reason == "the note could not be written"
     vault = open_vault(root)
     with vault_lock(vault.state_dir):
-        done = reconcile(vault, NOW)
-    assert done.finished == (NOTE,)
+        assert reconcile(vault, NOW).finished == ()
+    use_vault(root)  # undo() above also dropped the environment
+    retry = cli("grade", NOTE, "good")
+    assert retry.exit_code == 0, retry.stderr
+    assert replay(ledger_of(vault).read().events)[note_id(root)].reviews == 1
+    assert "review_count: 1\n" in (root / NOTE).read_text(encoding="utf-8")
+
+
+def note_id(root: Path) -> str:
     text = (root / NOTE).read_text(encoding="utf-8")
-    assert "review_count: 1\n" in text and f"next_review: '{events[0].due}'" in text
+    return next(line[4:] for line in text.splitlines() if line.startswith("id: "))
+
+
+def test_when_even_the_withdrawal_fails_reconcile_finishes_the_review(root, monkeypatch):
+    """A disk that takes the ledger line but nothing more: the review stays in the ledger."""
+    real_write = os.write
+    calls = []
+
+    def first_only(fd, data):
+        calls.append(len(data))
+        if len(calls) > 1:
+            raise OSError(errno.ENOSPC, FULL)
+        return real_write(fd, data)
+
+    vault = open_vault(root)
+    monkeypatch.setattr("tempfile.mkstemp", failing(errno.ENOSPC))
+    monkeypatch.setattr("os.write", first_only)
+    with pytest.raises(WriteError):
+        grade_note(vault, NOTE, Rating.GOOD, NOW)
+    monkeypatch.undo()
+    (event,) = ledger_of(vault).read().events
+    assert (root / NOTE).read_text(encoding="utf-8") == TEXT
+    with vault_lock(vault.state_dir):
+        assert reconcile(vault, NOW).finished == (NOTE,)
+    text = (root / NOTE).read_text(encoding="utf-8")
+    assert "review_count: 1\n" in text and f"next_review: '{event.due}'" in text
 
 
 def _fail_for_temp_files(real, code):
@@ -163,34 +202,45 @@ def session_over(root: Path) -> Session:
 @pytest.mark.parametrize(
     ("target", "code"), [("tempfile.mkstemp", errno.ENOSPC), ("os.write", errno.EACCES)]
 )
-def test_session_grade_raises_one_clean_error(root, monkeypatch, target, code):
+def test_session_grade_says_not_saved_and_stays_on_the_card(root, monkeypatch, target, code):
     session = session_over(root)
     session.press(" ")
     monkeypatch.setattr(target, failing(code))
-    with pytest.raises(WriteError):
-        session.press("3")
+    screen = session.press("3")
     monkeypatch.undo()
+    where = f"{root / '.studycards' / 'reviews.jsonl'}" if target == "os.write" else NOTE
+    suffix = "; nothing was recorded" if target == "os.write" else ""
+    assert screen.message == f"not saved: {where}: cannot write: {os.strerror(code)}{suffix}"
+    assert screen.card is not None and screen.card.note_rel == NOTE
+    assert session.history == []
     assert (root / NOTE).read_text(encoding="utf-8") == TEXT
     assert leftovers(root) == []
 
 
-def test_review_command_exits_with_one_line(root, use_vault, cli, monkeypatch):
-    """The review loop, driven in-process: the write error ends it with one line, exit 1."""
+def test_review_command_goes_on_after_a_failed_save(root, use_vault, cli, monkeypatch):
+    """The review loop, driven in-process: the failed grade is one line on the screen, no
+    traceback; once space is back the same card is graded."""
     use_vault(root)
     monkeypatch.setattr("studycards.cli.review.require_terminal", lambda: None)
     monkeypatch.setattr("studycards.clock.now_in", lambda zone: NOW)
+    messages = []
 
     def drive(screen_of, press, draw, on_edit, done):
         press(" ")
-        monkeypatch.setattr("tempfile.mkstemp", failing(errno.ENOSPC))
-        press("3")
+        with monkeypatch.context() as full:
+            full.setattr("tempfile.mkstemp", failing(errno.ENOSPC))
+            messages.append(press("3").message)
+        messages.append(press("3").phase)
 
     monkeypatch.setattr("studycards.cli.review.run_loop", drive)
     result = cli("review")
-    assert result.exit_code == 1
-    assert result.stderr.splitlines()[-1] == f"error: {NOTE}: cannot write: {FULL}"
+    assert result.exit_code == 0, result.stderr
     assert "Traceback" not in result.stdout + result.stderr
-    assert (root / NOTE).read_text(encoding="utf-8") == TEXT
+    assert messages[0] == f"not saved: {NOTE}: cannot write: {FULL}"
+    assert messages[1] == "done"  # graded this time: the only card, so the session is over
+    events = ledger_of(open_vault(root)).read().events
+    assert [(e.kind, e.rating) for e in events] == [("review", 3), ("undo", None), ("review", 3)]
+    assert "review_count: 1\n" in (root / NOTE).read_text(encoding="utf-8")
 
 
 SITECUSTOMIZE = textwrap.dedent(
@@ -208,7 +258,7 @@ SITECUSTOMIZE = textwrap.dedent(
 
 @pytest.mark.slow
 def test_review_in_a_terminal_on_a_full_disk(root, tmp_path):
-    """A real pty: the session starts, the grade fails, the terminal is restored, one line."""
+    """A real pty: the grade fails with one line on the screen; the session quits cleanly."""
     site = tmp_path / "site"
     site.mkdir()
     (site / "sitecustomize.py").write_text(SITECUSTOMIZE, encoding="utf-8")
@@ -232,10 +282,12 @@ def test_review_in_a_terminal_on_a_full_disk(root, tmp_path):
     child.send(" ")
     child.expect("The answer")
     child.send("3")
-    child.expect(f"error: {NOTE}: cannot write: {FULL}")
+    child.expect(f"not saved: {NOTE}: cannot write: {FULL}")
+    child.send("q")
+    child.expect("Session done")
     child.expect(pexpect.EOF)
     child.close()
-    assert child.exitstatus == 1
+    assert child.exitstatus == 0
     assert "Traceback" not in (child.before or "")
     assert (root / NOTE).read_text(encoding="utf-8").replace(_today(), "2025-10-01") == TEXT
     assert not [n for n in os.listdir(root / "notes" / "Disk") if n.endswith(".tmp")]
