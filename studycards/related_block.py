@@ -74,11 +74,11 @@ def write_block(text: str, links: Sequence[str], extra_patterns: tuple = ()) -> 
     left alone. Raises :class:`BlockError` when a block cannot be placed safely.
     """
     start = _body_start(text)
-    headings, open_fence = _scan(text, start)
+    headings, open_fence, fences = _scan(text, start)
     related = [h for h in headings if h.level == 2 and _is_related(h.text, extra_patterns)]
     for heading in related:
         end = _section_end(heading, headings, len(text))
-        marker = _marker_line(text, heading.after, end)
+        marker = _marker_line(text, heading.after, end, fences)
         if marker is not None:
             return _replace_region(text, marker, end, links)
     if not links:
@@ -111,26 +111,30 @@ def _is_related(heading: str, extra_patterns: tuple) -> bool:
 # scanning
 
 
-def _scan(text: str, start: int) -> tuple[list[_Heading], bool]:
-    """ATX headings outside fenced code, and whether the text ends inside a fence."""
+def _scan(text: str, start: int) -> tuple[list[_Heading], bool, list[tuple[int, int]]]:
+    """ATX headings outside fenced code, whether the text ends inside a fence, and the fences."""
     headings: list[_Heading] = []
-    fence = ""
+    fences: list[tuple[int, int]] = []
+    fence, fence_start = "", 0
     for match in _candidate_lines(text, start):
         line = match.group(0)
         if fence:
             if _closes(line, fence):
                 fence = ""
+                fences.append((fence_start, match.end()))
             continue
         opened = _FENCE.fullmatch(line)
         if opened and not (opened.group(1)[0] == "`" and "`" in opened.group(2)):
-            fence = opened.group(1)
+            fence, fence_start = opened.group(1), match.start()
             continue
         heading = _ATX.fullmatch(line)
         if heading:
             title = (heading.group(2) or "").strip()
             headings.append(_Heading(match.start(), _next_line(text, match.end()),
                                      len(heading.group(1)), title))  # fmt: skip
-    return headings, bool(fence)
+    if fence:
+        fences.append((fence_start, len(text)))
+    return headings, bool(fence), fences
 
 
 def _candidate_lines(text: str, start: int) -> Iterator[re.Match[str]]:
@@ -163,10 +167,15 @@ def _section_end(heading: _Heading, headings: list[_Heading], size: int) -> int:
     return next((h.start for h in headings if h.start > heading.start and h.level <= 2), size)
 
 
-def _marker_line(text: str, begin: int, end: int) -> tuple[int, int] | None:
-    """(start, offset after) of the marker line between ``begin`` and ``end``, if any."""
+def _marker_line(
+    text: str, begin: int, end: int, fences: list[tuple[int, int]]
+) -> tuple[int, int] | None:
+    """(start, offset after) of the marker line between ``begin`` and ``end``, outside code."""
     at = text.find(RELATED_MARKER, begin, end)
     while at >= 0:
+        if any(low <= at < high for low, high in fences):
+            at = text.find(RELATED_MARKER, at + 1, end)
+            continue
         line_start = max(text.rfind("\n", 0, at), text.rfind("\r", 0, at)) + 1
         line_end = _LINE_END.search(text, at)
         stop = line_end.start() if line_end else len(text)
