@@ -83,12 +83,12 @@ def write_block(text: str, links: Sequence[str], extra_patterns: tuple = ()) -> 
             return _replace_region(text, marker, end, links)
     if not links:
         return text
+    if open_fence:
+        raise BlockError("the note ends inside an unclosed ``` code block: close it first")
     if related:
         return _insert_marker(
             text, related[0], _section_end(related[0], headings, len(text)), links
         )
-    if open_fence:
-        raise BlockError("the note ends inside an unclosed ``` code block: close it first")
     return _append(text, start, links, _is_english(headings, text[start:]))
 
 
