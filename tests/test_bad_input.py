@@ -325,7 +325,7 @@ def test_check_lists_every_problem_at_once(make_vault, use_vault, today, cli):
         case.problem.replace(BAD, f"notes/Bad/{case.id}.md") for case in CASES if case.problem
     )
     assert sorted(problem_lines(result.stdout)) == expected
-    assert result.stderr == f"{len(CASES) + len(SAMPLES)} notes checked: 13 errors, 1 warnings\n"
+    assert result.stderr == f"{len(CASES) + len(SAMPLES)} notes checked: 13 errors, 1 warning\n"
 
 
 def test_no_traceback_from_a_real_process(make_vault, tmp_path: Path):

@@ -309,7 +309,7 @@ def test_check_with_only_warnings_exits_zero(cli, make_vault, use_vault):
     use_vault(make_vault({"notes/A/b.md": BROKEN_NOTES["notes/Bad/b.md"]}))
     result = cli("check")
     assert result.exit_code == 0
-    assert result.stderr == "1 notes checked: 0 errors, 2 warnings\n"
+    assert result.stderr == "1 note checked: 0 errors, 2 warnings\n"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -330,7 +330,7 @@ def test_init_creates_a_vault(cli, tmp_path: Path):
     assert "{{DATE}}" not in example
     checked = cli("--vault", str(target), "check")
     assert checked.exit_code == 0
-    assert checked.stderr == "1 notes checked: 0 errors, 0 warnings\n"
+    assert checked.stderr == "1 note checked: 0 errors, 0 warnings\n"
 
 
 def test_init_twice_overwrites_nothing(cli, tmp_path: Path):

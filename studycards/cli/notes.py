@@ -107,10 +107,18 @@ def check(
     else:
         for problem in report.problems:
             typer.echo(str(problem))
-        summary = f"{report.notes_checked} notes checked: {report.errors} errors, "
-        typer.echo(summary + f"{report.warnings} warnings", err=True)
+        counts = (
+            _count(report.notes_checked, "note"),
+            _count(report.errors, "error"),
+            _count(report.warnings, "warning"),
+        )
+        typer.echo("{} checked: {}, {}".format(*counts), err=True)
     if report.errors:
         raise typer.Exit(1)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def init(
