@@ -104,10 +104,15 @@ class NoteSummary:
     @classmethod
     def from_row(cls, row: tuple) -> NoteSummary:
         """Rebuild from :meth:`to_row` without the dataclass ``__init__`` (hot on warm scans)."""
+        values = dict(zip(_SUMMARY_FIELDS, row, strict=True))
+        for key in _DATE_KEYS:
+            ordinal = values[key]
+            if ordinal is not None:
+                values[key] = dt.date.fromordinal(ordinal)
+        problems = values["problems"]
+        values["problems"] = tuple(Problem(*p) for p in problems) if problems else ()
         summary = object.__new__(cls)
-        summary.__dict__.update(
-            zip(_SUMMARY_FIELDS, map(_unpack, _SUMMARY_FIELDS, row), strict=True)
-        )
+        summary.__dict__.update(values)
         return summary
 
     @classmethod
@@ -132,14 +137,6 @@ def _pack(name: str, value: Any) -> Any:
         return None if value is None else value.toordinal()
     if name == "problems":
         return tuple((p.path, p.line, p.severity, p.message) for p in value)
-    return value
-
-
-def _unpack(name: str, value: Any) -> Any:
-    if name in _DATE_KEYS:
-        return None if value is None else dt.date.fromordinal(value)
-    if name == "problems":
-        return tuple(Problem(*p) for p in value) if value else ()
     return value
 
 
