@@ -45,7 +45,7 @@ def ensure_vault(size: int, workdir: Path) -> Path:
 
 def spawn(vault: Path) -> pexpect.spawn:
     env = dict(os.environ, TERM="xterm-256color", NO_COLOR="1")
-    return pexpect.spawn(
+    child = pexpect.spawn(
         sys.executable,
         ["-m", "studycards", "--vault", str(vault), "review"],
         env=env,
@@ -53,6 +53,9 @@ def spawn(vault: Path) -> pexpect.spawn:
         encoding="utf-8",
         timeout=30,
     )
+    # pexpect sleeps 50 ms before every send by default; a person's key press does not.
+    child.delaybeforesend = None
+    return child
 
 
 def timed(child: pexpect.spawn, key: str, expect: str) -> float:
