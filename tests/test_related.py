@@ -187,7 +187,9 @@ SEED_LIKE = (
 
 def seed_text() -> str:
     """The real seed note when it is beside the repository, else a note of the same shape."""
-    return (SEED if SEED.exists() else SEED_LIKE).read_bytes().decode("utf-8")
+    if SEED.exists():
+        return SEED.read_bytes().decode("utf-8")
+    return SEED_LIKE.read_bytes().decode("utf-8") + "\n"  # the seed ends with a blank line
 
 
 def test_link_line_matches_the_seed_format() -> None:
