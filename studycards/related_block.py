@@ -250,7 +250,7 @@ def _append(text: str, start: int, links: Sequence[str], english: bool) -> str:
     return out + "".join(parts)
 
 
-_ENDS_BLANK = re.compile(r"(?:^|\r\n|\n|\r)[ \t]*(?:\r\n|\n|\r)\Z")
+_ENDS_BLANK = re.compile(r"(?:^|\r\n|\n|\r(?!\n))[ \t]*(?:\r\n|\n|\r)\Z")  # CRLF is one end
 
 
 def _is_english(headings: list[_Heading], body: str) -> bool:

@@ -245,6 +245,13 @@ def test_a_note_without_a_block_gets_one_after_a_rule() -> None:
     assert write_block(ruled, ["- L"]) == ruled + "\n## 相关笔记\n<!-- 自动生成 -->\n\n- L\n"
 
 
+def test_a_crlf_note_gets_its_blank_line_before_the_rule() -> None:
+    # "text\r\n---" would turn the last paragraph into a setext heading
+    text = "# Title\r\n\r\nBody.\r\n"
+    expected = text + "\r\n---\r\n\r\n## Related notes\r\n<!-- 自动生成 -->\r\n\r\n- L\r\n"
+    assert write_block(text, ["- L"]) == expected
+
+
 def test_no_links_and_no_block_leaves_the_note_alone() -> None:
     text = "# 标题\n\n文字\n"
     assert write_block(text, []) is text
