@@ -17,6 +17,7 @@ from urllib.parse import quote, unquote
 
 from studycards._atomic import atomic_write
 from studycards.errors import StudycardsError
+from studycards.ledger import Event
 from studycards.lock import vault_lock
 from studycards.note import NoteSummary
 from studycards.queue import Queue, QueueItem, load_queue
@@ -251,7 +252,9 @@ def sync_checklist(vault: Vault, now: dt.datetime) -> SyncResult:
     """Log every ticked box of ``reviewsToday.md`` as a review and untick it, line by line.
 
     Each review goes through :func:`grade_note` (ledger event, then the note's frontmatter), and
-    the checklist is rewritten right after it, so a second sync finds nothing left to log.
+    the checklist is rewritten right after it, so a second sync finds nothing left to log. The
+    event names the checklist line it came from: a sync killed between the two writes leaves the
+    box ticked, and the next sync unticks it without logging the review twice.
     """
     from studycards.grading import reconcile
 
@@ -259,12 +262,13 @@ def sync_checklist(vault: Vault, now: dt.datetime) -> SyncResult:
     text = read_checklist(path)
     with vault_lock(vault.state_dir):
         notices = reconcile(vault, now).notices
+    marked = _marked_reviews(vault)
     ticks, problems = parse_ticks(text)
     notes = _notes_by_rel(vault)
     logged: list[Synced] = []
     for tick in ticks:
         problem = _check_target(vault, tick, notes)
-        outcome = problem or _log(vault, path, text, tick, notes[tick.rel], now)
+        outcome = problem or _log(vault, path, text, tick, notes[tick.rel], now, marked)
         if isinstance(outcome, LineProblem):
             problems.append(outcome)
             continue
@@ -298,21 +302,52 @@ def _check_target(vault: Vault, tick: Tick, notes: dict[str, NoteSummary]) -> Li
 
 
 def _log(
-    vault: Vault, path: Path, text: str, tick: Tick, summary: NoteSummary, now: dt.datetime
+    vault: Vault,
+    path: Path,
+    text: str,
+    tick: Tick,
+    summary: NoteSummary,
+    now: dt.datetime,
+    marked: dict[str, Event],
 ) -> Synced | LineProblem:
     """Grade the note, then untick its line on disk (the file must still be as read)."""
     from studycards.grading import grade_note
 
-    try:
-        result = grade_note(vault, tick.rel, tick.rating, now)
-    except StudycardsError as error:
-        return LineProblem(tick.line, str(error))
+    mark = tick_mark(path, text, tick)
+    event = marked.get(mark)  # logged by a sync that was stopped before it unticked the box
+    again = event is None and summary.last_reviewed == now.date()
+    if event is None:
+        try:
+            event = grade_note(vault, tick.rel, tick.rating, now, reason=mark).event
+        except StudycardsError as error:
+            return LineProblem(tick.line, str(error))
     _save_unticked(vault, path, text, tick)
-    again = summary.last_reviewed == now.date()
-    outcome = result.outcome
+    assert event.due_date is not None and event.interval is not None
     return Synced(
-        tick.line, tick.rel, result.title, tick.rating, outcome.due, outcome.interval, again
+        tick.line, tick.rel, summary.title, tick.rating, event.due_date, event.interval, again
     )
+
+
+def tick_mark(path: Path, text: str, tick: Tick) -> str:
+    """What a review logged from this tick carries: the line, and a digest of the checklist as
+    it is now (its text and modification time, so ticking the same box again is a new tick)."""
+    import hashlib
+
+    stamp = path.stat().st_mtime_ns
+    digest = hashlib.sha256(f"{stamp}\n{text}".encode()).hexdigest()[:16]
+    return f"{CHECKLIST_NAME} line {tick.line} ({digest})"
+
+
+def _marked_reviews(vault: Vault) -> dict[str, Event]:
+    """Reviews logged from a checklist tick, by their mark (see :func:`tick_mark`)."""
+    from studycards.grading import ledger_of
+    from studycards.ledger import live_events
+
+    events = live_events(ledger_of(vault).read().events)
+    prefix = f"{CHECKLIST_NAME} line "
+    return {
+        e.reason: e for e in events if e.kind == "review" and (e.reason or "").startswith(prefix)
+    }
 
 
 def _save_unticked(vault: Vault, path: Path, text: str, tick: Tick) -> None:

@@ -153,13 +153,16 @@ def grade_note(
     rating: Rating,
     now: dt.datetime,
     duration: float | None = None,
+    reason: str | None = None,
 ) -> GradeResult:
-    """Review one note now: append the event, then write the frontmatter projection."""
+    """Review one note now: append the event, then write the frontmatter projection.
+
+    ``reason`` is kept on the review event (``sync`` marks the checklist line it came from)."""
     with vault_lock(vault.state_dir):
         ledger = ledger_of(vault)
         cards = replay(ledger.read().events)
         return _grade_locked(
-            vault, ledger, cards, read_note_file(vault, rel), rating, now, duration
+            vault, ledger, cards, read_note_file(vault, rel), rating, now, duration, reason
         )
 
 
@@ -171,6 +174,7 @@ def _grade_locked(
     rating: Rating,
     now: dt.datetime,
     duration: float | None,
+    reason: str | None = None,
 ) -> GradeResult:
     settings = settings_of(vault)
     today = local_day(vault, now)
@@ -187,7 +191,8 @@ def _grade_locked(
     if not note.summary.id:
         updates["id"] = card
     prev = capture_lines(note.text, list(updates))
-    events.append(_review_event(card, note, now, today, outcome, duration, prev))
+    review = _review_event(card, note, now, today, outcome, duration, prev)
+    events.append(replace(review, reason=reason))
     text = _updated(note, updates)  # before the ledger: a note that cannot take it stops here
     ledger.append(events)
     try:
