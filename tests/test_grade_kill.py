@@ -15,8 +15,6 @@ under the lock, or simply the next ``grade`` command) the note's ``next_review``
 
 from __future__ import annotations
 
-import datetime as dt
-import os
 import random
 import signal
 import subprocess
@@ -25,24 +23,28 @@ import time
 from pathlib import Path
 
 import pytest
+from _faults import (
+    EDGE_NOTES,
+    REVIEW_TOUCH,
+    Probe,
+    check_note,
+    environment,
+    kill_after,
+    kill_on_change,
+    reconcile_now,
+    start,
+)
 from conftest import SEQ2SEQ, TWO_SUM
 
-from studycards._document import split_document
-from studycards._yaml import load_yaml
-from studycards.grading import PROJECTION_KEYS, ledger_of, reconcile
+from studycards.grading import ledger_of
 from studycards.history import replay
-from studycards.lock import vault_lock
 from studycards.note import parse_summary
 from studycards.vault import Vault, open_vault
 
 KILLS = 50
 MAX_ITERATIONS = 100
-PLAIN = "notes/Plain/no_frontmatter.md"
-CRLF = "notes/Plain/crlf.md"
-EXTRA = {
-    PLAIN: "# A note with no frontmatter\n\nBody.\n",
-    CRLF: "---\r\ntags: [Plain]\r\nreview_count: 0\r\n---\r\n# CRLF\r\n\r\nBody.\r\n",
-}
+PLAIN, CRLF = EDGE_NOTES
+EXTRA = EDGE_NOTES
 NOTES = [TWO_SUM, SEQ2SEQ, PLAIN, CRLF]
 # Reviews each note had before this test (two_sum's old tool counted one).
 START_COUNT = {TWO_SUM: 1, SEQ2SEQ: 0, PLAIN: 0, CRLF: 0}
@@ -50,21 +52,6 @@ START_COUNT = {TWO_SUM: 1, SEQ2SEQ: 0, PLAIN: 0, CRLF: 0}
 
 def command(root: Path, rel: str) -> list[str]:
     return [sys.executable, "-m", "studycards", "--vault", str(root), "grade", rel, "good"]
-
-
-def environment() -> dict[str, str]:
-    return {**os.environ, "NO_COLOR": "1"}
-
-
-def split(raw: bytes) -> tuple[dict, str]:
-    """A note's frontmatter (parsed) and its body."""
-    doc = split_document(raw.decode("utf-8"))
-    data = load_yaml(doc.frontmatter) if doc.frontmatter is not None else {}
-    return dict(data or {}), doc.bom + doc.body
-
-
-def without_projection(data: dict) -> dict:
-    return {k: v for k, v in data.items() if k not in PROJECTION_KEYS and k != "id"}
 
 
 def completed_run_lead(root: Path, rel: str) -> float:
@@ -88,10 +75,7 @@ def check_after_kill(vault: Vault, rel: str, before: bytes, before_count: int) -
     after = (vault.root / rel).read_bytes()
     if after == before:
         return "untouched"
-    old, old_body = split(before)
-    new, new_body = split(after)
-    assert new_body == old_body
-    assert without_projection(new) == without_projection(old)
+    check_note(rel, before, after, REVIEW_TOUCH)
     note = parse_summary(after.decode("utf-8"), rel)
     history = replay(ledger_of(vault).read().events)[note.id]
     assert note.next_review == history.due
@@ -113,41 +97,14 @@ def check_agreement(vault: Vault, rel: str) -> int:
     return note.review_count
 
 
-def reconcile_now(vault: Vault) -> None:
-    with vault_lock(vault.state_dir):
-        reconcile(vault, dt.datetime.now(dt.timezone.utc).astimezone())
-
-
-def start(root: Path, rel: str) -> subprocess.Popen:
-    return subprocess.Popen(
-        command(root, rel), env=environment(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-
-
-def kill_after(process: subprocess.Popen, delay: float) -> None:
-    time.sleep(delay)
-    process.send_signal(signal.SIGKILL)
-    process.wait()
-
-
-def kill_on_append(process: subprocess.Popen, ledger: Path, size: int, extra: float) -> None:
-    """SIGKILL as soon as the ledger grows (plus ``extra`` seconds): between the two writes."""
-    deadline = time.monotonic() + 30
-    while process.poll() is None and time.monotonic() < deadline:
-        if ledger.stat().st_size != size:
-            break
-        time.sleep(0.0005)
-    kill_after(process, extra)
-
-
 def kill_once(vault: Vault, rel: str, strategy: int, lead: float, rng: random.Random) -> int:
     """Start a grade and kill it by ``strategy``; returns the exit code (-9 when killed)."""
     ledger = ledger_of(vault).path
-    process = start(vault.root, rel)
+    process = start(command(vault.root, rel))
     if strategy == 0:  # anywhere in the first 300 ms, start-up included
         kill_after(process, rng.uniform(0, 0.3))
     elif strategy == 3:  # right after the review is logged, before the note is written
-        kill_on_append(process, ledger, ledger.stat().st_size, rng.uniform(0, 0.002))
+        kill_on_change(process, Probe([ledger]), rng.uniform(0, 0.002))
     else:  # a 300 ms window ending just after the ledger append
         kill_after(process, lead + rng.uniform(0, 0.3))
     return process.returncode
