@@ -221,6 +221,22 @@ def save_as_editor(path: Path) -> bytes:
 
 
 @pytest.mark.slow
+def test_a_note_saved_in_an_editor_is_reloaded_and_kept(root: Path) -> None:
+    session = spawn(root, "review", "--limit", "1")
+    session.expect("Attention question")
+    session.expect("space reveal")
+    edited = save_as_editor(root / ATTENTION)
+    session.expect("reloaded Attention question", timeout=5)  # at the next tick of the screen
+    session.send(" ")
+    session.expect("EDITED answer from the editor")
+    session.send("3")
+    ended(session)
+    after = (root / ATTENTION).read_bytes()
+    assert outside(after, REVIEW_TOUCH) == outside(edited, REVIEW_TOUCH)
+    assert frontmatter_value(root, ATTENTION, "review_count") == "1"
+
+
+@pytest.mark.slow
 def test_grading_right_after_an_editor_save_writes_no_stale_text(root: Path) -> None:
     session = revealed(spawn(root, "review", "--limit", "1"), "ALPHA answer")
     edited = save_as_editor(root / ATTENTION)

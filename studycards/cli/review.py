@@ -96,6 +96,48 @@ def run_loop(
             draw(screen_of())
 
 
+class NoteWatch:
+    """Reloads the card on screen when its note is saved from outside (an editor), so the
+    session never shows text the file no longer holds. The session's own writes (a grade, an
+    undo, a bury, an edit with 'e') are recorded after each key and never count as a change."""
+
+    def __init__(self, vault: Any, session: Any):
+        self.vault, self.session = vault, session
+        self.stamps: dict[str, tuple[int, int, int] | None] = {}
+
+    def screen(self) -> Any:
+        self._check()
+        return self.session.screen()
+
+    def press(self, key: str) -> Any:
+        self._check()  # an outside save since the last draw is loaded before the key acts
+        shown = self.session.card
+        result = self.session.press(key)
+        self.settle(shown)
+        return result
+
+    def settle(self, *cards: Any) -> None:
+        for card in (*cards, self.session.card):
+            if card is not None:
+                self.stamps[card.note_rel] = self._stamp(card.note_rel)
+
+    def _check(self) -> None:
+        card = self.session.card
+        if card is None:
+            return
+        stamp = self._stamp(card.note_rel)
+        if self.stamps.setdefault(card.note_rel, stamp) != stamp:
+            self.stamps[card.note_rel] = stamp
+            self.session.edit_reloaded()
+
+    def _stamp(self, rel: str) -> tuple[int, int, int] | None:
+        try:
+            info = os.stat(self.vault.path_of(rel))
+        except OSError:
+            return None
+        return info.st_ino, info.st_size, info.st_mtime_ns
+
+
 def _drawer(out: Any, view: Callable[..., Any]) -> Callable[[Any], None]:
     def draw(screen: Any) -> None:
         size = out.size
@@ -144,6 +186,7 @@ def review(
         cards, backend, time.monotonic, vault.config.again_repeats, seconds if timed else None
     )
     out = console()
+    watch = NoteWatch(vault, session)
 
     def edit() -> None:
         card = session.card
@@ -151,12 +194,13 @@ def review(
             return
         open_editor(str(vault.path_of(card.note_rel)))
         session.edit_reloaded()
+        watch.settle()
 
     out.set_alt_screen(True)
     try:
         run_loop(
-            session.screen,
-            session.press,
+            watch.screen,
+            watch.press,
             _drawer(out, screen_view),
             edit,
             lambda: session.phase == "done",
