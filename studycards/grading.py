@@ -277,15 +277,26 @@ def undo_last(vault: Vault, now: dt.datetime) -> UndoResult:
 
 
 def undo_event(vault: Vault, event_id: str, now: dt.datetime) -> UndoResult:
-    """Revert one given review (the session's own last grade), whatever came after it."""
+    """Revert one given review (the session's own last grade), whatever came after it.
+
+    Refused when the same card was reviewed again since (by another studycards process):
+    putting the note's lines back would wipe that later review from it."""
     with vault_lock(vault.state_dir):
         events = list(ledger_of(vault).read().events)
         undone = {t for e in events if e.kind == "undo" for t in (e.undoes or [])}
         for position, event in enumerate(events):
             if event.id == event_id and event.kind == "review" and event.id not in undone:
+                _refuse_if_reviewed_since(event, events[position + 1 :], undone)
                 companions = _companion_imports(events[:position], event, undone)
                 return _undo_locked(vault, event, companions, now)
         raise UsageError(f"review {event_id} is not in the ledger or was already undone")
+
+
+def _refuse_if_reviewed_since(target: Event, later: list[Event], undone: set[str]) -> None:
+    if any(e.kind == "review" and e.card == target.card and e.id not in undone for e in later):
+        raise UsageError(
+            f"{target.path} was reviewed again since, elsewhere: undo that review first"
+        )
 
 
 def _undo_locked(

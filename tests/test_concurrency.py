@@ -144,6 +144,25 @@ def test_a_scripted_grade_during_a_session_is_not_lost(root: Path) -> None:
 
 
 @pytest.mark.slow
+def test_undo_in_a_session_keeps_a_later_scripted_grade_of_the_same_note(root: Path) -> None:
+    session = revealed(spawn(root, "review"), "ALPHA answer")
+    session.send("3")
+    session.expect("Coding question")
+    scripted = subprocess.run(
+        studycards(root, "grade", ATTENTION, "hard"), env=environment(), capture_output=True
+    )
+    assert scripted.returncode == 0, scripted.stderr
+    graded = (root / ATTENTION).read_bytes()
+    session.send("u")
+    session.expect("reviewed again since, elsewhere")
+    session.send("q")
+    ended(session)
+    assert (root / ATTENTION).read_bytes() == graded  # its id and both reviews stay
+    assert [e["kind"] for e in ledger_events(root)] == ["review", "review"]
+    check_agreement(root, {})
+
+
+@pytest.mark.slow
 def test_a_grade_waiting_for_the_lock_is_saved_once_it_is_free(root: Path) -> None:
     session = revealed(spawn(root, "review", "--limit", "1"), "ALPHA answer")
     with vault_lock(root / ".studycards"):
