@@ -258,8 +258,9 @@ class Session:
         if not self.history:
             self.message = "nothing to undo in this session"
             return
-        graded = self.history.pop()
-        self.backend.undo(graded)
+        graded = self.history[-1]
+        self.backend.undo(graded)  # when it is refused, the session stays as it was
+        self.history.pop()
         self._drop_requeued(graded)
         self.index = self.graded_at.pop()
         self.phase = FRONT

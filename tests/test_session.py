@@ -7,6 +7,7 @@ import io
 
 from rich.console import Console
 
+from studycards.errors import StudycardsError
 from studycards.interview import FINISHED, LONG, LONG_REF, SHORT, SHORT_REF, Interview
 from studycards.render.session import interval_label, screen_view
 from studycards.schedule import Rating
@@ -123,6 +124,22 @@ def test_undo_returns_to_the_graded_card() -> None:
     assert backend.undone == ["ev2", "ev1"]
     assert s.screen().position == 1
     assert s.press("u").message == "nothing to undo in this session"
+
+
+def test_a_refused_undo_leaves_the_grade_to_undo_later() -> None:
+    s, backend, _ = session()
+    s.press(" ")
+    s.press("3")
+
+    def refuse(graded: Graded) -> None:
+        raise StudycardsError("reviewed again since")
+
+    backend.undo = refuse  # type: ignore[method-assign]
+    assert s.press("u").message == "not saved: reviewed again since"
+    assert s.screen().position == 2
+    del backend.undo
+    screen = s.press("u")
+    assert backend.undone == ["ev1"] and screen.position == 1
 
 
 def test_again_cards_come_back_at_most_again_repeats_times() -> None:
