@@ -35,8 +35,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from studycards._document import split_document
-from studycards._yaml import load_yaml
 from studycards.checklist import CHECKLIST_NAME, escape_title, link_target
 from studycards.fix import STANDARD_KEYS
 from studycards.frontmatter_edit import NO_BLOCK, restore_lines
@@ -184,13 +182,6 @@ def outside(raw: bytes, touch: Touch) -> str:
     return text
 
 
-def split(raw: bytes) -> tuple[dict, str]:
-    """A note's frontmatter (parsed) and its body."""
-    doc = split_document(raw.decode("utf-8"))
-    data = load_yaml(doc.frontmatter) if doc.frontmatter is not None else {}
-    return dict(data or {}), doc.bom + doc.body
-
-
 def check_note(rel: str, before: bytes, after: bytes | None, touch: Touch) -> None:
     """``after`` parses if ``before`` did and equals it outside what the command touches."""
     assert after is not None, f"{rel}: the note is gone"
@@ -240,7 +231,10 @@ def check_agreement(root: Path, counts: dict[str, int]) -> None:
     for path in note_paths(root):
         rel = path.relative_to(root).as_posix()
         summary = parse_summary(path.read_text(encoding="utf-8"), rel)
-        history = cards.get(summary.id) if summary.id else None
+        if summary.id is None:  # never reviewed: no review may be logged at its path
+            assert not any(h.last and h.last.path == rel for h in cards.values()), f"{rel}: no id"
+            continue
+        history = cards.get(summary.id)
         if history is None or not history.reviews:
             continue
         reviews = [e for e in history.events if e.kind == "review"]
