@@ -18,6 +18,7 @@ from studycards.errors import ConfigError
 
 CONFIG_NAME = "studycards.yaml"
 ORDERS = ("due", "risk", "easy-first")
+SCHEDULERS = ("efficient", "retention")
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,7 @@ class Config:
     max_note_bytes: int = 4_000_000
     sections: dict[str, list[str]] = field(default_factory=dict)
     desired_retention: float = 0.9
+    scheduler: str = "efficient"
     maximum_interval: int = 365
     fuzz: bool = True
     parameters: list[float] | None = None
@@ -87,10 +89,13 @@ def _optional_date(value: Any) -> dt.date | None:
         raise ValueError(f"expected a date like 2026-12-01, got {value!r}") from None
 
 
-def _order(value: Any) -> str:
-    if value not in ORDERS:
-        raise ValueError(f"expected one of {', '.join(ORDERS)}, got {value!r}")
-    return str(value)
+def _one_of(choices: tuple[str, ...]) -> Any:
+    def check(value: Any) -> str:
+        if value not in choices:
+            raise ValueError(f"expected one of {', '.join(choices)}, got {value!r}")
+        return str(value)
+
+    return check
 
 
 def _sections(value: Any) -> dict[str, list[str]]:
@@ -169,7 +174,8 @@ _CHECKS = {
     "again_repeats": _positive_int,
     "link_top_k": _positive_int,
     "interview_date": _optional_date,
-    "order": _order,
+    "order": _one_of(ORDERS),
+    "scheduler": _one_of(SCHEDULERS),
     "sections": _sections,
     "parameters": _parameters,
     "fuzz": _bool,

@@ -45,6 +45,8 @@ def settings_of(vault: Vault) -> Settings:
         parameters=tuple(config.parameters) if config.parameters else None,
         interview_date=config.interview_date,
         interview_target=config.interview_target,
+        scheduler=config.scheduler,
+        cache_dir=str(vault.state_dir),
     )
 
 

@@ -12,7 +12,13 @@ from studycards.errors import UsageError
 from studycards.history import CardHistory, note_state
 from studycards.ledger import Event, live_events
 from studycards.note import DIFFICULTIES, NoteSummary
-from studycards.schedule import MemoryState, Settings, needs_review_before, retrievability
+from studycards.schedule import (
+    MemoryState,
+    Settings,
+    interview_due,
+    needs_review_before,
+    retrievability,
+)
 
 if TYPE_CHECKING:
     from studycards.vault import Vault
@@ -60,13 +66,14 @@ class Queue:
 def effective_due(
     note: NoteSummary, state: MemoryState | None, today: dt.date, settings: Settings
 ) -> dt.date:
-    """The day a note is due; in interview-date mode, no later than the day before the date."""
+    """The day a note is due; in interview-date mode, a note too weak for the date comes back
+    when its recall falls to the target, and no later than the day before the date."""
     due = note.due_on(today)
     date = settings.interview_date
     if date is None or due < date or date < today:
         return due
     if needs_review_before(state, date, settings.interview_target, settings.parameters):
-        return max(today, date - dt.timedelta(days=1))
+        return max(today, interview_due(state, date, settings))
     return due
 
 

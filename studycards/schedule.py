@@ -1,9 +1,10 @@
 """FSRS-6 scheduling through fsrs-rs-python, at day granularity.
 
-Pure functions of a card's memory state, a rating and ``today``: no clock, no files. The model
-itself (stability, difficulty, the forgetting curve) is the engine's; this module only turns its
-float intervals into due days, with optional fuzz that is deterministic per card and day, and
-caps intervals for interview-date mode.
+Pure functions of a card's memory state, a rating and ``today``: no clock. The model itself
+(stability, difficulty, the forgetting curve) is the engine's; this module chooses intervals
+(the engine's own for the ``retention`` scheduler, :mod:`studycards.policy` for ``efficient``),
+turns them into due days with optional fuzz that is deterministic per card and day, and caps
+them for interview-date mode. The only file it may touch is the efficient policy's cache.
 """
 
 from __future__ import annotations
@@ -11,12 +12,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import IntEnum
 from functools import lru_cache
 from typing import Any
 
 MASTERY_HORIZON_DAYS = 30
+# Interview-date mode brings weak cards back within this many days before the interview.
+INTERVIEW_RUN_UP_DAYS = 3
 # (lower bound in days, upper bound, share of the interval the due day may move)
 _FUZZ_RANGES = ((2.5, 7.0, 0.15), (7.0, 20.0, 0.1), (20.0, math.inf, 0.05))
 # Old-scheme ease factors by the author's difficulty, for migrating notes with no ledger.
@@ -62,6 +65,9 @@ class Settings:
     parameters: tuple[float, ...] | None = None
     interview_date: dt.date | None = None
     interview_target: float = 0.9
+    scheduler: str = "efficient"
+    # Where the efficient scheduler keeps its solved policy (None: solve in memory only).
+    cache_dir: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -100,25 +106,38 @@ def next_outcomes(
     card_id: str, state: MemoryState | None, today: dt.date, settings: Settings
 ) -> dict[Rating, Outcome]:
     """What each of the four grades would do to this card if given today."""
-    elapsed = 0 if state is None else max(0, (today - state.last_review).days)
-    engine = _engine(settings.parameters)
-    states = engine.next_states(_memory(state), settings.desired_retention, elapsed)
-    outcomes = {}
-    for rating in Rating:
-        item = getattr(states, rating.name.lower())
-        memory = MemoryState(item.memory.stability, item.memory.difficulty, today)
-        interval = _interval_days(card_id, item.interval, rating, today, settings)
-        interval = _interview_cap(memory, interval, today, settings)
-        due = today + dt.timedelta(days=interval)
-        outcomes[rating] = Outcome(rating, memory, interval, due, elapsed)
-    return outcomes
+    return {rating: grade(card_id, state, rating, today, settings) for rating in Rating}
 
 
 def grade(
     card_id: str, state: MemoryState | None, rating: Rating, today: dt.date, settings: Settings
 ) -> Outcome:
     """The outcome of one review graded ``rating`` today."""
-    return next_outcomes(card_id, state, today, settings)[rating]
+    elapsed = 0 if state is None else max(0, (today - state.last_review).days)
+    engine = _engine(settings.parameters)
+    states = engine.next_states(_memory(state), settings.desired_retention, elapsed)
+    item = getattr(states, rating.name.lower())
+    memory = MemoryState(item.memory.stability, item.memory.difficulty, today)
+    days = _chosen_interval(memory, item.interval, settings)
+    interval = _interval_days(card_id, days, rating, today, settings)
+    interval = _interview_cap(memory, interval, today, settings)
+    due = today + dt.timedelta(days=interval)
+    return Outcome(rating, memory, interval, due, elapsed)
+
+
+def _chosen_interval(memory: MemoryState, engine_interval: float, settings: Settings) -> float:
+    """The engine's interval for ``retention``; the solved policy's for ``efficient``."""
+    if settings.scheduler != "efficient":
+        return engine_interval
+    from studycards.policy import policy_for
+
+    policy, engine = policy_for(
+        settings.parameters,
+        settings.desired_retention,
+        settings.maximum_interval,
+        settings.cache_dir,
+    )
+    return float(policy.interval(engine, memory.stability, memory.difficulty))
 
 
 def _interval_days(
@@ -168,19 +187,36 @@ def mastery(
 
 
 def _interview_cap(memory: MemoryState, interval: int, today: dt.date, settings: Settings) -> int:
-    """Interview-date mode: bring a review forward to the day before the interview if needed.
+    """Interview-date mode: bring a review forward if the card would be weak on the day.
 
     When the normal due day is on or after the interview day and the recall predicted on that day
-    would be below the target, the card comes back the day before instead, as the queue shows it.
-    Cards that will be recalled well enough on the day keep their normal interval, so no review is
-    added for them.
+    would be below the target, the card comes back on :func:`interview_due` instead. Cards that
+    will be recalled well enough on the day keep their normal interval: no review is added.
     """
     date = settings.interview_date
     if date is None or today + dt.timedelta(days=interval) < date or date <= today:
         return interval
     if retrievability(memory, date, settings.parameters) >= settings.interview_target:
         return interval
-    return max(1, (date - today).days - 1)
+    return (interview_due(memory, date, settings) - today).days
+
+
+def interview_due(state: MemoryState | None, date: dt.date, settings: Settings) -> dt.date:
+    """When a card too weak for the interview on ``date`` comes back.
+
+    On the day its predicted recall falls to the target, but not before the last
+    ``INTERVIEW_RUN_UP_DAYS`` days (so weeks ahead it costs no extra reviews) and not after the
+    day before the interview. A review in those last days is likely to succeed, and one that
+    lapses still leaves a day or two to relearn the card. A new card comes the day before.
+    """
+    last_day = date - dt.timedelta(days=1)
+    if state is None:
+        return last_day
+    engine = _engine(settings.parameters)
+    days = engine.next_interval(state.stability, settings.interview_target, int(Rating.GOOD))
+    falls = state.last_review + dt.timedelta(days=max(1, round(days)))
+    run_up = date - dt.timedelta(days=INTERVIEW_RUN_UP_DAYS)
+    return max(state.last_review + dt.timedelta(days=1), min(last_day, max(falls, run_up)))
 
 
 def scheduled_due(
@@ -192,6 +228,7 @@ def scheduled_due(
     """
     engine = _engine(settings.parameters)
     interval = engine.next_interval(state.stability, settings.desired_retention, int(rating))
+    interval = _chosen_interval(state, interval, settings)
     days = _interval_days(card_id, interval, rating, state.last_review, settings)
     days = _interview_cap(state, days, state.last_review, settings)
     return state.last_review + dt.timedelta(days=days)

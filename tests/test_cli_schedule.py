@@ -165,10 +165,10 @@ def test_due_until_shows_what_is_still_to_be_done(root, cli):
     still = [i["path"] for i in data["still_to_do"]]
     assert SEQ2SEQ in still and KV_CACHE in still
     kv = next(i for i in data["groups"]["week"] + data["groups"]["later"] if i["path"] == KV_CACHE)
-    assert kv["due"] == "2025-11-19"  # pulled to the day before the date
+    assert kv["due"] == "2025-11-17"  # pulled into the run-up, three days before the date
     text = cli("due", "--until", "2025-11-20").stdout
     assert f"still to do before 2025-11-20: {len(still)} notes below 95% predicted recall" in text
-    assert f"  2025-11-19  What does the KV cache store? ({KV_CACHE})" in text
+    assert f"  2025-11-17  What does the KV cache store? ({KV_CACHE})" in text
 
 
 @pytest.mark.parametrize(

@@ -32,7 +32,9 @@ def note(title: str) -> str:
 @pytest.fixture
 def vault(make_vault, use_vault, monkeypatch) -> Vault:
     """Two notes, each graded once (so each has an id and a ledger history); time pinned."""
-    root = make_vault({A: note("A"), B: note("B")}, config="notes_dir: notes\nfuzz: false\n")
+    root = make_vault(
+        {A: note("A"), B: note("B")}, config="notes_dir: notes\nfuzz: false\nscheduler: retention\n"
+    )
     use_vault(root)
     monkeypatch.setattr("studycards.clock.now_in", lambda zone: NOW)
     vault = open_vault(root)

@@ -25,14 +25,22 @@ from studycards.history import note_state
 from studycards.lock import vault_lock
 from studycards.note import parse_summary
 from studycards.queue import load_queue
-from studycards.schedule import MemoryState, Rating, mastery, migrate, retrievability
+from studycards.schedule import (
+    MemoryState,
+    Rating,
+    interview_due,
+    mastery,
+    migrate,
+    retrievability,
+)
 from studycards.schedule import grade as schedule_grade
 from studycards.vault import Vault, open_vault
 
 UTC = dt.timezone.utc
 NOW = dt.datetime(2025, 11, 1, 9, 0, tzinfo=UTC)
 TODAY = NOW.date()
-EXACT_CONFIG = "notes_dir: notes\nfuzz: false\n"
+# The engine's own intervals (the efficient scheduler is tested in test_policy.py).
+EXACT_CONFIG = "notes_dir: notes\nfuzz: false\nscheduler: retention\n"
 
 OLD = "notes/Old/old_tool.md"
 OLD_NOTE = """---
@@ -516,7 +524,7 @@ def test_a_second_writer_is_refused_while_the_lock_is_held(exact_vault):
 # interview-date mode from the config
 
 
-def test_interview_date_in_the_config_brings_weak_notes_back_the_day_before(make_vault):
+def test_interview_date_in_the_config_brings_weak_notes_back_before_the_date(make_vault):
     date = dt.date(2025, 11, 20)
     config = EXACT_CONFIG + f"interview_date: {date}\ninterview_target: 0.95\n"
     vault = open_vault(make_vault(config=config))
@@ -526,10 +534,10 @@ def test_interview_date_in_the_config_brings_weak_notes_back_the_day_before(make
         normal = schedule_grade(rel, state, Rating.GOOD, TODAY, plain)
         result = grade_note(vault, rel, Rating.GOOD, NOW)
         if normal.due > date and retrievability(normal.state, date) < 0.95:
-            assert result.outcome.due == date - dt.timedelta(days=1), rel
+            assert result.outcome.due == interview_due(normal.state, date, settings_of(vault)), rel
         else:
             assert result.outcome.due == normal.due, rel
         assert result.outcome.state == normal.state
     dues = {e.path: e.due for e in events(vault) if e.kind == "review"}
-    assert dues[MULTI_HEAD] == "2025-11-19"  # weak on the day: brought forward
+    assert dues[MULTI_HEAD] == "2025-11-17"  # weak on the day: back three days before it
     assert dues[SEQ2SEQ] == "2025-11-03"  # due before the date anyway

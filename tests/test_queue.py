@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import fsrs_rs_python as fsrs
 import pytest
 from conftest import BEAM_SEARCH, KV_CACHE, MULTI_HEAD, SAMPLE_TODAY, SEQ2SEQ, TWO_SUM
 
@@ -22,7 +23,7 @@ from studycards.queue import (
     queue_json,
     still_to_do,
 )
-from studycards.schedule import MemoryState, Rating, Settings, retrievability
+from studycards.schedule import MemoryState, Rating, Settings, interview_due, retrievability
 from studycards.vault import open_vault
 
 TODAY = dt.date(2025, 11, 1)
@@ -221,11 +222,13 @@ def interview(date: dt.date) -> Settings:
     return Settings(fuzz=False, interview_date=date, interview_target=0.95)
 
 
-def test_effective_due_pulls_a_weak_card_to_the_day_before_the_interview():
+def test_effective_due_pulls_a_weak_card_into_the_run_up_to_the_interview():
     state = MemoryState(10.0, 5.0, TODAY)
     date = TODAY + days(8)
     assert retrievability(state, date) < 0.95
-    assert effective_due(note("x", 10), state, TODAY, interview(date)) == date - days(1)
+    falls = TODAY + days(round(fsrs.FSRS(fsrs.DEFAULT_PARAMETERS).next_interval(10.0, 0.95, 3)))
+    assert falls == TODAY + days(4)  # before the run-up, which starts 3 days before the date
+    assert effective_due(note("x", 10), state, TODAY, interview(date)) == date - days(3)
     assert effective_due(note("x", 10), state, TODAY, EXACT) == TODAY + days(10)
 
 
@@ -269,7 +272,12 @@ def test_still_to_do_lists_the_cards_below_the_target_on_the_date():
     ]
     assert queue.until == date
     due = {i.note.title: i.due for i in items}
-    assert due == {"weak": date - days(1), "strong": TODAY + days(20), "new": TODAY}
+    assert due == {
+        "weak": interview_due(cards["sc_weak"].state, date, interview(date)),
+        "strong": TODAY + days(20),
+        "new": TODAY,
+    }
+    assert due["weak"] == date - days(3)
     assert [i.note.title for i in queue.still] == ["new", "weak"]
 
 

@@ -13,6 +13,7 @@ from studycards.schedule import (
     Rating,
     Settings,
     grade,
+    interview_due,
     mastery,
     migrate,
     needs_review_before,
@@ -21,7 +22,8 @@ from studycards.schedule import (
     scheduled_due,
 )
 
-EXACT = Settings(fuzz=False)
+# The engine's own intervals: the retention scheduler (the efficient one is in test_policy.py).
+EXACT = Settings(scheduler="retention", fuzz=False)
 DAY = dt.date(2025, 3, 1)
 
 
@@ -82,7 +84,7 @@ def test_desired_retention_is_passed_to_the_engine():
     state = MemoryState(20.0, 5.0, DAY)
     today = DAY + days(20)
     for retention in (0.8, 0.9, 0.95):
-        settings = Settings(desired_retention=retention, fuzz=False)
+        settings = Settings(scheduler="retention", desired_retention=retention, fuzz=False)
         expected = engine().next_states(fsrs.MemoryState(20.0, 5.0), retention, 20).good
         assert grade("c", state, Rating.GOOD, today, settings).interval == round(expected.interval)
 
@@ -90,7 +92,7 @@ def test_desired_retention_is_passed_to_the_engine():
 def test_custom_parameters_are_used():
     custom = list(fsrs.DEFAULT_PARAMETERS)
     custom[2] = 5.0  # initial stability of a first "good"
-    settings = Settings(fuzz=False, parameters=tuple(custom))
+    settings = Settings(scheduler="retention", fuzz=False, parameters=tuple(custom))
     outcome = grade("c", None, Rating.GOOD, DAY, settings)
     assert outcome.state.stability == pytest.approx(5.0)
     assert outcome.interval == 5
@@ -166,9 +168,15 @@ def anki_fuzz_range(interval: int) -> tuple[int, int]:
 def test_fuzz_is_deterministic_and_within_its_range(stability):
     state = MemoryState(stability, 5.0, DAY)
     today = DAY + days(int(stability))
-    plain = grade("c", state, Rating.GOOD, today, Settings(fuzz=False, maximum_interval=9999))
+    plain = grade(
+        "c",
+        state,
+        Rating.GOOD,
+        today,
+        Settings(scheduler="retention", fuzz=False, maximum_interval=9999),
+    )
     low, high = anki_fuzz_range(plain.interval)
-    fuzzed = Settings(fuzz=True, maximum_interval=9999)
+    fuzzed = Settings(scheduler="retention", fuzz=True, maximum_interval=9999)
     seen = set()
     for n in range(300):
         card = f"sc_{n:04d}"
@@ -183,7 +191,7 @@ def test_fuzz_is_deterministic_and_within_its_range(stability):
 
 def test_fuzz_depends_on_the_card_and_the_day_only():
     state = MemoryState(60.0, 5.0, DAY)
-    settings = Settings(fuzz=True)
+    settings = Settings(scheduler="retention", fuzz=True)
     today = DAY + days(60)
     by_day = {grade("c", state, Rating.GOOD, today + days(0), settings).interval for _ in range(5)}
     assert len(by_day) == 1
@@ -197,11 +205,17 @@ def test_fuzz_depends_on_the_card_and_the_day_only():
 
 
 def test_short_intervals_and_again_are_not_fuzzed():
-    new = grade("c", None, Rating.GOOD, DAY, Settings(fuzz=True))
+    new = grade("c", None, Rating.GOOD, DAY, Settings(scheduler="retention", fuzz=True))
     assert new.interval == 2
     state = MemoryState(200.0, 5.0, DAY)
     for n in range(50):
-        lapse = grade(f"c{n}", state, Rating.AGAIN, DAY + days(200), Settings(fuzz=True))
+        lapse = grade(
+            f"c{n}",
+            state,
+            Rating.AGAIN,
+            DAY + days(200),
+            Settings(scheduler="retention", fuzz=True),
+        )
         plain = grade(f"c{n}", state, Rating.AGAIN, DAY + days(200), EXACT)
         assert lapse.interval == plain.interval
 
@@ -214,8 +228,11 @@ def test_short_intervals_and_again_are_not_fuzzed():
 def test_maximum_interval_caps(fuzz):
     state = MemoryState(300.0, 3.0, DAY)
     today = DAY + days(300)
-    assert grade("c", state, Rating.EASY, today, Settings(fuzz=fuzz)).interval > 30
-    settings = Settings(fuzz=fuzz, maximum_interval=30)
+    assert (
+        grade("c", state, Rating.EASY, today, Settings(scheduler="retention", fuzz=fuzz)).interval
+        > 30
+    )
+    settings = Settings(scheduler="retention", fuzz=fuzz, maximum_interval=30)
     for n in range(20):
         outcome = grade(f"c{n}", state, Rating.EASY, today, settings)
         assert outcome.interval == 30
@@ -224,7 +241,9 @@ def test_maximum_interval_caps(fuzz):
 
 def test_maximum_interval_caps_scheduled_due():
     state = MemoryState(300.0, 3.0, DAY)
-    assert scheduled_due("c", state, Settings(fuzz=False, maximum_interval=10)) == DAY + days(10)
+    assert scheduled_due(
+        "c", state, Settings(scheduler="retention", fuzz=False, maximum_interval=10)
+    ) == DAY + days(10)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -232,19 +251,58 @@ def test_maximum_interval_caps_scheduled_due():
 
 
 def interview(date: dt.date, target: float = 0.95) -> Settings:
-    return Settings(fuzz=False, interview_date=date, interview_target=target)
+    return Settings(scheduler="retention", fuzz=False, interview_date=date, interview_target=target)
 
 
-def test_a_card_that_would_be_forgotten_by_the_interview_comes_back_the_day_before():
+def test_a_card_weak_at_a_distant_interview_comes_back_three_days_before_it():
     state = MemoryState(10.0, 5.0, DAY)
     today = DAY + days(10)
     normal = grade("c", state, Rating.GOOD, today, EXACT)
     date = today + days(normal.interval - 5)
     assert retrievability(normal.state, date) < 0.95
+    # its recall falls to the target (0.95) after 13 days, before the run-up: no extra review
+    assert round(engine().next_interval(normal.state.stability, 0.95, 3)) == 13
     capped = grade("c", state, Rating.GOOD, today, interview(date))
-    assert capped.due == date - days(1)
-    assert capped.interval == normal.interval - 6
+    assert capped.due == date - days(3)
     assert capped.state == normal.state
+
+
+def test_in_the_run_up_a_weak_card_comes_back_when_its_recall_falls_to_the_target():
+    state = MemoryState(10.0, 5.0, DAY)
+    today = DAY + days(10)
+    date = today + days(15)  # the run-up is days 12-14; recall falls to 0.95 on day 13
+    capped = grade("c", state, Rating.GOOD, today, interview(date))
+    assert capped.interval == 13
+    assert retrievability(capped.state, capped.due) == pytest.approx(0.95, abs=0.005)
+
+
+def test_a_weak_card_never_comes_back_later_than_the_day_before_the_interview():
+    state = MemoryState(10.0, 5.0, DAY)
+    today = DAY + days(10)
+    normal = grade("c", state, Rating.GOOD, today, EXACT)
+    for ahead in range(1, normal.interval + 1):
+        date = today + days(ahead)
+        capped = grade("c", state, Rating.GOOD, today, interview(date, target=0.99))
+        weak = retrievability(normal.state, date) < 0.99
+        assert capped.due == (min(date - days(1), capped.due) if weak else normal.due)
+        assert capped.due >= today + days(1)
+        if weak and ahead > 1:
+            assert capped.due <= date - days(1)
+
+
+def test_interview_due_of_a_new_card_is_the_day_before():
+    assert interview_due(None, DAY + days(5), interview(DAY + days(5))) == DAY + days(4)
+
+
+def test_the_interview_rule_applies_to_the_efficient_scheduler_too():
+    state = MemoryState(10.0, 5.0, DAY)
+    today = DAY + days(10)
+    efficient = Settings(fuzz=False)
+    normal = grade("c", state, Rating.GOOD, today, efficient)
+    date = today + days(normal.interval - 5)
+    assert retrievability(normal.state, date) < 0.95
+    dated = Settings(fuzz=False, interview_date=date, interview_target=0.95)
+    assert grade("c", state, Rating.GOOD, today, dated).due == date - days(3)
 
 
 def test_a_card_recalled_well_enough_on_the_day_keeps_its_interval():
@@ -280,7 +338,7 @@ def test_needs_review_before():
 
 @pytest.mark.parametrize("rating", list(Rating))
 def test_scheduled_due_with_unchanged_settings_is_the_due_grade_gave(rating):
-    settings = Settings(fuzz=True)
+    settings = Settings(scheduler="retention", fuzz=True)
     state = MemoryState(40.0, 5.0, DAY)
     for n in range(30):
         outcome = grade(f"card-{n}", state, rating, DAY + days(60), settings)

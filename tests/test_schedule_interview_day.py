@@ -9,7 +9,7 @@ from studycards.schedule import MemoryState, Rating, Settings, grade, retrievabi
 DAY = dt.date(2025, 3, 1)
 
 
-def test_a_card_due_on_the_interview_day_comes_back_the_day_before_if_it_would_be_forgotten():
+def test_a_card_due_on_the_interview_day_comes_back_in_the_run_up_if_it_would_be_weak():
     state = MemoryState(10.0, 5.0, DAY)
     today = DAY + dt.timedelta(days=10)
     normal = grade("c", state, Rating.GOOD, today, Settings(fuzz=False))
@@ -17,7 +17,8 @@ def test_a_card_due_on_the_interview_day_comes_back_the_day_before_if_it_would_b
     assert retrievability(normal.state, date) < 0.95
     settings = Settings(fuzz=False, interview_date=date, interview_target=0.95)
     capped = grade("c", state, Rating.GOOD, today, settings)
-    assert capped.due == date - dt.timedelta(days=1)
+    # its recall falls to 0.95 well before the run-up (the last 3 days): the run-up's first day
+    assert capped.due == date - dt.timedelta(days=3)
     assert capped.state == normal.state
 
 

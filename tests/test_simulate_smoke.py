@@ -33,7 +33,7 @@ def test_quick_run_prints_every_table(simulate, capsys):
         "old fixed intervals",
         "studycards r=0.70",
         "studycards r=0.85",
-        "studycards r=0.95",
+        "studycards r=0.97",
     ]
     assert re.search(r"^mean saving -?\d+\.\d% \(target >= 25%\): (PASS|FAIL)", out, re.M)
     assert re.search(r"^0\.80 +\d+\.\d\d +\d+\.\d\d +-?\d+\.\d% +\d+\.\d% ", out, re.M)
