@@ -1,10 +1,11 @@
 """The pieces of the study simulation in ``simulate.py``: a simulated person, their true memory,
-the two schedulers being compared, and the day-by-day loop.
+the schedulers being compared, and the day-by-day loop.
 
 Days are integers counted from ``START`` (day 0). Ground truth is FSRS-6 with the engine's default
 parameters, where each note's true stability is the engine's stability times a per-note lognormal
-factor that no scheduler sees. The studycards scheduler is the product's own
-``studycards.schedule.grade``; the old scheme is the fixed-interval schedule people use today.
+factor that no scheduler sees. The studycards schedulers are the product's own
+``studycards.schedule.grade`` (``efficient``, the default, and ``retention``); the old scheme is
+the fixed-interval schedule people use today.
 """
 
 from __future__ import annotations
@@ -153,7 +154,8 @@ class Studycards:
     def __init__(self, notes: int, settings: Settings) -> None:
         self.settings = settings
         self.states: list[MemoryState | None] = [None] * notes
-        self.name = f"studycards r={settings.desired_retention:.2f}"
+        label = "studycards" if settings.scheduler == "efficient" else "retention"
+        self.name = f"{label} r={settings.desired_retention:.2f}"
 
     def review(self, note: int, rating: Rating, day: int, count: int) -> int:
         outcome = grade(f"note-{note}", self.states[note], rating, date_of(day), self.settings)
