@@ -11,7 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import marshal
 import os
+import re
 import sqlite3
+import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -79,7 +81,7 @@ def diagnose(vault: Vault) -> list[Finding]:
     copies = {f.where for f in duplicates}
     notes = [s for s in state.result.notes if s.rel not in copies]
     findings += _pending_findings(state, notes)
-    return findings + _cache_findings(state)
+    return findings + _cache_findings(state) + _temporary_findings(vault)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -328,6 +330,45 @@ def _shown(vault: Vault, path: Path) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
+# temporary files
+
+# An atomic write's temporary file: ``.NAME.RANDOM.tmp`` beside the file NAME it replaces.
+_TEMPORARY = re.compile(r"^\.(?P<name>.+)\.[^./]+\.tmp$")
+# Younger ones may belong to a write still running (caches are written without the lock).
+_TEMPORARY_MIN_AGE = 60.0
+_NOT_WALKED = {".git", ".obsidian", ".trash", "node_modules", "__pycache__"}
+
+
+def _temporary_files(vault: Vault) -> list[Path]:
+    """Temporary files a killed write left behind, more than a minute old."""
+    found = []
+    oldest = time.time() - _TEMPORARY_MIN_AGE
+    for folder, dirs, files in os.walk(vault.root):
+        dirs[:] = sorted(d for d in dirs if d not in _NOT_WALKED)
+        for name in sorted(files):
+            path = Path(folder) / name
+            if _TEMPORARY.match(name) and _modified(path) < oldest:
+                found.append(path)
+    return found
+
+
+def _modified(path: Path) -> float:
+    try:
+        return path.lstat().st_mtime
+    except OSError:
+        return float("inf")
+
+
+def _temporary_findings(vault: Vault) -> list[Finding]:
+    findings = []
+    for path in _temporary_files(vault):
+        target = _TEMPORARY.match(path.name)["name"]  # type: ignore[index]
+        message = f"left by an interrupted write of {target} (which is intact): --repair deletes it"
+        findings.append(Finding("temporary", _shown(vault, path), message, WARNING))
+    return findings
+
+
+# ---------------------------------------------------------------------------------------------
 # repair
 
 
@@ -351,6 +392,7 @@ def repair(vault: Vault, now: dt.datetime) -> Repaired:
             ("lost-id", _restore_ids),
             ("reconcile", lambda v: _reconcile(v, now)),
             ("cache", _rebuild_cache),
+            ("temporary", _delete_temporary),
         ]
         for kind, step in steps:
             if kind in kinds:
@@ -411,3 +453,14 @@ def _rebuild_cache(vault: Vault) -> list[str]:
         stale.unlink(missing_ok=True)
     count = len(scan(vault).summaries)
     return [f"rebuilt the cache {_shown(vault, path)} ({count} note{'s' * (count != 1)})"]
+
+
+def _delete_temporary(vault: Vault) -> list[str]:
+    actions = []
+    for path in _temporary_files(vault):
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            continue
+        actions.append(f"deleted {_shown(vault, path)}, left by an interrupted write")
+    return actions

@@ -320,3 +320,46 @@ def test_doctor_in_a_real_process_never_prints_a_traceback(vault):
         assert "Traceback" not in run.stderr
     assert run.returncode == 0, run.stdout + run.stderr
     assert json.loads(ledger_of(vault).path.read_text(encoding="utf-8").splitlines()[-1])
+
+
+# ---------------------------------------------------------------------------------------------
+# temporary files left by a killed write
+
+
+def _leftover(folder: Path, name: str, age: float = 3600.0) -> Path:
+    path = folder / name
+    path.write_text("half a note", encoding="utf-8")
+    old = path.stat().st_mtime - age
+    os.utime(path, (old, old))
+    return path
+
+
+def test_temporary_files_left_by_a_killed_write_are_reported_and_deleted(vault, cli):
+    notes = vault.root / "notes" / "T"
+    leftover = _leftover(notes, ".a.md.k3j9x_2q.tmp")
+    cache = _leftover(vault.state_dir, ".activity.json.1234.tmp")
+    before = text(vault, A)
+    result = doctor(cli)
+    assert result.exit_code == 0
+    assert result.stdout == (
+        ".studycards/.activity.json.1234.tmp: warning: left by an interrupted write of "
+        "activity.json (which is intact): --repair deletes it\n"
+        "notes/T/.a.md.k3j9x_2q.tmp: warning: left by an interrupted write of a.md (which is "
+        "intact): --repair deletes it\n"
+    )
+    repaired = doctor(cli, "--repair")
+    assert repaired.stdout == (
+        "repaired: deleted .studycards/.activity.json.1234.tmp, left by an interrupted write\n"
+        "repaired: deleted notes/T/.a.md.k3j9x_2q.tmp, left by an interrupted write\n"
+    )
+    assert not leftover.exists() and not cache.exists()
+    assert text(vault, A) == before
+    assert doctor(cli).stdout == ""
+
+
+def test_a_fresh_temporary_file_may_be_a_write_in_progress_and_is_left_alone(vault, cli):
+    fresh = _leftover(vault.root / "notes" / "T", ".b.md.abc123.tmp", age=0.0)
+    other = _leftover(vault.root / "notes" / "T", "plan.tmp")  # not a temporary file's name
+    assert doctor(cli).stdout == ""
+    doctor(cli, "--repair")
+    assert fresh.exists() and other.exists()
