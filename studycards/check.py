@@ -26,7 +26,8 @@ class CheckReport:
 
 
 def check_vault(vault: Vault) -> CheckReport:
-    """Check every note: parse problems, field values, sections and related-note links."""
+    """Check every note (parse problems, field values, sections, related-note and outline
+    links), then every outline file (its links to notes)."""
     result = scan(vault)
     problems: list[Problem] = []
     for summary in result.summaries:
@@ -36,13 +37,54 @@ def check_vault(vault: Vault) -> CheckReport:
         note = load_note(vault, summary.rel)
         problems.extend(note.problems)
         problems.extend(dead_links(vault, note))
+        problems.extend(missing_outlines(vault, note))
+    problems.extend(outline_problems(vault))
     return CheckReport(tuple(problems), len(result.summaries))
 
 
 def check_note(vault: Vault, rel: str) -> tuple[Problem, ...]:
     """All problems of one note."""
     note = load_note(vault, rel)
-    return note.summary.problems + note.problems + tuple(dead_links(vault, note))
+    links = dead_links(vault, note) + missing_outlines(vault, note)
+    return note.summary.problems + note.problems + tuple(links)
+
+
+def outline_problems(vault: Vault) -> list[Problem]:
+    """Problems of the outline files: unreadable ones and links to notes that do not exist."""
+    from studycards.outlines import load_outlines
+
+    problems: list[Problem] = []
+    for outline in load_outlines(vault):
+        problems.extend(outline.problems)
+        problems.extend(outline.dead_link_problems())
+    return problems
+
+
+def missing_outlines(vault: Vault, note: Note) -> list[Problem]:
+    """``related_outlines`` entries naming no outline file (by vault path, a path next to the
+    note, or a name in the outlines folder, ``.md`` optional)."""
+    folder = PurePosixPath(note.summary.rel).parent
+    outlines = vault.config.outlines_dir.rstrip("/")
+    problems = []
+    for entry in note.summary.related_outlines:
+        names = [entry] if entry.lower().endswith(".md") else [entry, f"{entry}.md"]
+        candidates = [c for n in names for c in (n, str(folder / n), f"{outlines}/{n}")]
+        if not any(_exists(vault, c) for c in candidates):
+            line = _frontmatter_line(note, entry)
+            message = f"related outline not found: {entry}"
+            problems.append(Problem(note.summary.rel, line, "warning", message))
+    return problems
+
+
+def _frontmatter_line(note: Note, text: str) -> int | None:
+    """The file line of the first frontmatter line mentioning ``text``."""
+    document = note.document
+    if document is None or document.frontmatter is None:
+        return None
+    for number, line in enumerate(document.frontmatter.splitlines()):
+        if text in line:
+            return document.fm_first_line + number
+    return None
 
 
 def dead_links(vault: Vault, note: Note) -> list[Problem]:

@@ -108,6 +108,12 @@ CASES = [
         broken=False,
     ),
     Case(
+        "related-outline-missing",
+        fm("created: '2025-10-19'", "related_outlines:", "- outlines/Gone.md"),
+        f"{BAD}:4: warning: related outline not found: outlines/Gone.md",
+        broken=False,
+    ),
+    Case(
         "unclosed-frontmatter",
         "---\ncreated: '2025-10-19'\nreview_count: 0\n" + GOOD_BODY,
         f"{BAD}:1: frontmatter opened with '---' on line 1 is never closed",
@@ -325,7 +331,18 @@ def test_check_lists_every_problem_at_once(make_vault, use_vault, today, cli):
         case.problem.replace(BAD, f"notes/Bad/{case.id}.md") for case in CASES if case.problem
     )
     assert sorted(problem_lines(result.stdout)) == expected
-    assert result.stderr == f"{len(CASES) + len(SAMPLES)} notes checked: 13 errors, 1 warning\n"
+    # the third warning: a sample note names an outline this test vault does not hold
+    assert result.stderr == f"{len(CASES) + len(SAMPLES)} notes checked: 13 errors, 3 warnings\n"
+
+
+def test_check_reports_outline_links_to_missing_notes(make_vault, use_vault, today, cli):
+    outline = "# Plan\n\n- [Two sum](../notes/Coding/two_sum.md)\n- [Gone](../notes/Nope/gone.md)\n"
+    use_vault(make_vault({"outlines/plan.md": outline}, samples=True))
+    result = cli("check")
+    no_traceback(result)
+    outline_lines = [line for line in result.stdout.splitlines() if line.startswith("outlines/")]
+    assert outline_lines == ["outlines/plan.md:4: link to a missing note: ../notes/Nope/gone.md"]
+    assert result.exit_code == 1
 
 
 def test_no_traceback_from_a_real_process(make_vault, tmp_path: Path):

@@ -250,17 +250,35 @@ def test_show_a_path_outside_the_vault(cli, vault: Path):
 # check
 
 
-def test_check_clean_vault(cli):
+# The outline a sample note names in related_outlines (the sample vault leaves it out).
+SAMPLE_OUTLINE = {
+    "outlines/Inference.md": "# Inference\n\n- [KV](../notes/Inference/KV_cache.md)\n"
+}
+MISSING_OUTLINE = (
+    "notes/Inference/KV_cache.md:14: warning: related outline not found: outlines/Inference.md\n"
+)
+
+
+def test_check_clean_vault(cli, make_vault, use_vault):
+    use_vault(make_vault(SAMPLE_OUTLINE, samples=True))
     result = cli("check")
     assert result.exit_code == 0
     assert result.stdout == ""
     assert result.stderr == "5 notes checked: 0 errors, 0 warnings\n"
 
 
-def test_check_json_clean_vault(cli):
+def test_check_json_clean_vault(cli, make_vault, use_vault):
+    use_vault(make_vault(SAMPLE_OUTLINE, samples=True))
     result = cli("check", "--json")
     assert result.exit_code == 0
     assert json.loads(result.stdout) == []
+
+
+def test_check_warns_of_a_related_outline_that_does_not_exist(cli):
+    result = cli("check")
+    assert result.exit_code == 0
+    assert result.stdout == MISSING_OUTLINE
+    assert result.stderr == "5 notes checked: 0 errors, 1 warning\n"
 
 
 BROKEN_NOTES = {
@@ -271,7 +289,7 @@ BROKEN_NOTES = {
 
 
 def test_check_lists_every_problem(cli, make_vault, use_vault):
-    use_vault(make_vault(BROKEN_NOTES, samples=True))
+    use_vault(make_vault({**BROKEN_NOTES, **SAMPLE_OUTLINE}, samples=True))
     result = cli("check")
     assert result.exit_code == 1
     assert result.stdout == (
@@ -286,7 +304,7 @@ def test_check_lists_every_problem(cli, make_vault, use_vault):
 
 
 def test_check_json_lists_every_problem(cli, make_vault, use_vault):
-    use_vault(make_vault(BROKEN_NOTES, samples=True))
+    use_vault(make_vault({**BROKEN_NOTES, **SAMPLE_OUTLINE}, samples=True))
     result = cli("check", "--json")
     assert result.exit_code == 1
     problems = json.loads(result.stdout)
