@@ -247,3 +247,23 @@ def test_grading_in_a_vault_uses_the_efficient_scheduler_and_caches_its_policy(m
     assert list(vault.state_dir.glob("policy-*.npz"))
     text = (vault.root / TWO_SUM).read_text(encoding="utf-8")
     assert f"next_review: '{expected.due.isoformat()}'" in text
+
+
+def test_switching_to_the_efficient_scheduler_and_rescheduling_moves_notes_to_its_days(
+    make_vault, engine
+):
+    from studycards.grading import reschedule
+
+    config = "notes_dir: notes\nfuzz: false\ntimezone: UTC\nscheduler: retention\n"
+    root = make_vault(config=config)
+    vault = open_vault(root)
+    now = dt.datetime(2025, 11, 1, 9, 0, tzinfo=dt.timezone.utc)
+    outcome = grade_note(vault, TWO_SUM, Rating.EASY, now).outcome
+    (root / "studycards.yaml").write_text(config.replace("retention", "efficient"), "utf-8")
+    vault = open_vault(root)
+    moves = {m.rel: m for m in reschedule(vault, now, dry_run=True)}
+    state = outcome.state
+    days = solved(0.9).interval(engine, state.stability, state.difficulty)
+    assert days != outcome.interval  # the two schedulers disagree on this note
+    assert moves[TWO_SUM].old_due == outcome.due
+    assert moves[TWO_SUM].new_due == now.date() + dt.timedelta(days=days)
