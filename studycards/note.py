@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import reprlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -20,10 +21,11 @@ from studycards._yaml import YAMLError, error_line, error_text, load_yaml
 from studycards.frontmatter_edit import key_line_index
 from studycards.sections import (
     RELATED_MARKER,
+    Heading,
     classify,
     compile_patterns,
     first_h1,
-    outline,
+    headings,
 )
 
 DIFFICULTIES = ("easy", "medium", "hard")
@@ -454,7 +456,7 @@ def _sections(doc: Document, extra_patterns: tuple) -> dict[str, Section]:
     patterns = compile_patterns(extra_patterns)
     lines = markdown_lines(doc.body, keepends=True)
     found: dict[str, Section] = {}
-    for heading in outline(doc.body).headings:
+    for heading in headings(doc.body):
         kind = classify(heading.text, heading.level, patterns)
         if kind and kind not in found:
             raw = "".join(lines[heading.line + 1 : heading.end])
@@ -482,16 +484,16 @@ _BOLD_Q = re.compile(r"^\s*\*\*\s*(?:Q\s*\d*|问)\s*[:：]\s*(.+?)\s*\*\*\s*$", 
 def _followups(doc: Document, section: Section | None) -> tuple[FollowUp, ...]:
     if section is None:
         return ()
-    inner = outline(section.text)
-    if inner.headings:
+    inner = headings(section.text)
+    if inner:
         return tuple(_heading_pairs(section, inner))
     return tuple(_bold_pairs(section))
 
 
-def _heading_pairs(section: Section, inner: Any) -> list[FollowUp]:
+def _heading_pairs(section: Section, inner: Sequence[Heading]) -> list[FollowUp]:
     lines = markdown_lines(section.text)
     pairs = []
-    for heading in inner.headings:
+    for heading in inner:
         question = _Q_HEADING.sub("", heading.text).strip()
         answer = "\n".join(lines[heading.line + 1 : heading.end]).strip()
         line = section.text_line + heading.line
