@@ -9,6 +9,8 @@ Targets, run round-robin until the time is up (each round a fresh random seed, n
   - update:       update_text on random frontmatter: only ValueError/YAMLError may escape, the
                   touched keys read back, every other key and the body are unchanged, and a
                   note that parses cleanly always takes a review's projection;
+  - headings:     the line scanner for plain notes against markdown-it on Markdown-ish text and
+                  mutated real notes: when it answers, its headings are the parser's;
   - ledger_bytes: Ledger.read + replay on arbitrary bytes and token-built JSON lines;
   - ledger_cut:   a valid ledger cut at any byte, or with bytes changed: reading never fails,
                   every whole line before the cut is still read, and repair keeps them all.
@@ -43,6 +45,7 @@ from studycards.frontmatter_edit import update_text
 from studycards.history import replay
 from studycards.ledger import Event, Ledger
 from studycards.note import NoteSummary, decode, parse_note, parse_summary
+from studycards.sections import _plain_headings, outline
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_DIR = ROOT / "tests" / "fixtures" / "notes"
@@ -289,6 +292,20 @@ def check_parse_bytes(raw: bytes) -> None:
         assert problem is not None and "\n" not in str(problem)
 
 
+def check_headings(text: str) -> None:
+    """Where the line scanner answers, it finds exactly the parser's headings."""
+    found = _plain_headings(text)
+    if found is not None:
+        expected = [(h.level, h.text, h.line) for h in outline(text).headings]
+        assert found == expected, f"scanner {found} != parser {expected}"
+
+
+_MARKDOWN_BITS = st.sampled_from(
+    list("#`~-=>< \t\n\r*+1.x中)_[]:\\!") + ["```", "~~~", "<!--", "-->"]
+)
+markdownish = st.lists(_MARKDOWN_BITS, max_size=60).map("".join)
+
+
 def check_update(text: str, updates: dict, strict: bool) -> None:
     """update_text raises only clean errors, touches only its keys, and round-trips."""
     before = parse_summary(text, REL)
@@ -415,6 +432,18 @@ TARGETS = [
         "update_review",
         {"text": note_texts(), "updates": projection_updates},
         lambda text, updates: check_update(text, updates, strict=True),
+    ),
+    Target(
+        "headings",
+        {
+            "text": st.one_of(markdownish, any_text),
+            "index": st.integers(0, len(SEEDS) - 1),
+            "edits": mutations(),
+            "seeded": st.booleans(),
+        },
+        lambda text, index, edits, seeded: check_headings(
+            mutate(SEEDS[index], edits) if seeded else text
+        ),
     ),
     Target(
         "ledger_bytes", {"raw": st.one_of(st.binary(max_size=300), json_lines)}, check_ledger_bytes
