@@ -361,21 +361,23 @@ def policy_for(
     maximum_interval: int,
     cache_dir: str | None = None,
 ) -> tuple[Policy, _Engine]:
-    """The solved policy for these settings: from memory, from ``cache_dir``, or solved now."""
+    """The solved policy for these settings: from memory, from ``cache_dir``, from the copy
+    shipped for the default settings, or solved now."""
     maximum_interval = max(1, maximum_interval)
     engine = _engine_for(parameters)
     key = (parameters, retention, maximum_interval)
     name = f"policy-{_key(engine.parameters, retention, maximum_interval)}.npz"
     path = None if cache_dir is None else Path(cache_dir) / name
-    policy, solved_now = _SOLVED.get(key), False
+    policy = remembered = _SOLVED.get(key)
+    stored = False  # read back from the vault's own cache file
     if policy is None and path is not None:
         policy = _load(path, maximum_interval)
+        stored = policy is not None
     if policy is None:
-        policy, solved_now = (
-            calibrate(_model_for(parameters, maximum_interval), engine, retention),
-            True,
-        )
-    if path is not None and (solved_now or not path.exists()):
+        policy = _load(BUNDLED / name, maximum_interval)
+    if policy is None:
+        policy = calibrate(_model_for(parameters, maximum_interval), engine, retention)
+    if path is not None and not stored and not (remembered and path.exists()):
         _save(path, policy)  # also replaces a damaged file
     if key not in _SOLVED and len(_SOLVED) >= 16:
         _SOLVED.pop(next(iter(_SOLVED)))
@@ -384,6 +386,9 @@ def policy_for(
 
 
 _SOLVED: dict[tuple[Any, ...], Policy] = {}
+# Solved policies shipped with studycards (the default settings), written by
+# scripts/make_policy.py, so a new vault's first review does not wait for a solve.
+BUNDLED = Path(__file__).parent / "data"
 
 
 @lru_cache(maxsize=4)

@@ -167,7 +167,7 @@ def test_a_solved_policy_is_saved_and_read_back(tmp_path, engine, monkeypatch):
     assert list(tmp_path.iterdir()) == [saved]
 
 
-def test_a_damaged_cache_file_is_solved_again_and_replaced(tmp_path, monkeypatch):
+def test_a_damaged_cache_file_is_replaced(tmp_path, monkeypatch):
     monkeypatch.setattr(policy, "_SOLVED", {})
     key = policy._key(list(fsrs.DEFAULT_PARAMETERS), 0.9, 365)
     path = tmp_path / f"policy-{key}.npz"
@@ -267,3 +267,21 @@ def test_switching_to_the_efficient_scheduler_and_rescheduling_moves_notes_to_it
     assert days != outcome.interval  # the two schedulers disagree on this note
     assert moves[TWO_SUM].old_due == outcome.due
     assert moves[TWO_SUM].new_due == now.date() + dt.timedelta(days=days)
+
+
+def test_the_shipped_policy_is_the_one_a_fresh_solve_gives(model, engine):
+    key = policy._key(list(fsrs.DEFAULT_PARAMETERS), 0.9, 365)
+    path = policy.BUNDLED / f"policy-{key}.npz"
+    assert path.is_file(), "the default settings' policy is not shipped: run scripts/make_policy.py"
+    shipped = policy._load(path, 365)
+    fresh = policy.calibrate(model, engine, 0.9)
+    assert shipped.price == pytest.approx(fresh.price, rel=1e-6)
+    assert np.allclose(shipped.value, fresh.value, rtol=1e-6, atol=1e-6)
+
+
+def test_a_new_vault_takes_the_shipped_policy_without_solving(tmp_path, monkeypatch):
+    monkeypatch.setattr(policy, "_SOLVED", {})
+    monkeypatch.setattr(policy, "calibrate", lambda *a: pytest.fail("solved again"))
+    found, engine = policy.policy_for(None, 0.9, 365, str(tmp_path))
+    assert found.interval(engine, 12.0, 6.0) == solved(0.9).interval(engine, 12.0, 6.0)
+    assert len(list(tmp_path.glob("policy-*.npz"))) == 1  # kept in the vault's cache too
