@@ -69,7 +69,7 @@ class Policy:
     price: float
     value: np.ndarray  # (NS * ND,)
 
-    def interval(self, engine: Any, stability: float, difficulty: float) -> int:
+    def interval(self, engine: _Engine, stability: float, difficulty: float) -> int:
         """The best interval in days for a card in this memory state."""
         import numpy as np
 
@@ -84,7 +84,7 @@ class Policy:
         return int(actions[int(np.argmax(worth))])
 
 
-def _recall_by_day(engine: Any, stability: float, days: np.ndarray) -> np.ndarray:
+def _recall_by_day(engine: _Engine, stability: float, days: np.ndarray) -> np.ndarray:
     """The engine's forgetting curve of one stability, on each of ``days``."""
     import fsrs_rs_python as fsrs
     import numpy as np
@@ -106,7 +106,6 @@ class _Engine:
 
         self.parameters = parameters
         self.fsrs = fsrs.FSRS(parameters)
-
         self.next_states_at = self.fsrs.next_states
 
     def next_states(self, memory: Any, elapsed: int) -> Any:
@@ -198,7 +197,9 @@ def _next_nodes_on(
     return grid.locate(next_s, next_d)
 
 
-def _next_nodes(model: Model, engine: Any, stabilities: list[float], difficulties: list[float]):
+def _next_nodes(
+    model: Model, engine: _Engine, stabilities: list[float], difficulties: list[float]
+) -> tuple[np.ndarray, np.ndarray]:
     return _next_nodes_on(
         _Grid(model.log_s, model.ds), engine, model.actions, stabilities, difficulties
     )
