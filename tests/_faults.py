@@ -16,8 +16,9 @@ command touches changed, the ledger only grew and parses (a torn last line is th
 allowed). The interruption is then finished (``doctor --repair``, or the command run again and
 then ``doctor --repair``) and: every note is now either as before the kill or as it was right
 after it (no half-written note), ``doctor`` finds the vault healthy having needed nothing but
-finishing reviews, clearing the crashed holder's pid and rebuilding the cache, and every note's
-``next_review``, ``last_reviewed`` and ``review_count`` agree with the ledger.
+finishing reviews, clearing the crashed holder's pid, rebuilding the cache and deleting a
+temporary file the kill left behind, and every note's ``next_review``, ``last_reviewed`` and
+``review_count`` agree with the ledger.
 """
 
 from __future__ import annotations
@@ -54,7 +55,13 @@ LOCK = Path(".studycards") / LOCK_NAME
 GRADES = ("again", "hard", "good", "easy")
 # What doctor --repair may do after a kill: anything else means the kill left a disagreement
 # that is not an interrupted write (a review lost, an id dropped, a due day changed).
-EXPECTED_REPAIRS = ("wrote the review", "moved the torn", "cleared the stale pid", "rebuilt")
+EXPECTED_REPAIRS = (
+    "wrote the review",
+    "moved the torn",
+    "cleared the stale pid",
+    "rebuilt",
+    "left by an interrupted write",  # a temporary file the kill left, once a minute old
+)
 STRATEGIES = ("any", "locked", "write", "window")
 
 
