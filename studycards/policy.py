@@ -366,21 +366,20 @@ def policy_for(
     shipped for the default settings, or solved now."""
     maximum_interval = max(1, maximum_interval)
     engine = _engine_for(parameters)
-    key = (parameters, retention, maximum_interval)
+    key = (parameters, retention, maximum_interval, cache_dir)
+    policy = _SOLVED.get(key)
+    if policy is not None:
+        return policy, engine
     name = f"policy-{_key(engine.parameters, retention, maximum_interval)}.npz"
     path = None if cache_dir is None else Path(cache_dir) / name
-    policy = remembered = _SOLVED.get(key)
-    stored = False  # read back from the vault's own cache file
-    if policy is None and path is not None:
-        policy = _load(path, maximum_interval)
-        stored = policy is not None
+    policy = None if path is None else _load(path, maximum_interval)
     if policy is None:
-        policy = _load(BUNDLED / name, maximum_interval)
-    if policy is None:
-        policy = calibrate(_model_for(parameters, maximum_interval), engine, retention)
-    if path is not None and not stored and not (remembered and path.exists()):
-        _save(path, policy)  # also replaces a damaged file
-    if key not in _SOLVED and len(_SOLVED) >= 16:
+        policy = _load(BUNDLED / name, maximum_interval) or calibrate(
+            _model_for(parameters, maximum_interval), engine, retention
+        )
+        if path is not None:
+            _save(path, policy)  # also replaces a damaged file
+    if len(_SOLVED) >= 16:
         _SOLVED.pop(next(iter(_SOLVED)))
     _SOLVED[key] = policy
     return policy, engine

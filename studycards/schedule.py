@@ -106,23 +106,36 @@ def next_outcomes(
     card_id: str, state: MemoryState | None, today: dt.date, settings: Settings
 ) -> dict[Rating, Outcome]:
     """What each of the four grades would do to this card if given today."""
-    return {rating: grade(card_id, state, rating, today, settings) for rating in Rating}
+    elapsed, states = _next_states(state, today, settings)
+    return {
+        rating: _outcome(card_id, states, rating, today, elapsed, settings) for rating in Rating
+    }
 
 
 def grade(
     card_id: str, state: MemoryState | None, rating: Rating, today: dt.date, settings: Settings
 ) -> Outcome:
     """The outcome of one review graded ``rating`` today."""
+    elapsed, states = _next_states(state, today, settings)
+    return _outcome(card_id, states, rating, today, elapsed, settings)
+
+
+def _next_states(state: MemoryState | None, today: dt.date, settings: Settings) -> tuple[int, Any]:
+    """Days since the last review, and the engine's four next states."""
     elapsed = 0 if state is None else max(0, (today - state.last_review).days)
     engine = _engine(settings.parameters)
-    states = engine.next_states(_memory(state), settings.desired_retention, elapsed)
+    return elapsed, engine.next_states(_memory(state), settings.desired_retention, elapsed)
+
+
+def _outcome(
+    card_id: str, states: Any, rating: Rating, today: dt.date, elapsed: int, settings: Settings
+) -> Outcome:
     item = getattr(states, rating.name.lower())
     memory = MemoryState(item.memory.stability, item.memory.difficulty, today)
     days = _chosen_interval(memory, item.interval, settings)
     interval = _interval_days(card_id, days, rating, today, settings)
     interval = _interview_cap(memory, interval, today, settings)
-    due = today + dt.timedelta(days=interval)
-    return Outcome(rating, memory, interval, due, elapsed)
+    return Outcome(rating, memory, interval, today + dt.timedelta(days=interval), elapsed)
 
 
 def _chosen_interval(memory: MemoryState, engine_interval: float, settings: Settings) -> float:

@@ -241,8 +241,8 @@ def test_grading_in_a_vault_uses_the_efficient_scheduler_and_caches_its_policy(m
     before = parse_summary((vault.root / TWO_SUM).read_text(encoding="utf-8"), TWO_SUM)
     settings = settings_of(vault)
     assert settings.scheduler == "efficient"
-    expected = grade(TWO_SUM, note_state(before, {}, settings), Rating.GOOD, now.date(), settings)
     result = grade_note(vault, TWO_SUM, Rating.GOOD, now)
+    expected = grade(TWO_SUM, note_state(before, {}, settings), Rating.GOOD, now.date(), settings)
     assert result.outcome.due == expected.due
     assert list(vault.state_dir.glob("policy-*.npz"))
     text = (vault.root / TWO_SUM).read_text(encoding="utf-8")
