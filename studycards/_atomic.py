@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from pathlib import Path
+
+# The temporary file a write goes through: ``.NAME.RANDOM.tmp`` beside the file NAME.
+TEMPORARY = re.compile(r"^\.(?P<name>.+)\.[^./]+\.tmp$")
+
+
+def _temporary(path: Path) -> tuple[int, str]:
+    return tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
 
 
 def atomic_write(path: Path, data: bytes) -> None:
@@ -14,7 +22,7 @@ def atomic_write(path: Path, data: bytes) -> None:
     """
     folder = path.parent
     mode = _existing_mode(path)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    fd, tmp_name = _temporary(path)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -62,7 +70,7 @@ def atomic_create(path: Path, data: bytes) -> bool:
 
     Returns False (and writes nothing) when ``path`` already exists.
     """
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp_name = _temporary(path)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)

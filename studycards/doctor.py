@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import marshal
 import os
-import re
 import sqlite3
 import time
 from collections import Counter, defaultdict
@@ -19,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from studycards._atomic import TEMPORARY
 from studycards.frontmatter_edit import update_text
 from studycards.grading import (
     ledger_of,
@@ -32,7 +32,15 @@ from studycards.history import CardHistory, replay
 from studycards.ledger import TORN_NAME, Event, LedgerRead
 from studycards.lock import LOCK_NAME, vault_lock
 from studycards.note import NoteSummary
-from studycards.vault import INDEX_NAME, ScanResult, Vault, index_stamp, scan
+from studycards.vault import (
+    INDEX_NAME,
+    SKIP_DIRS,
+    STATE_DIR,
+    ScanResult,
+    Vault,
+    index_stamp,
+    scan,
+)
 
 ERROR, WARNING = "error", "warning"
 
@@ -332,11 +340,9 @@ def _shown(vault: Vault, path: Path) -> str:
 # ---------------------------------------------------------------------------------------------
 # temporary files
 
-# An atomic write's temporary file: ``.NAME.RANDOM.tmp`` beside the file NAME it replaces.
-_TEMPORARY = re.compile(r"^\.(?P<name>.+)\.[^./]+\.tmp$")
 # Younger ones may belong to a write still running (caches are written without the lock).
 _TEMPORARY_MIN_AGE = 60.0
-_NOT_WALKED = {".git", ".obsidian", ".trash", "node_modules", "__pycache__"}
+_NOT_WALKED = SKIP_DIRS - {STATE_DIR}  # the note scan's skips, but look into .studycards
 
 
 def _temporary_files(vault: Vault) -> list[Path]:
@@ -347,7 +353,7 @@ def _temporary_files(vault: Vault) -> list[Path]:
         dirs[:] = sorted(d for d in dirs if d not in _NOT_WALKED)
         for name in sorted(files):
             path = Path(folder) / name
-            if _TEMPORARY.match(name) and _modified(path) < oldest:
+            if TEMPORARY.match(name) and _modified(path) < oldest:
                 found.append(path)
     return found
 
@@ -362,7 +368,7 @@ def _modified(path: Path) -> float:
 def _temporary_findings(vault: Vault) -> list[Finding]:
     findings = []
     for path in _temporary_files(vault):
-        target = _TEMPORARY.match(path.name)["name"]  # type: ignore[index]
+        target = TEMPORARY.match(path.name)["name"]  # type: ignore[index]
         message = f"left by an interrupted write of {target} (which is intact): --repair deletes it"
         findings.append(Finding("temporary", _shown(vault, path), message, WARNING))
     return findings

@@ -21,7 +21,6 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -430,12 +429,15 @@ def _light_model(maximum_interval: int) -> Model:
 
 
 def _save(path: Path, policy: Policy) -> None:
+    import io
+
     import numpy as np
 
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    from studycards._atomic import atomic_write
+
+    buffer = io.BytesIO()
+    np.savez(buffer, price=np.array(policy.price), value=policy.value)
     try:
-        with open(temporary, "wb") as handle:
-            np.savez(handle, price=np.array(policy.price), value=policy.value)
-        os.replace(temporary, path)
+        atomic_write(path, buffer.getvalue())
     except OSError:
-        temporary.unlink(missing_ok=True)  # a cache that cannot be written is only slower
+        pass  # a cache that cannot be written is only slower

@@ -34,7 +34,7 @@ _GITIGNORE = (
     "# studycards: caches are disposable and stay out of git; the review ledger is kept.\n"
     "*\n!.gitignore\n!reviews.jsonl\n"
 )
-_SKIP_DIRS = {".git", ".studycards", ".obsidian", ".trash", "node_modules", "__pycache__"}
+SKIP_DIRS = {".git", ".studycards", ".obsidian", ".trash", "node_modules", "__pycache__"}
 
 
 @dataclass(frozen=True)
@@ -142,7 +142,7 @@ def _walk(folder: str, cut: int) -> Iterator[_FileEntry]:
     except OSError:
         return
     for entry in entries:
-        if entry.name.startswith(".") or entry.name in _SKIP_DIRS:
+        if entry.name.startswith(".") or entry.name in SKIP_DIRS:
             continue
         if entry.is_dir(follow_symlinks=False):
             yield from _walk(entry.path, cut)
