@@ -130,9 +130,8 @@ def build_model(engine: _Engine, maximum_interval: int) -> Model:
     import numpy as np
 
     actions = interval_choices(maximum_interval)
-    log_s = np.linspace(*np.log(STABILITY_RANGE), STABILITY_NODES)
-    ds = np.linspace(1.0, 10.0, DIFFICULTY_NODES)
-    grid = _Grid(log_s, ds)
+    grid = _Grid.default()
+    log_s, ds = grid.log_s, grid.ds
     days = np.arange(1, int(actions[-1]) + 1)
     by_day = np.array([_recall_by_day(engine, math.exp(s), days) for s in log_s])
     gathered = np.cumsum(DISCOUNT**days * by_day, axis=1)[:, actions - 1]
@@ -153,6 +152,14 @@ def build_model(engine: _Engine, maximum_interval: int) -> Model:
 class _Grid:
     log_s: np.ndarray
     ds: np.ndarray
+
+    @classmethod
+    def default(cls) -> _Grid:
+        """Log stability over ``STABILITY_RANGE`` and difficulty 1-10, evenly spaced."""
+        import numpy as np
+
+        log_s = np.linspace(*np.log(STABILITY_RANGE), STABILITY_NODES)
+        return cls(log_s, np.linspace(1.0, 10.0, DIFFICULTY_NODES))
 
     def locate(self, stability: np.ndarray, difficulty: np.ndarray) -> tuple[Any, Any]:
         """Bilinear interpolation: the 4 flat node indices and weights of each point."""
@@ -422,10 +429,9 @@ def _light_model(maximum_interval: int) -> Model:
     import numpy as np
 
     empty = np.empty(0)
-    log_s = np.linspace(*np.log(STABILITY_RANGE), STABILITY_NODES)
-    ds = np.linspace(1.0, 10.0, DIFFICULTY_NODES)
+    grid = _Grid.default()
     actions = interval_choices(maximum_interval)
-    return Model(actions, log_s, ds, empty, empty, empty, empty, empty, empty)
+    return Model(actions, grid.log_s, grid.ds, empty, empty, empty, empty, empty, empty)
 
 
 def _save(path: Path, policy: Policy) -> None:

@@ -94,12 +94,19 @@ def outline(body: str) -> Outline:
             raw.append((int(token.tag[1]), text, token.map[0]))
         elif token.type in ("fence", "code_block") and token.map:
             fences.append((token.map[0], token.map[1]))
-    line_count = body.count("\n") + (0 if body.endswith("\n") or not body else 1)
-    ends = _section_ends(raw, line_count)
-    headings = tuple(
+    return Outline(_with_extents(raw, body), tuple(fences), _line_count(body))
+
+
+def _line_count(body: str) -> int:
+    return body.count("\n") + (0 if body.endswith("\n") or not body else 1)
+
+
+def _with_extents(raw: Sequence[tuple[int, str, int]], body: str) -> tuple[Heading, ...]:
+    """Headings from (level, text, line), each with the line its section ends at."""
+    ends = _section_ends(raw, _line_count(body))
+    return tuple(
         Heading(level, text, line, end) for (level, text, line), end in zip(raw, ends, strict=True)
     )
-    return Outline(headings, tuple(fences), line_count)
 
 
 def _section_ends(raw: Sequence[tuple[int, str, int]], line_count: int) -> list[int]:
@@ -119,13 +126,7 @@ def _section_ends(raw: Sequence[tuple[int, str, int]], line_count: int) -> list[
 def headings(body: str) -> tuple[Heading, ...]:
     """The headings of ``body`` with their section extents, as :func:`outline` finds them."""
     raw = _plain_headings(body)
-    if raw is None:
-        return outline(body).headings
-    line_count = body.count("\n") + (0 if body.endswith("\n") or not body else 1)
-    ends = _section_ends(raw, line_count)
-    return tuple(
-        Heading(level, text, line, end) for (level, text, line), end in zip(raw, ends, strict=True)
-    )
+    return outline(body).headings if raw is None else _with_extents(raw, body)
 
 
 # The line scanner: what it understands, and what sends a note to the parser instead.
