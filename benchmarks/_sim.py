@@ -4,7 +4,7 @@ the schedulers being compared, and the day-by-day loop.
 Days are integers counted from ``START`` (day 0). Ground truth is FSRS-6 with the engine's default
 parameters, where each note's true stability is the engine's stability times a per-note lognormal
 factor that no scheduler sees. The studycards schedulers are the product's own
-``studycards.schedule.grade`` (``efficient``, the default, and ``retention``); the old scheme is
+``studycards.scheduling.schedule.grade`` (``efficient``, the default, and ``retention``); the old scheme is
 the fixed-interval schedule people use today.
 """
 
@@ -16,7 +16,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from studycards.schedule import MemoryState, Rating, Settings, grade, retrievability
+from studycards.scheduling.schedule import MemoryState, Rating, Settings, grade, retrievability
 
 START = dt.date(2025, 1, 6)
 # The old scheme: the interval after the n-th review (then the last one again), grades ignored.
@@ -149,7 +149,7 @@ class OldScheme:
 
 
 class Studycards:
-    """The product scheduler, ``studycards.schedule.grade``, with the person's grades."""
+    """The product scheduler, ``studycards.scheduling.schedule.grade``, with the person's grades."""
 
     def __init__(self, notes: int, settings: Settings) -> None:
         self.settings = settings

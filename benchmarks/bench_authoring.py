@@ -17,11 +17,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from studycards.authoring import create_note
-from studycards.fix import fix_vault
-from studycards.outlines import load_outlines, outline_stats
-from studycards.topics import tag_stats, topic_stats
-from studycards.vault import open_vault, scan
+from studycards.notes.vault import open_vault, scan
+from studycards.upkeep.authoring import create_note
+from studycards.upkeep.fix import fix_vault
+from studycards.upkeep.outlines import load_outlines, outline_stats
+from studycards.upkeep.topics import tag_stats, topic_stats
 
 TODAY = dt.date(2026, 11, 24)
 

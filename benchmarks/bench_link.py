@@ -43,9 +43,9 @@ REPO = Path(__file__).resolve().parents[1]
 
 def quality(root: Path, use_cache: bool) -> dict[str, float]:
     """Coverage and same-topic share of ``link``'s suggestions, with and without tags."""
-    from studycards import related as related_module
-    from studycards.corpus import load_corpus
-    from studycards.vault import open_vault
+    from studycards.notes.corpus import load_corpus
+    from studycards.notes.vault import open_vault
+    from studycards.upkeep import related as related_module
 
     vault = open_vault(root)
     corpus = load_corpus(vault, with_text=False, use_cache=use_cache)

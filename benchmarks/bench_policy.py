@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from studycards import policy
+from studycards.scheduling import policy
 
 RETENTIONS = (0.80, 0.90, 0.95)
 

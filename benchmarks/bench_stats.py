@@ -30,11 +30,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from studycards.activity import CACHE_NAME
-from studycards.frontmatter_edit import update_text
-from studycards.ledger import LEDGER_NAME, Event, utc_stamp
-from studycards.stats import load_stats
-from studycards.vault import STATE_DIR, open_vault, scan
+from studycards.notes.frontmatter_edit import update_text
+from studycards.notes.vault import STATE_DIR, open_vault, scan
+from studycards.progress.activity import CACHE_NAME
+from studycards.progress.stats import load_stats
+from studycards.scheduling.ledger import LEDGER_NAME, Event, utc_stamp
 
 BASE = dt.date(2026, 11, 24)
 TARGET_SECONDS = 1.5

@@ -39,13 +39,13 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
 
-from studycards._document import split_document
-from studycards._yaml import YAMLError, load_yaml
-from studycards.frontmatter_edit import update_text
-from studycards.history import replay
-from studycards.ledger import Event, Ledger
-from studycards.note import NoteSummary, decode, parse_note, parse_summary
-from studycards.sections import _plain_headings, outline
+from studycards.notes._document import split_document
+from studycards.notes._yaml import YAMLError, load_yaml
+from studycards.notes.frontmatter_edit import update_text
+from studycards.notes.note import NoteSummary, decode, parse_note, parse_summary
+from studycards.notes.sections import _plain_headings, outline
+from studycards.scheduling.history import replay
+from studycards.scheduling.ledger import Event, Ledger
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_DIR = ROOT / "tests" / "fixtures" / "notes"
@@ -373,7 +373,7 @@ def check_ledger_bytes(raw: bytes) -> None:
 
 
 def _use(events: tuple[Event, ...]) -> None:
-    from studycards.schedule import Settings, mastery
+    from studycards.scheduling.schedule import Settings, mastery
 
     for history in replay(events).values():
         assert history.last is not None

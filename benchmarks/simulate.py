@@ -14,7 +14,7 @@ and then graded hard / good / easy at 1:3:1; a forgotten note is graded again. A
 review (first sight) is graded hard / good / easy at 1:3:1.
 
 Schemes: the old scheme reviews after 1, 2, 5, 10, 21, 45, 90 days (then every 90 days) by review
-count, ignoring grades. studycards runs the product's ``studycards.schedule.grade`` with each
+count, ignoring grades. studycards runs the product's ``studycards.scheduling.schedule.grade`` with each
 desired retention (fuzz on, maximum interval 365 days), once with the default ``efficient``
 scheduler ("studycards" rows) and once with ``scheduler: retention`` ("retention" rows), which
 brings every note back exactly when its predicted recall falls to the desired retention.
@@ -56,7 +56,7 @@ from _sim import (
     simulate,
 )
 
-from studycards.schedule import Settings
+from studycards.scheduling.schedule import Settings
 
 RETENTIONS = (0.70, 0.75, 0.80, 0.85, 0.87, 0.89, 0.91, 0.93, 0.95)
 INTERVIEW_RETENTIONS = (0.70, 0.80, 0.90)

@@ -1,4 +1,4 @@
-"""Write the efficient scheduler's policy for the default settings into studycards/data/.
+"""Write the efficient scheduler's policy for the default settings into studycards/scheduling/data/.
 
 Usage: python scripts/make_policy.py
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import sys
 
-from studycards import policy
-from studycards.config import Config
+from studycards.notes.config import Config
+from studycards.scheduling import policy
 
 
 def main() -> int:

@@ -36,17 +36,17 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from studycards.checklist import CHECKLIST_NAME, escape_title, link_target
-from studycards.fix import STANDARD_KEYS
-from studycards.frontmatter_edit import NO_BLOCK, restore_lines
-from studycards.grading import PROJECTION_KEYS, ledger_of, reconcile
-from studycards.history import replay
-from studycards.ledger import live_events
 from studycards.lock import LOCK_NAME, vault_lock
-from studycards.note import decode, parse_summary
-from studycards.related_block import write_block
-from studycards.sections import RELATED_MARKER
-from studycards.vault import Vault, open_vault
+from studycards.notes.frontmatter_edit import NO_BLOCK, restore_lines
+from studycards.notes.note import decode, parse_summary
+from studycards.notes.sections import RELATED_MARKER
+from studycards.notes.vault import Vault, open_vault
+from studycards.progress.checklist import CHECKLIST_NAME, escape_title, link_target
+from studycards.scheduling.grading import PROJECTION_KEYS, ledger_of, reconcile
+from studycards.scheduling.history import replay
+from studycards.scheduling.ledger import live_events
+from studycards.upkeep.fix import STANDARD_KEYS
+from studycards.upkeep.related_block import write_block
 
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 CONFIG = "# fault injection\nnotes_dir: notes\nnew_per_day: 100000\nreviews_per_day: 100000\n"
@@ -453,7 +453,7 @@ class ReviewScenario(Scenario):
 
     def prepare(self, rng: random.Random) -> None:
         super().prepare(rng)
-        from studycards.queue import load_queue
+        from studycards.scheduling.queue import load_queue
 
         vault = open_vault(self.root)
         today = dt.date.today()

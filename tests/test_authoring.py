@@ -10,7 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from studycards.authoring import (
+from studycards.errors import ConfigError, StudycardsError, UsageError
+from studycards.notes.note import parse_note, parse_summary
+from studycards.notes.vault import open_vault, scan
+from studycards.upkeep.authoring import (
     create_note,
     editor_command,
     fill_template,
@@ -18,9 +21,8 @@ from studycards.authoring import (
     safe_name,
     yaml_string,
 )
-from studycards.check import check_note
-from studycards.errors import ConfigError, StudycardsError, UsageError
-from studycards.fix import (
+from studycards.upkeep.check import check_note
+from studycards.upkeep.fix import (
     Defaults,
     as_date,
     fix_vault,
@@ -28,9 +30,7 @@ from studycards.fix import (
     in_git_work_tree,
     plan_fix,
 )
-from studycards.note import parse_note, parse_summary
-from studycards.topics import tag_stats, topic_stats
-from studycards.vault import open_vault, scan
+from studycards.upkeep.topics import tag_stats, topic_stats
 
 TODAY = dt.date(2025, 10, 19)
 

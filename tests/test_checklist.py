@@ -8,7 +8,10 @@ from pathlib import Path
 import pytest
 from conftest import BEAM_SEARCH, KV_CACHE, MULTI_HEAD, SAMPLE_TODAY, SEQ2SEQ, TWO_SUM
 
-from studycards.checklist import (
+from studycards.errors import StudycardsError
+from studycards.notes.note import parse_summary
+from studycards.notes.vault import open_vault
+from studycards.progress.checklist import (
     CHECKLIST_NAME,
     HOW_TO,
     LineProblem,
@@ -21,11 +24,8 @@ from studycards.checklist import (
     untick,
     write_checklist,
 )
-from studycards.errors import StudycardsError
-from studycards.grading import grade_note, ledger_of
-from studycards.note import parse_summary
-from studycards.schedule import Rating
-from studycards.vault import open_vault
+from studycards.scheduling.grading import grade_note, ledger_of
+from studycards.scheduling.schedule import Rating
 
 NOW = dt.datetime(2025, 11, 1, 9, 0, tzinfo=dt.timezone.utc)
 EXACT_CONFIG = "notes_dir: notes\nfuzz: false\n"

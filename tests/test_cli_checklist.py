@@ -8,16 +8,16 @@ from pathlib import Path
 import pytest
 from conftest import BEAM_SEARCH, SEQ2SEQ, TWO_SUM
 
-from studycards.grading import ledger_of
-from studycards.vault import open_vault
+from studycards.notes.vault import open_vault
+from studycards.scheduling.grading import ledger_of
 
 NOW = dt.datetime(2025, 11, 1, 9, 0, tzinfo=dt.timezone.utc)
 
 
 @pytest.fixture
 def root(make_vault, use_vault, monkeypatch) -> Path:
-    monkeypatch.setattr("studycards.clock.now_in", lambda _zone: NOW)
-    monkeypatch.setattr("studycards.clock.today_in", lambda _zone: NOW.date())
+    monkeypatch.setattr("studycards.scheduling.clock.now_in", lambda _zone: NOW)
+    monkeypatch.setattr("studycards.scheduling.clock.today_in", lambda _zone: NOW.date())
     return use_vault(make_vault(config="notes_dir: notes\nfuzz: false\n"))
 
 

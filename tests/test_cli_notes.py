@@ -12,7 +12,7 @@ from conftest import BEAM_SEARCH, KV_CACHE, MULTI_HEAD, SEQ2SEQ, TWO_SUM
 
 from studycards import __version__
 from studycards.cli import app
-from studycards.init import EXAMPLE_NOTE, template_text
+from studycards.upkeep.init import EXAMPLE_NOTE, template_text
 
 TITLES = {
     SEQ2SEQ: "Seq2Seq模型中注意力的引入动机",

@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 from conftest import BEAM_SEARCH, KV_CACHE, MULTI_HEAD, SEQ2SEQ, TWO_SUM
 
-from studycards.grading import ledger_of
-from studycards.ledger import TORN_NAME
 from studycards.lock import vault_lock
-from studycards.note import parse_summary
-from studycards.schedule import Settings, migrate
-from studycards.vault import open_vault
+from studycards.notes.note import parse_summary
+from studycards.notes.vault import open_vault
+from studycards.scheduling.grading import ledger_of
+from studycards.scheduling.ledger import TORN_NAME
+from studycards.scheduling.schedule import Settings, migrate
 
 UTC = dt.timezone.utc
 NOW = dt.datetime(2025, 11, 1, 9, 0, tzinfo=UTC)
@@ -44,8 +44,8 @@ def clock(monkeypatch):
     """Pin the time commands see: ``clock(datetime)``; pinned to NOW to start with."""
 
     def pin(now: dt.datetime) -> dt.datetime:
-        monkeypatch.setattr("studycards.clock.now_in", lambda _zone: now)
-        monkeypatch.setattr("studycards.clock.today_in", lambda _zone: now.date())
+        monkeypatch.setattr("studycards.scheduling.clock.now_in", lambda _zone: now)
+        monkeypatch.setattr("studycards.scheduling.clock.today_in", lambda _zone: now.date())
         return now
 
     pin(NOW)
@@ -454,14 +454,14 @@ def test_a_state_folder_that_is_a_file_is_a_clear_error(make_vault, use_vault, c
 
 
 def test_mv_first_finishes_a_first_review_whose_note_write_was_interrupted(root, cli, monkeypatch):
-    from studycards.grading import grade_note
-    from studycards.schedule import Rating
+    from studycards.scheduling.grading import grade_note
+    from studycards.scheduling.schedule import Rating
 
     def crash(path: Path, text: str) -> None:
         raise KeyboardInterrupt
 
     with monkeypatch.context() as patch:
-        patch.setattr("studycards.grading.write_text", crash)
+        patch.setattr("studycards.scheduling.grading.write_text", crash)
         with pytest.raises(KeyboardInterrupt):
             grade_note(open_vault(root), SEQ2SEQ, Rating.GOOD, NOW)
     review = events(root)[-1]

@@ -10,8 +10,8 @@ import pytest
 from conftest import SAMPLE_TODAY, TWO_SUM
 from synthetic_ledger import simulate_events, true_parameters
 
-from studycards.ledger import Event, Ledger
-from studycards.note import parse_summary
+from studycards.notes.note import parse_summary
+from studycards.scheduling.ledger import Event, Ledger
 
 CONFIG = """\
 # studycards test vault

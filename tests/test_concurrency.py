@@ -21,9 +21,9 @@ import pytest
 from _faults import REVIEW_TOUCH, check_agreement, environment, outside, studycards
 from test_review_pty import frontmatter_value, ledger_events, note, spawn
 
-from studycards.ledger import Ledger
 from studycards.lock import LOCK_NAME, vault_lock
-from studycards.note import parse_summary
+from studycards.notes.note import parse_summary
+from studycards.scheduling.ledger import Ledger
 
 ATTENTION = "notes/Attention/first.md"
 CODING = "notes/Coding/second.md"
@@ -186,9 +186,9 @@ def test_a_grade_waiting_for_the_lock_is_saved_once_it_is_free(root: Path) -> No
 WRITER = """
 import datetime as dt, hashlib, json, sys
 from pathlib import Path
-from studycards.grading import grade_note
-from studycards.schedule import Rating
-from studycards.vault import open_vault
+from studycards.scheduling.grading import grade_note
+from studycards.scheduling.schedule import Rating
+from studycards.notes.vault import open_vault
 root, rel, count = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
 vault = open_vault(root)
 seen = []

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from studycards.config import CONFIG_NAME, Config, load_config
 from studycards.errors import ConfigError
-from studycards.init import template_text
+from studycards.notes.config import CONFIG_NAME, Config, load_config
+from studycards.upkeep.init import template_text
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 

@@ -23,9 +23,9 @@ from corpus import BAD, GOOD, LEDGERS, LONG, build_vault
 from typer.testing import CliRunner
 
 from studycards.cli import app
-from studycards.history import replay
-from studycards.ledger import Ledger
-from studycards.vault import load_note, open_vault
+from studycards.notes.vault import load_note, open_vault
+from studycards.scheduling.history import replay
+from studycards.scheduling.ledger import Ledger
 
 TIMEOUT = 120
 P = "notes/bad/"

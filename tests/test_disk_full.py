@@ -20,13 +20,13 @@ import pexpect
 import pytest
 
 from studycards.errors import WriteError
-from studycards.grading import grade_note, ledger_of, reconcile
-from studycards.history import replay
 from studycards.lock import vault_lock
-from studycards.schedule import Rating
-from studycards.session import Session
-from studycards.session_backend import VaultBackend, build_cards
-from studycards.vault import open_vault
+from studycards.notes.vault import open_vault
+from studycards.review.session import Session
+from studycards.review.session_backend import VaultBackend, build_cards
+from studycards.scheduling.grading import grade_note, ledger_of, reconcile
+from studycards.scheduling.history import replay
+from studycards.scheduling.schedule import Rating
 
 NOTE = "notes/Disk/x.md"
 TEXT = (
@@ -190,7 +190,7 @@ def test_the_lock_still_works_when_its_pid_cannot_be_written(root, monkeypatch):
 
 
 def session_over(root: Path) -> Session:
-    from studycards.queue import load_queue
+    from studycards.scheduling.queue import load_queue
 
     vault = open_vault(root)
     queue, _ = load_queue(vault, NOW.date())
@@ -222,7 +222,7 @@ def test_review_command_goes_on_after_a_failed_save(root, use_vault, cli, monkey
     traceback; once space is back the same card is graded."""
     use_vault(root)
     monkeypatch.setattr("studycards.cli.review.require_terminal", lambda: None)
-    monkeypatch.setattr("studycards.clock.now_in", lambda zone: NOW)
+    monkeypatch.setattr("studycards.scheduling.clock.now_in", lambda zone: NOW)
     messages = []
 
     def drive(screen_of, press, draw, on_edit, done):
@@ -320,7 +320,7 @@ def test_a_note_that_cannot_take_the_update_is_one_line_and_not_logged(
     def refuse(text, updates):
         raise ValueError("frontmatter edit of 'next_review' would not round-trip")
 
-    monkeypatch.setattr("studycards.grading.update_text", refuse)
+    monkeypatch.setattr("studycards.scheduling.grading.update_text", refuse)
     result = cli("grade", NOTE, "good")
     assert result.exit_code == 1
     assert result.stderr == (

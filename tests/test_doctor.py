@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from studycards.grading import grade_note, ledger_of
 from studycards.lock import vault_lock
-from studycards.schedule import Rating
-from studycards.vault import INDEX_NAME, Vault, open_vault, scan
+from studycards.notes.vault import INDEX_NAME, Vault, open_vault, scan
+from studycards.scheduling.grading import grade_note, ledger_of
+from studycards.scheduling.schedule import Rating
 
 NOW = dt.datetime(2025, 11, 1, 9, 0, tzinfo=dt.timezone.utc)
 A, B = "notes/T/a.md", "notes/T/b.md"
@@ -36,7 +36,7 @@ def vault(make_vault, use_vault, monkeypatch) -> Vault:
         {A: note("A"), B: note("B")}, config="notes_dir: notes\nfuzz: false\nscheduler: retention\n"
     )
     use_vault(root)
-    monkeypatch.setattr("studycards.clock.now_in", lambda zone: NOW)
+    monkeypatch.setattr("studycards.scheduling.clock.now_in", lambda zone: NOW)
     vault = open_vault(root)
     for rel in (A, B):
         grade_note(vault, rel, Rating.GOOD, NOW)

@@ -13,7 +13,8 @@ import pytest
 from conftest import BEAM_SEARCH, KV_CACHE, MULTI_HEAD, SEQ2SEQ, TWO_SUM
 
 from studycards.errors import StudycardsError
-from studycards.export import (
+from studycards.notes.vault import open_vault
+from studycards.progress.export import (
     CSV_COLUMNS,
     anki_tag,
     deck_name,
@@ -22,7 +23,6 @@ from studycards.export import (
     read_notes,
     stable_id,
 )
-from studycards.vault import open_vault
 
 NOW = dt.datetime(2025, 11, 1, 9, 0, tzinfo=dt.timezone.utc)
 UNSAFE = "notes/Web/unsafe.md"

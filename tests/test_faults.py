@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 from _faults import SCENARIOS, run_scenario
 
-from studycards import checklist
-from studycards.checklist import CHECKLIST_NAME, sync_checklist
-from studycards.grading import ledger_of
-from studycards.vault import open_vault
+from studycards.notes.vault import open_vault
+from studycards.progress import checklist
+from studycards.progress.checklist import CHECKLIST_NAME, sync_checklist
+from studycards.scheduling.grading import ledger_of
 
 KILLS = 4
 

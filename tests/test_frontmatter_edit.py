@@ -9,9 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from studycards._document import split_document
-from studycards._yaml import load_yaml
-from studycards.frontmatter_edit import update_bytes, update_text
+from studycards.notes._document import split_document
+from studycards.notes._yaml import load_yaml
+from studycards.notes.frontmatter_edit import update_bytes, update_text
 
 D = dt.date(2025, 11, 2)
 

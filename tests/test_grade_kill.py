@@ -36,10 +36,10 @@ from _faults import (
 )
 from conftest import SEQ2SEQ, TWO_SUM
 
-from studycards.grading import ledger_of
-from studycards.history import replay
-from studycards.note import parse_summary
-from studycards.vault import Vault, open_vault
+from studycards.notes.note import parse_summary
+from studycards.notes.vault import Vault, open_vault
+from studycards.scheduling.grading import ledger_of
+from studycards.scheduling.history import replay
 
 KILLS = 50
 MAX_ITERATIONS = 100

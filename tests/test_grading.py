@@ -12,7 +12,10 @@ import pytest
 from conftest import KV_CACHE, MULTI_HEAD, SEQ2SEQ, TWO_SUM
 
 from studycards.errors import PathEscapesVault, UsageError, VaultLocked
-from studycards.grading import (
+from studycards.lock import vault_lock
+from studycards.notes.note import parse_summary
+from studycards.notes.vault import Vault, open_vault
+from studycards.scheduling.grading import (
     grade_note,
     ledger_of,
     move_note,
@@ -21,11 +24,9 @@ from studycards.grading import (
     settings_of,
     undo_last,
 )
-from studycards.history import note_state
-from studycards.lock import vault_lock
-from studycards.note import parse_summary
-from studycards.queue import load_queue
-from studycards.schedule import (
+from studycards.scheduling.history import note_state
+from studycards.scheduling.queue import load_queue
+from studycards.scheduling.schedule import (
     MemoryState,
     Rating,
     interview_due,
@@ -33,8 +34,7 @@ from studycards.schedule import (
     migrate,
     retrievability,
 )
-from studycards.schedule import grade as schedule_grade
-from studycards.vault import Vault, open_vault
+from studycards.scheduling.schedule import grade as schedule_grade
 
 UTC = dt.timezone.utc
 NOW = dt.datetime(2025, 11, 1, 9, 0, tzinfo=UTC)
@@ -299,7 +299,7 @@ def crash_before_the_note_is_written(monkeypatch, vault: Vault, rel: str, now: d
     def crash(path: Path, text: str) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("studycards.grading.write_text", crash)
+    monkeypatch.setattr("studycards.scheduling.grading.write_text", crash)
     with pytest.raises(KeyboardInterrupt):
         grade_note(vault, rel, Rating.GOOD, now)
     monkeypatch.undo()

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from conftest import BEAM_SEARCH, KV_CACHE, MULTI_HEAD, SEQ2SEQ, TWO_SUM, sample_notes
 
-from studycards.note import FollowUp, Note, RelatedLink, parse_note, parse_summary
-from studycards.sections import outline
-from studycards.vault import load_note, open_vault
+from studycards.notes.note import FollowUp, Note, RelatedLink, parse_note, parse_summary
+from studycards.notes.sections import outline
+from studycards.notes.vault import load_note, open_vault
 
 SAMPLES = sample_notes()
 

@@ -7,10 +7,11 @@ from pathlib import Path
 import pytest
 from synthetic_ledger import simulate_events, true_parameters
 
-from studycards.config import load_config
 from studycards.errors import ConfigError
-from studycards.ledger import Event, Ledger
-from studycards.optimize import (
+from studycards.notes.config import load_config
+from studycards.notes.vault import open_vault
+from studycards.scheduling.ledger import Event, Ledger
+from studycards.scheduling.optimize import (
     Evaluation,
     Fit,
     History,
@@ -23,7 +24,6 @@ from studycards.optimize import (
     simulate_workloads,
     suggest_retention,
 )
-from studycards.vault import open_vault
 
 
 def review(card: str, day: str, rating: int = 3, hour: int = 8, **fields) -> Event:

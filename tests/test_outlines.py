@@ -9,8 +9,10 @@ import pytest
 from rich.console import Console
 
 from studycards.errors import StudycardsError
-from studycards.note import parse_summary
-from studycards.outlines import (
+from studycards.notes.note import parse_summary
+from studycards.notes.vault import open_vault, scan
+from studycards.render.authoring import outline_view, outlines_table
+from studycards.upkeep.outlines import (
     OutlineFile,
     find_outline,
     load_outline,
@@ -21,8 +23,6 @@ from studycards.outlines import (
     outline_stats,
     parse_outline,
 )
-from studycards.render.authoring import outline_view, outlines_table
-from studycards.vault import open_vault, scan
 
 TODAY = dt.date(2025, 11, 1)
 

@@ -14,8 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from studycards._document import split_document
-from studycards.sections import _plain_headings, headings, outline
+from studycards.notes._document import split_document
+from studycards.notes.sections import _plain_headings, headings, outline
 
 ROOT = Path(__file__).resolve().parent.parent
 

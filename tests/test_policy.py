@@ -10,13 +10,14 @@ import numpy as np
 import pytest
 from conftest import TWO_SUM
 
-from studycards import policy
-from studycards.config import Config
 from studycards.errors import ConfigError
-from studycards.grading import grade_note, settings_of
-from studycards.history import note_state
-from studycards.note import parse_summary
-from studycards.schedule import (
+from studycards.notes.config import Config
+from studycards.notes.note import parse_summary
+from studycards.notes.vault import open_vault
+from studycards.scheduling import policy
+from studycards.scheduling.grading import grade_note, settings_of
+from studycards.scheduling.history import note_state
+from studycards.scheduling.schedule import (
     MemoryState,
     Rating,
     Settings,
@@ -24,7 +25,6 @@ from studycards.schedule import (
     retrievability,
     scheduled_due,
 )
-from studycards.vault import open_vault
 
 DAY = dt.date(2025, 3, 1)
 EFFICIENT = Settings(fuzz=False)
@@ -252,7 +252,7 @@ def test_grading_in_a_vault_uses_the_efficient_scheduler_and_caches_its_policy(m
 def test_switching_to_the_efficient_scheduler_and_rescheduling_moves_notes_to_its_days(
     make_vault, engine
 ):
-    from studycards.grading import reschedule
+    from studycards.scheduling.grading import reschedule
 
     config = "notes_dir: notes\nfuzz: false\ntimezone: UTC\nscheduler: retention\n"
     root = make_vault(config=config)

@@ -8,13 +8,14 @@ import fsrs_rs_python as fsrs
 import pytest
 from conftest import BEAM_SEARCH, KV_CACHE, MULTI_HEAD, SAMPLE_TODAY, SEQ2SEQ, TWO_SUM
 
-from studycards.catalog import NoteFilter
 from studycards.errors import UsageError
-from studycards.grading import grade_note, ledger_of
-from studycards.history import CardHistory, replay
-from studycards.ledger import Event
-from studycards.note import NoteSummary
-from studycards.queue import (
+from studycards.notes.catalog import NoteFilter
+from studycards.notes.note import NoteSummary
+from studycards.notes.vault import open_vault
+from studycards.scheduling.grading import grade_note, ledger_of
+from studycards.scheduling.history import CardHistory, replay
+from studycards.scheduling.ledger import Event
+from studycards.scheduling.queue import (
     Limits,
     build_queue,
     effective_due,
@@ -23,8 +24,13 @@ from studycards.queue import (
     queue_json,
     still_to_do,
 )
-from studycards.schedule import MemoryState, Rating, Settings, interview_due, retrievability
-from studycards.vault import open_vault
+from studycards.scheduling.schedule import (
+    MemoryState,
+    Rating,
+    Settings,
+    interview_due,
+    retrievability,
+)
 
 TODAY = dt.date(2025, 11, 1)
 EXACT = Settings(fuzz=False)

@@ -9,16 +9,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from studycards import related as related_module
-from studycards.corpus import NoteText, extract, load_corpus
 from studycards.errors import VaultLocked
-from studycards.link import link
 from studycards.lock import vault_lock
-from studycards.note import parse_note
-from studycards.related import build_vectors, related
-from studycards.related_block import BlockError, link_line, write_block
-from studycards.terms import term_counts, terms
-from studycards.vault import open_vault
+from studycards.notes.corpus import NoteText, extract, load_corpus
+from studycards.notes.note import parse_note
+from studycards.notes.terms import term_counts, terms
+from studycards.notes.vault import open_vault
+from studycards.upkeep import related as related_module
+from studycards.upkeep.link import link
+from studycards.upkeep.related import build_vectors, related
+from studycards.upkeep.related_block import BlockError, link_line, write_block
 
 # The real note in ../shared beside the repository (as CI lays it out), when present.
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_83427f9bfff05a25.txt"
@@ -128,7 +128,7 @@ def test_one_row_scores_exactly_as_in_the_whole_run(corpus, monkeypatch) -> None
     whole = related(corpus, 3, 0.0)
     for row in range(len(corpus.notes)):
         assert related(corpus, 3, 0.0, rows=[row]) == {row: whole[row]}
-    monkeypatch.setattr("studycards._topk.BLOCK_CELLS", 1)  # one row per block
+    monkeypatch.setattr("studycards.upkeep._topk.BLOCK_CELLS", 1)  # one row per block
     assert related(corpus, 3, 0.0) == whole
 
 
@@ -386,7 +386,7 @@ def test_link_keeps_the_text_cache_warm(make_vault, monkeypatch) -> None:
     def refuse(*args, **kwargs):
         raise AssertionError("a note was parsed again")
 
-    monkeypatch.setattr("studycards.corpus.parse_note", refuse)
+    monkeypatch.setattr("studycards.notes.corpus.parse_note", refuse)
     assert link(vault).count("unchanged") == len(ATTENTION)
 
 

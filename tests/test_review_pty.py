@@ -11,7 +11,7 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from studycards.ledger import Ledger
+from studycards.scheduling.ledger import Ledger
 
 TIMEOUT = 15
 

@@ -8,7 +8,7 @@ import math
 import fsrs_rs_python as fsrs
 import pytest
 
-from studycards.schedule import (
+from studycards.scheduling.schedule import (
     MemoryState,
     Rating,
     Settings,

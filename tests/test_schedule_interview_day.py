@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from studycards.schedule import MemoryState, Rating, Settings, grade, retrievability
+from studycards.scheduling.schedule import MemoryState, Rating, Settings, grade, retrievability
 
 DAY = dt.date(2025, 3, 1)
 

@@ -7,11 +7,11 @@ import io
 import pytest
 from rich.console import Console
 
-from studycards.corpus import load_corpus
 from studycards.errors import UsageError
+from studycards.notes.corpus import load_corpus
+from studycards.notes.vault import open_vault
 from studycards.render.search import search_view
-from studycards.search import search
-from studycards.vault import open_vault
+from studycards.upkeep.search import search
 
 
 def note(title: str, answer: str, followups: str = "", deep: str = "") -> str:

@@ -8,10 +8,10 @@ import io
 from rich.console import Console
 
 from studycards.errors import StudycardsError
-from studycards.interview import FINISHED, LONG, LONG_REF, SHORT, SHORT_REF, Interview
 from studycards.render.session import interval_label, screen_view
-from studycards.schedule import Rating
-from studycards.session import ANSWER, DETAIL, DONE, FRONT, HELP, Card, Graded, Session
+from studycards.review.interview import FINISHED, LONG, LONG_REF, SHORT, SHORT_REF, Interview
+from studycards.review.session import ANSWER, DETAIL, DONE, FRONT, HELP, Card, Graded, Session
+from studycards.scheduling.schedule import Rating
 
 TODAY = dt.date(2026, 11, 24)
 

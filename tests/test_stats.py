@@ -10,12 +10,10 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-import studycards.activity as activity_module
-from studycards.activity import CACHE_NAME, Activity, activity_of, load_activity
-from studycards.ledger import Event, Ledger, parse_event_dicts
-from studycards.note import NoteSummary
-from studycards.render.stats import duration_text, stats_view
-from studycards.stats import (
+import studycards.progress.activity as activity_module
+from studycards.notes.note import NoteSummary
+from studycards.progress.activity import CACHE_NAME, Activity, activity_of, load_activity
+from studycards.progress.stats import (
     compute_stats,
     heat_level,
     heatmap_start,
@@ -23,6 +21,8 @@ from studycards.stats import (
     stats_json,
     streaks,
 )
+from studycards.render.stats import duration_text, stats_view
+from studycards.scheduling.ledger import Event, Ledger, parse_event_dicts
 
 TODAY = dt.date(2025, 11, 5)  # a Wednesday
 PATHS = {"sc_a": "notes/Attention/a.md", "sc_b": "notes/Coding/b.md", "sc_c": "notes/Gone/c.md"}

@@ -14,14 +14,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from studycards.grading import grade_note, ledger_of, local_day, reconcile
-from studycards.history import replay
-from studycards.ledger import Event, Ledger, parse_stamp
 from studycards.lock import vault_lock
-from studycards.note import parse_summary
-from studycards.queue import load_queue
-from studycards.schedule import MemoryState, Rating, Settings, next_outcomes
-from studycards.vault import Vault, open_vault
+from studycards.notes.note import parse_summary
+from studycards.notes.vault import Vault, open_vault
+from studycards.scheduling.grading import grade_note, ledger_of, local_day, reconcile
+from studycards.scheduling.history import replay
+from studycards.scheduling.ledger import Event, Ledger, parse_stamp
+from studycards.scheduling.queue import load_queue
+from studycards.scheduling.schedule import MemoryState, Rating, Settings, next_outcomes
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -87,7 +87,7 @@ def test_cli_grade_records_the_configured_zones_day(make_vault, use_vault, cli, 
     )
     use_vault(root)
     late = at(SHANGHAI, 2025, 11, 1, 23, 59)
-    monkeypatch.setattr("studycards.clock.now_in", lambda zone: late.astimezone(UTC))
+    monkeypatch.setattr("studycards.scheduling.clock.now_in", lambda zone: late.astimezone(UTC))
     result = cli("grade", NOTE, "good")
     assert result.exit_code == 0, result.stderr
     (event,) = events(open_vault(root))

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from conftest import BEAM_SEARCH, KV_CACHE, MULTI_HEAD, SEQ2SEQ, TWO_SUM
 
-from studycards import vault as vault_module
 from studycards.errors import NoteNotFound, PathEscapesVault, VaultNotFound
-from studycards.vault import (
+from studycards.notes import vault as vault_module
+from studycards.notes.vault import (
     INDEX_NAME,
     STATE_DIR,
     find_vault,
@@ -104,7 +104,7 @@ def test_vault_option_on_the_command_line(vault: Path, cli):
 
 @pytest.fixture
 def parse_calls(monkeypatch) -> list[str]:
-    """The vault paths :func:`studycards.vault.read_summary` parsed, in order."""
+    """The vault paths :func:`studycards.notes.vault.read_summary` parsed, in order."""
     calls: list[str] = []
     real = vault_module.read_summary
 

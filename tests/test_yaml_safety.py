@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from studycards._yaml import MAX_VALUES, RefusedYAML, error_line, error_text, load_yaml
-from studycards.config import load_config
 from studycards.errors import ConfigError
-from studycards.note import parse_summary
+from studycards.notes._yaml import MAX_VALUES, RefusedYAML, error_line, error_text, load_yaml
+from studycards.notes.config import load_config
+from studycards.notes.note import parse_summary
 
 REL = "notes/T/x.md"
 

@@ -15,7 +15,7 @@ from typer.core import TyperGroup
 from studycards.errors import StudycardsError
 
 if TYPE_CHECKING:
-    from studycards.vault import Vault
+    from studycards.notes.vault import Vault
 
 
 class StudycardsGroup(TyperGroup):
@@ -45,7 +45,7 @@ class AppState:
 
     def vault(self) -> Vault:
         if self._vault is None:
-            from studycards.vault import find_vault
+            from studycards.notes.vault import find_vault
 
             self._vault = find_vault(self.vault_option, Path.cwd(), os.environ)
         return self._vault

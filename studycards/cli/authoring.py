@@ -29,8 +29,8 @@ def new(
     edit: bool = typer.Option(False, "--edit", help="Open the new note in the editor."),
 ) -> None:
     """Create notes/TOPIC/TITLE.md from the template and print its path. Never overwrites."""
-    from studycards.authoring import create_note
-    from studycards.clock import today_in
+    from studycards.scheduling.clock import today_in
+    from studycards.upkeep.authoring import create_note
 
     vault = state(ctx).vault()
     today = today_in(vault.config.timezone)
@@ -45,7 +45,7 @@ def edit(
     note: str = typer.Argument(..., help="A path, a file name, or a unique part of a title."),
 ) -> None:
     """Open NOTE in $VISUAL or $EDITOR (else vi), then check it and report any problems."""
-    from studycards.vault import resolve, scan
+    from studycards.notes.vault import resolve, scan
 
     vault = state(ctx).vault()
     rel = resolve(vault, note, scan(vault).summaries, Path.cwd())
@@ -53,8 +53,8 @@ def edit(
 
 
 def _edit_and_check(vault, rel: str) -> None:
-    from studycards.authoring import run_editor
-    from studycards.check import check_note
+    from studycards.upkeep.authoring import run_editor
+    from studycards.upkeep.check import check_note
 
     status = run_editor(vault.path_of(rel))
     if status != 0:
@@ -75,8 +75,8 @@ def fix(
     as_json: bool = typer.Option(False, "--json", help="Print the changes and problems as JSON."),
 ) -> None:
     """Add missing frontmatter, normalise safe values, and list what cannot be fixed."""
-    from studycards.clock import today_in
-    from studycards.fix import fix_vault
+    from studycards.scheduling.clock import today_in
+    from studycards.upkeep.fix import fix_vault
 
     vault = state(ctx).vault()
     report = fix_vault(vault, today_in(vault.config.timezone), dry_run)
@@ -129,7 +129,7 @@ def tags(
     as_json: bool = typer.Option(False, "--json", help="Print a JSON list of objects."),
 ) -> None:
     """Each tag with its number of notes, notes due, new notes and mean mastery."""
-    from studycards.topics import tag_stats
+    from studycards.upkeep.topics import tag_stats
 
     _groups(ctx, lambda notes, today: tag_stats(notes, today, path_tags), "Tag", as_json)
 
@@ -139,14 +139,14 @@ def topics(
     as_json: bool = typer.Option(False, "--json", help="Print a JSON list of objects."),
 ) -> None:
     """Each topic folder with its number of notes, notes due, new notes and mean mastery."""
-    from studycards.topics import topic_stats
+    from studycards.upkeep.topics import topic_stats
 
     _groups(ctx, topic_stats, "Topic", as_json)
 
 
 def _groups(ctx: typer.Context, compute, label: str, as_json: bool) -> None:
-    from studycards.clock import today_in
-    from studycards.vault import scan
+    from studycards.notes.vault import scan
+    from studycards.scheduling.clock import today_in
 
     vault = state(ctx).vault()
     result = scan(vault)
@@ -168,9 +168,9 @@ def outline(
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of the tree."),
 ) -> None:
     """Show an outline as a tree with each note's mastery and due day; without NAME, list them."""
-    from studycards.clock import today_in
-    from studycards.outlines import find_outline, load_outlines, outline_stats
-    from studycards.vault import scan
+    from studycards.notes.vault import scan
+    from studycards.scheduling.clock import today_in
+    from studycards.upkeep.outlines import find_outline, load_outlines, outline_stats
 
     vault = state(ctx).vault()
     today = today_in(vault.config.timezone)
@@ -205,7 +205,7 @@ def _list_outlines(vault, rows, as_json: bool) -> None:
 
 
 def _outline_json(chosen, notes, today) -> dict:
-    from studycards.outlines import item_json, link_json, outline_stats
+    from studycards.upkeep.outlines import item_json, link_json, outline_stats
 
     data = outline_stats(chosen, notes, today).to_dict()
     data["items"] = [item_json(item, notes, today) for item in chosen.items]

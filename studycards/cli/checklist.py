@@ -15,8 +15,8 @@ def today(
     no_limits: bool = typer.Option(False, "--all", help="Ignore the daily limits."),
 ) -> None:
     """Write reviewsToday.md at the vault root: overdue, today and this week as a checklist."""
-    from studycards.checklist import CHECKLIST_NAME, write_checklist
-    from studycards.clock import today_in
+    from studycards.progress.checklist import CHECKLIST_NAME, write_checklist
+    from studycards.scheduling.clock import today_in
 
     vault = state(ctx).vault()
     written = write_checklist(vault, today_in(vault.config.timezone), force, not no_limits)
@@ -31,8 +31,8 @@ def today(
 
 def sync(ctx: typer.Context) -> None:
     """Log the ticked boxes of reviewsToday.md as reviews and untick them."""
-    from studycards.checklist import CHECKLIST_NAME, sync_checklist
-    from studycards.clock import now_in
+    from studycards.progress.checklist import CHECKLIST_NAME, sync_checklist
+    from studycards.scheduling.clock import now_in
 
     vault = state(ctx).vault()
     result = sync_checklist(vault, now_in(vault.config.timezone))

@@ -16,12 +16,12 @@ def doctor(
     Prints one line per problem (or per repair). Exits 0 only when the vault is healthy:
     warnings are shown but do not count.
     """
-    from studycards.doctor import diagnose, healthy
-    from studycards.doctor import repair as run_repair
+    from studycards.upkeep.doctor import diagnose, healthy
+    from studycards.upkeep.doctor import repair as run_repair
 
     vault = state(ctx).vault()
     if repair:
-        from studycards.clock import now_in
+        from studycards.scheduling.clock import now_in
 
         done = run_repair(vault, now_in(vault.config.timezone))
         for action in done.actions:

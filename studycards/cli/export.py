@@ -24,8 +24,8 @@ def anki(
     force: bool = _FORCE,
 ) -> None:
     """Write an Anki package: one card per note, one deck per topic (studycards::Topic)."""
-    from studycards.clock import now_in
-    from studycards.export import export_anki
+    from studycards.progress.export import export_anki
+    from studycards.scheduling.clock import now_in
 
     vault = state(ctx).vault()
     result = export_anki(vault, file, now_in(vault.config.timezone), force)
@@ -39,7 +39,7 @@ def csv(
     force: bool = _FORCE,
 ) -> None:
     """Write a CSV table (UTF-8 with BOM): one row per note with its schedule and short answer."""
-    from studycards.export import export_csv
+    from studycards.progress.export import export_csv
 
     result = export_csv(state(ctx).vault(), file, force)
     _report(result, f"{result.notes} notes")

@@ -53,9 +53,9 @@ def list_notes(
     as_json: bool = typer.Option(False, "--json", help="Print a JSON list of objects."),
 ) -> None:
     """List the vault's notes with topic, difficulty, reviews, mastery and next review."""
-    from studycards.catalog import NoteFilter, listing_row, select
-    from studycards.clock import today_in
-    from studycards.vault import scan
+    from studycards.notes.catalog import NoteFilter, listing_row, select
+    from studycards.notes.vault import scan
+    from studycards.scheduling.clock import today_in
 
     vault = state(ctx).vault()
     today = today_in(vault.config.timezone)
@@ -79,10 +79,10 @@ def show(
     short: bool = typer.Option(False, "--short", help="Only the 30-second answer."),
 ) -> None:
     """Show a note to read: title, the 30-second answer, then the rest."""
-    from studycards.clock import today_in
     from studycards.errors import NoteParseError
+    from studycards.notes.vault import load_note, resolve, scan
     from studycards.render.note import note_view
-    from studycards.vault import load_note, resolve, scan
+    from studycards.scheduling.clock import today_in
 
     vault = state(ctx).vault()
     result = scan(vault)
@@ -99,7 +99,7 @@ def check(
     as_json: bool = typer.Option(False, "--json", help="Print the problems as JSON."),
 ) -> None:
     """Check every note; print each problem as path:line: message; exit 1 on any error."""
-    from studycards.check import check_vault
+    from studycards.upkeep.check import check_vault
 
     report = check_vault(state(ctx).vault())
     if as_json:
@@ -125,7 +125,7 @@ def init(
     path: Path = typer.Argument(Path("."), help="Folder for the new vault (default: here)."),
 ) -> None:
     """Create a vault: studycards.yaml, notes/ and one example note. Never overwrites."""
-    from studycards.init import init_vault
+    from studycards.upkeep.init import init_vault
 
     created = init_vault(path)
     for item in created.made:

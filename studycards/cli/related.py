@@ -21,8 +21,8 @@ def link(
 
     link_top_k and link_threshold in studycards.yaml set how many notes are listed and how alike.
     """
-    from studycards.link import link as link_notes
     from studycards.render.related import link_view, note_links_view
+    from studycards.upkeep.link import link as link_notes
 
     report = link_notes(state(ctx).vault(), note, dry_run)
     if note is None:
@@ -40,8 +40,8 @@ def search(
     as_json: bool = typer.Option(False, "--json", help="Print the results as JSON."),
 ) -> None:
     """Search titles, answers and follow-ups; best matches first, matched words highlighted."""
-    from studycards.corpus import load_corpus
-    from studycards.search import search as run_search
+    from studycards.notes.corpus import load_corpus
+    from studycards.upkeep.search import search as run_search
 
     corpus = load_corpus(state(ctx).vault())
     result = run_search(corpus, query, limit)

@@ -163,12 +163,12 @@ def review(
     ),
 ) -> None:
     """Review today's due notes: reveal, grade 1-4, undo, skip, bury, edit. Every grade is saved at once."""
-    from studycards.catalog import NoteFilter
-    from studycards.clock import now_in
-    from studycards.queue import load_queue
+    from studycards.notes.catalog import NoteFilter
     from studycards.render.session import screen_view, summary_view
-    from studycards.session import Session
-    from studycards.session_backend import VaultBackend, build_cards
+    from studycards.review.session import Session
+    from studycards.review.session_backend import VaultBackend, build_cards
+    from studycards.scheduling.clock import now_in
+    from studycards.scheduling.queue import load_queue
 
     require_terminal()
     vault = state(ctx).vault()
@@ -227,11 +227,11 @@ def interview(
     import random
     import time
 
-    from studycards.catalog import NoteFilter
-    from studycards.clock import now_in
-    from studycards.interview import Interview, pick_cards
+    from studycards.notes.catalog import NoteFilter
     from studycards.render.interview import interview_summary, interview_view
-    from studycards.session_backend import VaultBackend
+    from studycards.review.interview import Interview, pick_cards
+    from studycards.review.session_backend import VaultBackend
+    from studycards.scheduling.clock import now_in
 
     require_terminal()
     vault = state(ctx).vault()

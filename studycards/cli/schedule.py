@@ -39,10 +39,10 @@ def due(
     as_json: bool = typer.Option(False, "--json", help="Print the queue as JSON."),
 ) -> None:
     """Show the review queue: overdue, today, this week and later, with today's study list."""
-    from studycards.catalog import NoteFilter
-    from studycards.clock import today_in
     from studycards.errors import UsageError
-    from studycards.queue import load_queue
+    from studycards.notes.catalog import NoteFilter
+    from studycards.scheduling.clock import today_in
+    from studycards.scheduling.queue import load_queue
 
     vault = state(ctx).vault()
     today = today_in(vault.config.timezone)
@@ -54,7 +54,7 @@ def due(
     for notice in notices:
         warn(notice)
     if as_json:
-        from studycards.queue import queue_json
+        from studycards.scheduling.queue import queue_json
 
         print_json(queue_json(queue, today, vault))
         return
@@ -83,12 +83,12 @@ def grade(
     duration: float | None = typer.Option(None, "--duration", help="Seconds spent, if known."),
 ) -> None:
     """Record a review of NOTE without the interactive session (for scripts and editors)."""
-    from studycards.clock import now_in
     from studycards.errors import UsageError
-    from studycards.grading import grade_note, reconcile
     from studycards.lock import vault_lock
-    from studycards.schedule import Rating
-    from studycards.vault import resolve, scan
+    from studycards.notes.vault import resolve, scan
+    from studycards.scheduling.clock import now_in
+    from studycards.scheduling.grading import grade_note, reconcile
+    from studycards.scheduling.schedule import Rating
 
     try:
         grade_value = Rating.parse(rating)
@@ -110,8 +110,8 @@ def grade(
 
 def undo(ctx: typer.Context) -> None:
     """Undo the last review: log an undo and restore the note's frontmatter exactly."""
-    from studycards.clock import now_in
-    from studycards.grading import undo_last
+    from studycards.scheduling.clock import now_in
+    from studycards.scheduling.grading import undo_last
 
     vault = state(ctx).vault()
     result = undo_last(vault, now_in(vault.config.timezone))
@@ -123,8 +123,8 @@ def reschedule(
     dry_run: bool = typer.Option(False, "--dry-run", help="Show what would move, change nothing."),
 ) -> None:
     """Recompute every note's due day from the ledger with the current settings."""
-    from studycards.clock import now_in
-    from studycards.grading import reschedule as run
+    from studycards.scheduling.clock import now_in
+    from studycards.scheduling.grading import reschedule as run
 
     vault = state(ctx).vault()
     moves = run(vault, now_in(vault.config.timezone), dry_run)
@@ -141,10 +141,10 @@ def mv(
     new: str = typer.Argument(..., help="New path inside the vault, e.g. notes/Topic/Name.md."),
 ) -> None:
     """Move or rename a note; its review history follows it (by its id)."""
-    from studycards.clock import now_in
-    from studycards.grading import move_note, reconcile
     from studycards.lock import vault_lock
-    from studycards.vault import resolve, scan
+    from studycards.notes.vault import resolve, scan
+    from studycards.scheduling.clock import now_in
+    from studycards.scheduling.grading import move_note, reconcile
 
     vault = state(ctx).vault()
     with vault_lock(vault.state_dir):  # a first review cut short gives the note its id first

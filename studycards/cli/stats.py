@@ -11,7 +11,7 @@ from studycards.cli._common import console, state, warn
 from studycards.cli.notes import print_json
 
 if TYPE_CHECKING:
-    from studycards.vault import Vault
+    from studycards.notes.vault import Vault
 
 
 def stats(
@@ -23,8 +23,8 @@ def stats(
 ) -> None:
     """Show progress: notes by stage, reviews, true retention, streaks, time spent, a 30-day
     due forecast, a year's heatmap and each topic's mastery and level."""
-    from studycards.clock import today_in
-    from studycards.stats import load_stats
+    from studycards.progress.stats import load_stats
+    from studycards.scheduling.clock import today_in
 
     if as_json and svg is not None:
         from studycards.errors import UsageError
@@ -35,7 +35,7 @@ def stats(
     if skipped:
         warn(f"{skipped} ledger lines could not be read and were left out")
     if as_json:
-        from studycards.stats import stats_json
+        from studycards.progress.stats import stats_json
 
         print_json(stats_json(result))
         return
@@ -86,7 +86,7 @@ def optimize(
     if retention:
         _retention(vault, as_json)
         return
-    from studycards.optimize import optimize_vault, outcome_json
+    from studycards.scheduling.optimize import optimize_vault, outcome_json
 
     def on_fit(reviews: int) -> None:
         if not as_json:
@@ -102,7 +102,7 @@ def optimize(
 
 
 def _retention(vault: Vault, as_json: bool) -> None:
-    from studycards.optimize import vault_workloads, workloads_json
+    from studycards.scheduling.optimize import vault_workloads, workloads_json
 
     workloads = vault_workloads(vault)
     current = vault.config.desired_retention

@@ -10,10 +10,10 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
-from studycards.note import NoteSummary
-from studycards.outlines import OutlineFile, OutlineItem, OutlineLink, OutlineStats
+from studycards.notes.note import NoteSummary
 from studycards.render.listing import due_text
-from studycards.topics import GroupStats
+from studycards.upkeep.outlines import OutlineFile, OutlineItem, OutlineLink, OutlineStats
+from studycards.upkeep.topics import GroupStats
 
 
 def group_table(rows: Sequence[GroupStats], label: str) -> Table:

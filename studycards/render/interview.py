@@ -10,9 +10,9 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from studycards.interview import LONG, LONG_REF, SHORT, SHORT_REF, InterviewScreen, Result
 from studycards.render.note import markdown_view
 from studycards.render.session import clock_label
+from studycards.review.interview import LONG, LONG_REF, SHORT, SHORT_REF, InterviewScreen, Result
 
 _PROMPTS = {
     SHORT: "Answer out loud: the 30-second version. space when done",

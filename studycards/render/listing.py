@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from rich.table import Table
 from rich.text import Text
 
-from studycards.note import NoteSummary
+from studycards.notes.note import NoteSummary
 
 
 def notes_table(notes: Sequence[NoteSummary], today: dt.date) -> Table:

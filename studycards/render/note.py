@@ -10,10 +10,10 @@ from rich.panel import Panel
 from rich.rule import Rule
 from rich.text import Text
 
-from studycards._document import markdown_lines
-from studycards.note import Note
+from studycards.notes._document import markdown_lines
+from studycards.notes.note import Note
+from studycards.notes.sections import split_demo_blocks
 from studycards.render.listing import due_text
-from studycards.sections import split_demo_blocks
 
 
 def markdown_view(text: str) -> RenderableType:

@@ -8,7 +8,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from studycards.queue import GROUP_TITLES, GROUPS, Queue, QueueItem
+from studycards.scheduling.queue import GROUP_TITLES, GROUPS, Queue, QueueItem
 
 _SHOWN_PER_GROUP = {"overdue": 50, "today": 50, "week": 30, "later": 10}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.console import Group, RenderableType
 from rich.text import Text
 
-from studycards.link import Linked, LinkReport
+from studycards.upkeep.link import Linked, LinkReport
 
 
 def link_view(report: LinkReport) -> RenderableType:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.console import Group, RenderableType
 from rich.text import Text
 
-from studycards.search import Hit, SearchResult
+from studycards.upkeep.search import Hit, SearchResult
 
 MATCH_STYLE = "bold yellow"
 

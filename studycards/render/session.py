@@ -11,8 +11,8 @@ from rich.table import Table
 from rich.text import Text
 
 from studycards.render.note import markdown_view
-from studycards.schedule import Rating
-from studycards.session import ANSWER, DETAIL, DONE, FRONT, HELP, HELP_TEXT, Screen, Summary
+from studycards.review.session import ANSWER, DETAIL, DONE, FRONT, HELP, HELP_TEXT, Screen, Summary
+from studycards.scheduling.schedule import Rating
 
 _FRONT_KEYS = "space reveal · d details · s skip · b bury · e edit · ? help · q quit"
 

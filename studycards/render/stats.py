@@ -8,7 +8,8 @@ from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderR
 from rich.table import Table
 from rich.text import Text
 
-from studycards.optimize import (
+from studycards.progress.stats import FORECAST_DAYS, Stats, TopicRow, heat_level
+from studycards.scheduling.optimize import (
     EFFICIENCY_KEPT,
     SIMULATION_DAYS,
     Fit,
@@ -16,7 +17,6 @@ from studycards.optimize import (
     Workload,
     suggest_retention,
 )
-from studycards.stats import FORECAST_DAYS, Stats, TopicRow, heat_level
 
 _BARS = " ▁▂▃▄▅▆▇█"
 _FORECAST_ROWS = 6

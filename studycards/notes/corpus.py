@@ -1,0 +1,244 @@
+"""The text of every note that similarity and search read, extracted once and cached.
+
+Extracting a note's sections means parsing its Markdown, which is the slow part of ``link`` and
+``search`` on a large vault. What they need (title, tags, answers, follow-ups and the note's
+term counts) is kept in ``.studycards/text.sqlite``, keyed like the vault index by path, size and
+mtime, so a warm run parses only the notes that changed. Deleting the file loses nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import sys
+from array import array
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from studycards._parallel import parallel_map
+from studycards.notes.note import Note, Problem, parse_note
+from studycards.notes.sections import freeze_extra
+from studycards.notes.terms import term_counts, term_hash
+from studycards.notes.vault import Vault, iter_note_files, read_text
+
+CACHE_NAME = "text.sqlite"
+_VERSION = "1"
+DEEP_CHARS = 2000  # how much of the deep dive counts towards similarity
+_FIELDS = ("rel", "size", "mtime_ns", "title", "topic", "tags", "terms", "counts")
+_TEXTS = ("question", "answer", "deep", "followups")
+
+
+@dataclass(frozen=True)
+class NoteText:
+    """What search and similarity know of one note.
+
+    ``terms`` and ``counts`` are the packed (``array``) stable term hashes of the note's
+    similarity text and how often each occurs. The text fields are empty when the corpus was
+    loaded without them.
+    """
+
+    rel: str
+    title: str
+    topic: str
+    tags: tuple[str, ...]
+    terms: bytes
+    counts: bytes
+    question: str = ""
+    answer: str = ""
+    deep: str = ""
+    followups: str = ""
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """Every readable note's text in path order, and the notes that could not be read."""
+
+    notes: tuple[NoteText, ...]
+    problems: tuple[Problem, ...] = ()
+
+    def index_of(self, rel: str) -> int:
+        for position, note in enumerate(self.notes):
+            if note.rel == rel:
+                return position
+        raise KeyError(rel)
+
+
+def similarity_text(title: str, question: str, answer: str, deep: str, followups: str) -> str:
+    """The text a note's similarity is computed from; the title counts twice."""
+    return "\n".join((title, title, question, answer, deep[:DEEP_CHARS], followups))
+
+
+def extract(note: Note) -> NoteText:
+    """Pull the searchable fields out of a fully parsed note and count its terms."""
+    followups = "\n\n".join(f"{f.question}\n{f.answer}" for f in note.followups)
+    answer = "\n\n".join(t for t in (note.short_answer, note.long_answer) if t)
+    question = note.section_text("problem")
+    deep = note.section_text("deep_dive")
+    counts = term_counts(similarity_text(note.title, question, answer, deep, followups))
+    hashes = array("q", (term_hash(term) for term in counts))
+    numbers = array("i", counts.values())
+    summary = note.summary
+    return NoteText(
+        summary.rel, summary.title, summary.topic, summary.tags, hashes.tobytes(),
+        numbers.tobytes(), question, answer, deep, followups,
+    )  # fmt: skip
+
+
+def load_corpus(vault: Vault, with_text: bool = True, use_cache: bool = True) -> Corpus:
+    """Every note's :class:`NoteText`, parsing only notes changed since the cache was written."""
+    entries = list(iter_note_files(vault))
+    cache = TextCache.open(vault) if use_cache else None
+    try:
+        cached = cache.load(with_text) if cache else {}
+        notes, problems, fresh = _collect(vault, entries, cached)
+        if cache:
+            cache.store(fresh, keep={e.rel for e in entries})
+    finally:
+        if cache:
+            cache.close()
+    if not with_text:
+        notes = [_without_text(n) for n in notes]
+    return Corpus(tuple(notes), tuple(problems))
+
+
+def _collect(vault: Vault, entries: list, cached: dict) -> tuple[list, list, list]:
+    notes: list[NoteText] = []
+    problems: list[Problem] = []
+    fresh: list[tuple[object, NoteText]] = []
+    extra = freeze_extra(vault.config.sections)
+    stale = [
+        e
+        for e in entries
+        if not ((hit := cached.get(e.rel)) and e.problem is None and hit[0] == (e.size, e.mtime_ns))
+    ]
+    parsed = dict(
+        zip((e.rel for e in stale), parallel_map(_parse_entry, stale, vault, extra), strict=True)
+    )
+    for entry in entries:
+        if entry.rel not in parsed:
+            notes.append(cached[entry.rel][1])
+            continue
+        text, problem = parsed[entry.rel]
+        if text is None:
+            problems.append(problem)
+            continue
+        notes.append(text)
+        fresh.append((entry, text))
+    return notes, problems, fresh
+
+
+def _parse_entry(vault: Vault, extra: tuple, entry) -> tuple[NoteText | None, Problem | None]:
+    return _parse(vault, entry, extra)
+
+
+def _parse(vault: Vault, entry, extra: tuple) -> tuple[NoteText | None, Problem | None]:
+    if entry.problem:
+        return None, entry.problem
+    path = Path(entry.path)
+    raw, problem = read_text(vault, entry.rel, path, entry.size)
+    if raw is None:
+        return None, problem
+    note = parse_note(raw, entry.rel, path, vault.config.notes_dir, extra)
+    if note.summary.broken:
+        return None, next(p for p in note.summary.problems if p.severity == "error")
+    return extract(note), None
+
+
+def _without_text(note: NoteText) -> NoteText:
+    if not (note.question or note.answer or note.deep or note.followups):
+        return note
+    return NoteText(note.rel, note.title, note.topic, note.tags, note.terms, note.counts)
+
+
+class TextCache:
+    """The SQLite cache of extracted note text; any failure just means no cache."""
+
+    def __init__(self, connection: sqlite3.Connection):
+        self.connection = connection
+
+    @classmethod
+    def open(cls, vault: Vault) -> TextCache | None:
+        try:
+            path = vault.ensure_state_dir() / CACHE_NAME
+            connection = sqlite3.connect(path, timeout=2.0, isolation_level=None)
+            cache = cls(connection)
+            cache._prepare(vault)
+            return cache
+        except (OSError, sqlite3.Error):
+            return None
+
+    def _prepare(self, vault: Vault) -> None:
+        config = vault.config
+        sections = json.dumps(freeze_extra(config.sections), ensure_ascii=False)
+        stamp = (
+            f"{_VERSION}:{sys.byteorder}:{DEEP_CHARS}:{config.notes_dir}:{config.max_note_bytes}:"
+            f"{sections}"
+        )
+        c = self.connection
+        c.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+        columns = ", ".join(f"{name} {_TYPES.get(name, 'TEXT')}" for name in _FIELDS + _TEXTS)
+        c.execute(f"CREATE TABLE IF NOT EXISTS notes ({columns}, PRIMARY KEY (rel))")
+        row = c.execute("SELECT value FROM meta WHERE key = 'stamp'").fetchone()
+        if row is None or row[0] != stamp:
+            c.execute("DELETE FROM notes")
+            c.execute("INSERT OR REPLACE INTO meta VALUES ('stamp', ?)", (stamp,))
+
+    def load(self, with_text: bool) -> dict[str, tuple[tuple[int, int], NoteText]]:
+        names = _FIELDS + (_TEXTS if with_text else ())
+        try:
+            rows = self.connection.execute(f"SELECT {', '.join(names)} FROM notes").fetchall()
+        except sqlite3.Error:
+            return {}
+        return {row[0]: ((row[1], row[2]), _from_row(row)) for row in rows}
+
+    def store(self, fresh: Iterable[tuple[object, NoteText]], keep: set[str]) -> None:
+        rows = [_to_row(entry, note) for entry, note in fresh]
+        marks = ", ".join("?" * len(_FIELDS + _TEXTS))
+        try:
+            c = self.connection
+            c.execute("BEGIN")
+            c.executemany(f"INSERT OR REPLACE INTO notes VALUES ({marks})", rows)
+            stale = [(rel,) for (rel,) in c.execute("SELECT rel FROM notes") if rel not in keep]
+            c.executemany("DELETE FROM notes WHERE rel = ?", stale)
+            c.execute("COMMIT")
+        except sqlite3.Error:
+            self.connection.rollback()
+
+    def restamp(self, changes: Iterable[tuple[str, tuple[int, int], tuple[int, int]]]) -> None:
+        """Re-key entries whose file was rewritten without changing its extracted text.
+
+        Each change is ``(rel, (old size, old mtime), (new size, new mtime))``; an entry is
+        only moved if it still holds the old key, i.e. it was extracted from the text rewritten.
+        """
+        rows = [(new[0], new[1], rel, old[0], old[1]) for rel, old, new in changes]
+        try:
+            c = self.connection
+            c.execute("BEGIN")
+            c.executemany(
+                "UPDATE notes SET size = ?, mtime_ns = ? WHERE rel = ? AND size = ?"
+                " AND mtime_ns = ?",
+                rows,
+            )
+            c.execute("COMMIT")
+        except sqlite3.Error:
+            self.connection.rollback()
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+_TYPES = {"size": "INTEGER", "mtime_ns": "INTEGER", "terms": "BLOB", "counts": "BLOB"}
+
+
+def _to_row(entry, note: NoteText) -> tuple:
+    tags = json.dumps(list(note.tags), ensure_ascii=False)
+    return (
+        note.rel, entry.size, entry.mtime_ns, note.title, note.topic, tags, note.terms,
+        note.counts, note.question, note.answer, note.deep, note.followups,
+    )  # fmt: skip
+
+
+def _from_row(row: tuple) -> NoteText:
+    rel, _size, _mtime, title, topic, tags, terms, counts, *texts = row
+    return NoteText(rel, title, topic, tuple(json.loads(tags)), terms, counts, *texts)

@@ -1,0 +1,303 @@
+"""Recognise a note's sections by meaning, from heading text in Chinese or English.
+
+Headings are found with markdown-it-py, so a ``# comment`` line inside a fenced code block is
+never taken for a heading. Most notes are plain enough (top-level fences, lists, ATX headings)
+for a line scanner that gives exactly the parser's headings at a fraction of the cost;
+:func:`headings` uses it where it is sure and the parser everywhere else. Patterns are regular
+expressions matched against the heading text; the vault config (``sections:``) adds its own
+patterns in front of the built-in ones.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+
+from studycards.notes._document import markdown_lines
+
+# kind -> (heading level it is looked for at, patterns)
+DEFAULT_PATTERNS: dict[str, tuple[int, tuple[str, ...]]] = {
+    "short_answer": (
+        2,
+        (r"面试标准答案", r"精简答案", r"标准答案", r"简答", r"^short answer", r"^answer\b"),
+    ),
+    "thirty_seconds": (3, (r"30\s*秒", r"核心要点", r"30[- ]?second", r"elevator")),
+    "two_minutes": (
+        3,
+        (
+            r"2\s*[-~–—到]\s*3\s*分钟",
+            r"详细技术答案",
+            r"2\s*[-–]\s*3[- ]?minute",
+            r"detailed answer",
+        ),
+    ),
+    "deep_dive": (
+        2,
+        (r"深度讲解", r"详细讲解", r"详细技术解析", r"详细解析", r"深入", r"deep[- ]?dive"),
+    ),
+    "followups": (
+        2,
+        (r"常见面试追问", r"面试常见问题", r"追问", r"follow[- ]?up", r"interview questions"),
+    ),
+    "problem": (2, (r"题目描述", r"^problem", r"题目")),
+    "approach": (2, (r"思路讲解", r"解题思路", r"^approach", r"思路")),
+    "oral": (2, (r"快速口述", r"口述讲解", r"oral", r"say it out loud")),
+    "code": (2, (r"代码实现", r"^code\b", r"implementation", r"^solution")),
+    "summary": (2, (r"^总结", r"^summary")),
+    "tips": (2, (r"面试技巧", r"^tips", r"delivery")),
+    "related": (2, (r"相关笔记", r"related notes")),
+}
+
+RELATED_MARKER = "<!-- 自动生成 -->"
+
+
+@dataclass(frozen=True)
+class Heading:
+    """One ATX or setext heading: level, text, and 0-based line range within the body."""
+
+    level: int
+    text: str
+    line: int
+    end: int  # first body line after this heading's section (next heading of <= level)
+
+
+@dataclass(frozen=True)
+class Outline:
+    """The heading structure of a body plus the fenced-code line ranges."""
+
+    headings: tuple[Heading, ...]
+    fences: tuple[tuple[int, int], ...]
+    line_count: int
+
+
+@lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark").disable("inline")
+
+
+def outline(body: str) -> Outline:
+    """Parse ``body`` into headings (with section extents) and fenced-code ranges."""
+    tokens = _parser().parse(body)
+    raw: list[tuple[int, str, int]] = []
+    fences: list[tuple[int, int]] = []
+    for index, token in enumerate(tokens):
+        if token.type == "heading_open" and token.map:
+            text = tokens[index + 1].content.strip()
+            raw.append((int(token.tag[1]), text, token.map[0]))
+        elif token.type in ("fence", "code_block") and token.map:
+            fences.append((token.map[0], token.map[1]))
+    return Outline(_with_extents(raw, body), tuple(fences), _line_count(body))
+
+
+def _line_count(body: str) -> int:
+    return body.count("\n") + (0 if body.endswith("\n") or not body else 1)
+
+
+def _with_extents(raw: Sequence[tuple[int, str, int]], body: str) -> tuple[Heading, ...]:
+    """Headings from (level, text, line), each with the line its section ends at."""
+    ends = _section_ends(raw, _line_count(body))
+    return tuple(
+        Heading(level, text, line, end) for (level, text, line), end in zip(raw, ends, strict=True)
+    )
+
+
+def _section_ends(raw: Sequence[tuple[int, str, int]], line_count: int) -> list[int]:
+    """Where each heading's section ends: at the next heading of the same or a higher level.
+
+    One pass with a stack of open headings, so a note of many thousand headings stays fast.
+    """
+    ends = [line_count] * len(raw)
+    open_headings: list[int] = []
+    for position, (level, _text, line) in enumerate(raw):
+        while open_headings and raw[open_headings[-1]][0] >= level:
+            ends[open_headings.pop()] = line
+        open_headings.append(position)
+    return ends
+
+
+def headings(body: str) -> tuple[Heading, ...]:
+    """The headings of ``body`` with their section extents, as :func:`outline` finds them."""
+    raw = _plain_headings(body)
+    return outline(body).headings if raw is None else _with_extents(raw, body)
+
+
+# The line scanner: what it understands, and what sends a note to the parser instead.
+_FENCE_OPEN = re.compile(r"(`{3,}|~{3,})(.*)")
+_FENCE_CLOSE = re.compile(r" {0,3}(`{3,}|~{3,})[ \t]*$")
+_LIST_MARKERS = re.compile(r"(?:(?:[-+*]|\d{1,9}[.)])(?:[ \t]+|$))+")
+_UNDERLINE = re.compile(r" *(?:=+|-+)[ \t]*$")
+# after list markers: a heading, a quote, HTML or a fence inside a list item
+_NESTED_BLOCK = re.compile(r"#{1,6}(?:[ \t]|$)|[>`~<]")
+
+
+def _plain_headings(body: str) -> list[tuple[int, str, int]] | None:
+    """Headings as (level, text, line), or None when the note is not plain enough to be sure.
+
+    Understood: ATX headings indented up to 3 spaces, top-level fences, single-line HTML
+    comments, list items and paragraphs. Anything else the parser decides (block quotes, HTML
+    blocks, indented fences, setext underlines, headings or blocks after list markers, tabs in
+    indentation, 4-space-indented ``#`` lines, NUL characters).
+    """
+    if "\0" in body:
+        return None
+    found: list[tuple[int, str, int]] = []
+    fence: tuple[str, int] | None = None
+    paragraph = False  # the line before could carry a setext underline
+    for number, line in enumerate(markdown_lines(body)):
+        if fence is not None:
+            close = _FENCE_CLOSE.match(line)
+            if close and close[1][0] == fence[0] and len(close[1]) >= fence[1]:
+                fence = None
+            continue
+        stripped = line.lstrip(" ")
+        if not stripped.strip(" \t"):
+            paragraph = False
+            continue
+        if stripped[0] == "\t":
+            return None
+        indent, first = len(line) - len(stripped), stripped[0]
+        if _UNDERLINE.match(line):
+            if paragraph:
+                return None
+            paragraph = not (first == "-" and len(stripped.rstrip()) >= 3)  # "---" is a rule
+            continue
+        markers = _LIST_MARKERS.match(stripped)
+        if markers:
+            rest = stripped[markers.end() :]
+            if "\t" in markers[0] or _NESTED_BLOCK.match(rest):
+                return None
+            paragraph = True
+            continue
+        if indent >= 4:
+            if first in "#>`~<":
+                return None
+            paragraph = True
+            continue
+        if first == "#":
+            heading = _atx(stripped)
+            if heading is not None:
+                found.append((heading[0], heading[1], number))
+                paragraph = False
+                continue
+        elif first in "`~":
+            opener = _FENCE_OPEN.match(stripped)
+            if opener:
+                if indent or (first == "`" and "`" in opener[2]):
+                    return None
+                fence, paragraph = (first, len(opener[1])), False
+                continue
+        elif first == ">":
+            return None
+        elif first == "<":
+            if not stripped.startswith("<!--") or "-->" not in stripped:
+                return None
+            paragraph = False
+            continue
+        paragraph = True
+    return found
+
+
+def _atx(stripped: str) -> tuple[int, str] | None:
+    """An ATX heading's level and text, trimmed as markdown-it trims it; None if not one."""
+    level = len(stripped) - len(stripped.lstrip("#"))
+    if not 1 <= level <= 6 or (len(stripped) > level and stripped[level] not in " \t"):
+        return None
+    end = len(stripped)
+    while end > level and stripped[end - 1] in " \t":
+        end -= 1
+    cut = end
+    while cut > level and stripped[cut - 1] == "#":
+        cut -= 1
+    if cut < end and cut > level and stripped[cut - 1] in " \t":
+        end = cut
+    return level, stripped[level:end].strip()
+
+
+_H1_CANDIDATE = re.compile(r"^ {0,3}#[ \t]", re.M)
+_LEADING_H1 = re.compile(r"(?:[ \t]*\r?\n)*[ ]{0,3}#[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*\r?(?:\n|$)")
+
+
+def first_h1(body: str) -> tuple[str, int] | None:
+    """The first level-1 heading's text and 0-based line, parsing only as far as needed.
+
+    A ``# `` line before any other content cannot sit inside a fence or a container, so that
+    common case is read directly; anything else goes through the Markdown parser.
+    """
+    leading = _LEADING_H1.match(body)
+    if leading:
+        return leading.group(1).strip(), body.count("\n", 0, leading.start(1))
+    search_from = 0
+    while True:
+        match = _H1_CANDIDATE.search(body, search_from)
+        if match is None:
+            return None
+        line_end = body.find("\n", match.start())
+        prefix = body if line_end < 0 else body[: line_end + 1]
+        for heading in headings(prefix):
+            if heading.level == 1:
+                return heading.text, heading.line
+        search_from = len(prefix)
+        if line_end < 0:
+            return None
+
+
+@lru_cache(maxsize=16)
+def compile_patterns(
+    extra: tuple[tuple[str, tuple[str, ...]], ...] = (),
+) -> dict[str, tuple[int, tuple[re.Pattern[str], ...]]]:
+    """Built-in patterns with the config's extra patterns (tried first) compiled in."""
+    added = dict(extra)
+    return {
+        kind: (level, tuple(re.compile(p, re.I) for p in (*added.get(kind, ()), *patterns)))
+        for kind, (level, patterns) in DEFAULT_PATTERNS.items()
+    }
+
+
+def freeze_extra(sections: Mapping[str, Sequence[str]]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """A hashable form of the config's ``sections`` mapping, for :func:`compile_patterns`."""
+    return tuple(sorted((kind, tuple(patterns)) for kind, patterns in sections.items()))
+
+
+def classify(text: str, level: int, patterns: dict) -> str | None:
+    """The section kind a heading of this level and text stands for, if any."""
+    for kind, (kind_level, regexes) in patterns.items():
+        if _level_fits(kind_level, level) and any(r.search(text) for r in regexes):
+            return kind
+    return None
+
+
+def _level_fits(kind_level: int, level: int) -> bool:
+    # Top sections are H2 in the seed format; their sub-parts H3, tolerated at H4.
+    return level == 2 if kind_level == 2 else level in (3, 4)
+
+
+DEMO_INFO = "studycards-demo"
+
+
+def split_demo_blocks(markdown: str) -> list[tuple[str, str]]:
+    """Split Markdown into ``("markdown", text)`` and ``("demo", block body)`` parts.
+
+    Only fenced blocks whose info string is ``studycards-demo`` become demo parts; their body is
+    data naming a built-in demo, never code to run.
+    """
+    lines = markdown_lines(markdown, keepends=True)
+    parts: list[tuple[str, str]] = []
+    start = 0
+    for token in _parser().parse(markdown):
+        if token.type == "fence" and token.info.strip() == DEMO_INFO and token.map:
+            first, last = token.map
+            if first > start:
+                parts.append(("markdown", "".join(lines[start:first])))
+            parts.append(("demo", token.content))
+            start = last
+    if start < len(lines):
+        parts.append(("markdown", "".join(lines[start:])))
+    return [part for part in parts if part[0] == "demo" or part[1].strip()]

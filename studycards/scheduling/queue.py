@@ -1,0 +1,249 @@
+"""The review queue: which notes are due, grouped and ordered, within the daily limits."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from studycards.errors import UsageError
+from studycards.notes.catalog import NoteFilter
+from studycards.notes.note import DIFFICULTIES, NoteSummary
+from studycards.scheduling.history import CardHistory, note_state
+from studycards.scheduling.ledger import Event, live_events
+from studycards.scheduling.schedule import (
+    MemoryState,
+    Settings,
+    interview_due,
+    needs_review_before,
+    retrievability,
+)
+
+if TYPE_CHECKING:
+    from studycards.notes.vault import Vault
+
+GROUPS = ("overdue", "today", "week", "later")
+GROUP_TITLES = {"overdue": "Overdue", "today": "Today", "week": "This week", "later": "Later"}
+ORDERS = ("due", "risk", "easy-first")
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    """One note in the queue with what ordering and display need."""
+
+    note: NoteSummary
+    state: MemoryState | None
+    due: dt.date
+    group: str
+    recall: float | None  # predicted recall today; None for a new note
+
+    @property
+    def is_new(self) -> bool:
+        return self.state is None
+
+
+@dataclass(frozen=True)
+class Limits:
+    new_per_day: int
+    reviews_per_day: int
+
+
+@dataclass(frozen=True)
+class Queue:
+    """The study list for today (``study``), every filtered note by group, and the totals."""
+
+    study: tuple[QueueItem, ...]
+    groups: dict[str, tuple[QueueItem, ...]]
+    due_total: int
+    new_total: int
+    limited: bool
+    done_today: int
+    until: dt.date | None = None
+    still: tuple[QueueItem, ...] = ()  # interview mode: notes below the target on the date
+
+
+def effective_due(
+    note: NoteSummary, state: MemoryState | None, today: dt.date, settings: Settings
+) -> dt.date:
+    """The day a note is due; in interview-date mode, a note too weak for the date comes back
+    when its recall falls to the target, and no later than the day before the date."""
+    due = note.due_on(today)
+    date = settings.interview_date
+    if date is None or due < date or date < today:
+        return due
+    if needs_review_before(state, date, settings.interview_target, settings.parameters):
+        return max(today, interview_due(state, date, settings))
+    return due
+
+
+def group_of(due: dt.date, today: dt.date) -> str:
+    if due < today:
+        return "overdue"
+    if due == today:
+        return "today"
+    return "week" if due <= today + dt.timedelta(days=7) else "later"
+
+
+def build_queue(
+    notes: Iterable[NoteSummary],
+    cards: dict[str, CardHistory],
+    events: Iterable[Event],
+    today: dt.date,
+    settings: Settings,
+    where: NoteFilter = NoteFilter(),
+    order: str = "due",
+    limits: Limits | None = None,
+) -> Queue:
+    """Group every kept note by due day and pick today's study list in ``order`` within limits."""
+    if order not in ORDERS:
+        raise UsageError(f"unknown order {order!r}: use one of {', '.join(ORDERS)}")
+    items = [_item(n, cards, today, settings) for n in notes if where.keeps(n, today)]
+    groups = {g: tuple(sorted((i for i in items if i.group == g), key=_by_due)) for g in GROUPS}
+    due_items = _ordered([i for i in items if i.due <= today], order)
+    done_new, done_reviews = _done_today(events, today)
+    study = _limited(due_items, limits, done_new, done_reviews)
+    new_total = sum(1 for i in due_items if i.is_new)
+    limited = len(study) < len(due_items)
+    done = done_new + done_reviews
+    until = settings.interview_date
+    still = () if until is None else tuple(sorted(still_to_do(items, until, settings), key=_by_due))
+    return Queue(tuple(study), groups, len(due_items), new_total, limited, done, until, still)
+
+
+def _item(
+    note: NoteSummary, cards: dict[str, CardHistory], today: dt.date, settings: Settings
+) -> QueueItem:
+    state = note_state(note, cards, settings)
+    due = effective_due(note, state, today, settings)
+    recall = None if state is None else retrievability(state, today, settings.parameters)
+    return QueueItem(note, state, due, group_of(due, today), recall)
+
+
+def _by_due(item: QueueItem) -> tuple:
+    return (item.due, item.note.rel)
+
+
+_DIFFICULTY_RANK = {name: rank for rank, name in enumerate(DIFFICULTIES)}
+
+
+def _easy_first(item: QueueItem) -> tuple:
+    """The old habit: easy, familiar notes first."""
+    rank = _DIFFICULTY_RANK.get(item.note.difficulty or "", 1)
+    return (rank, -item.note.review_count, item.note.rel)
+
+
+def _at_risk_first(item: QueueItem) -> tuple:
+    return (item.recall if item.recall is not None else 2.0, item.note.rel)
+
+
+def _ordered(items: list[QueueItem], order: str) -> list[QueueItem]:
+    keys = {"risk": _at_risk_first, "easy-first": _easy_first, "due": _by_due}
+    return sorted(items, key=keys[order])
+
+
+def _done_today(events: Iterable[Event], today: dt.date) -> tuple[int, int]:
+    """New cards introduced and reviews done today, from the ledger."""
+    first_day: dict[str, str] = {}
+    imported: set[str] = set()
+    reviews_today = 0
+    day = today.isoformat()
+    for event in live_events(events):
+        if event.kind == "import":
+            imported.add(event.card)
+        if event.kind != "review":
+            continue
+        if event.card not in imported:
+            first_day.setdefault(event.card, event.day)
+        reviews_today += event.day == day
+    new_today = sum(1 for d in first_day.values() if d == day)
+    return new_today, reviews_today - new_today
+
+
+def _limited(
+    items: list[QueueItem], limits: Limits | None, done_new: int, done_reviews: int
+) -> list[QueueItem]:
+    if limits is None:
+        return items
+    new_left = max(0, limits.new_per_day - done_new)
+    reviews_left = max(0, limits.reviews_per_day - done_reviews)
+    kept = []
+    for item in items:
+        if item.is_new and new_left > 0:
+            new_left -= 1
+            kept.append(item)
+        elif not item.is_new and reviews_left > 0:
+            reviews_left -= 1
+            kept.append(item)
+    return kept
+
+
+def still_to_do(items: Iterable[QueueItem], date: dt.date, settings: Settings) -> list[QueueItem]:
+    """Interview mode: notes whose recall on ``date`` is predicted below the target."""
+    target, params = settings.interview_target, settings.parameters
+    return [i for i in items if needs_review_before(i.state, date, target, params)]
+
+
+def load_queue(
+    vault: Vault,
+    today: dt.date,
+    where: NoteFilter = NoteFilter(),
+    order: str | None = None,
+    until: dt.date | None = None,
+    use_limits: bool = True,
+) -> tuple[Queue, tuple[str, ...]]:
+    """Scan the vault and read the ledger into today's queue; also the ledger's notices."""
+    from studycards.notes.vault import scan
+    from studycards.scheduling.grading import ledger_of, settings_of
+    from studycards.scheduling.history import replay
+
+    settings = settings_of(vault)
+    if until is not None:
+        settings = replace(settings, interview_date=until)
+    read = ledger_of(vault).read()
+    config = vault.config
+    limits = Limits(config.new_per_day, config.reviews_per_day) if use_limits else None
+    notes = scan(vault).notes
+    queue = build_queue(
+        notes,
+        replay(read.events),
+        read.events,
+        today,
+        settings,
+        where,
+        order or config.order,
+        limits,
+    )
+    return queue, read.notices
+
+
+def item_json(item: QueueItem, today: dt.date) -> dict:
+    note = item.note
+    return {
+        "path": note.rel,
+        "title": note.title,
+        "topic": note.topic,
+        "difficulty": note.difficulty,
+        "due": item.due.isoformat(),
+        "days_overdue": max(0, (today - item.due).days),
+        "new": item.is_new,
+        "recall_today": None if item.recall is None else round(item.recall, 3),
+        "review_count": note.review_count,
+        "mastery_level": note.mastery_level,
+    }
+
+
+def queue_json(queue: Queue, today: dt.date, vault: Vault | None = None) -> dict:
+    """All of ``due``'s numbers and lists, for scripts."""
+    return {
+        "today": today.isoformat(),
+        "due_total": queue.due_total,
+        "new_total": queue.new_total,
+        "study_count": len(queue.study),
+        "limited": queue.limited,
+        "done_today": queue.done_today,
+        "until": None if queue.until is None else queue.until.isoformat(),
+        "still_to_do": None if queue.until is None else [item_json(i, today) for i in queue.still],
+        "study": [item_json(i, today) for i in queue.study],
+        "groups": {g: [item_json(i, today) for i in items] for g, items in queue.groups.items()},
+    }

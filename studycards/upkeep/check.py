@@ -1,0 +1,107 @@
+"""Validate every note of a vault and collect all problems, not only the first."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from studycards.notes.note import Note, Problem
+from studycards.notes.vault import Vault, load_note, scan
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """Every problem found, and how many notes were looked at."""
+
+    problems: tuple[Problem, ...]
+    notes_checked: int
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for p in self.problems if p.severity == "error")
+
+    @property
+    def warnings(self) -> int:
+        return len(self.problems) - self.errors
+
+
+def check_vault(vault: Vault) -> CheckReport:
+    """Check every note (parse problems, field values, sections, related-note and outline
+    links), then every outline file (its links to notes)."""
+    result = scan(vault)
+    problems: list[Problem] = []
+    for summary in result.summaries:
+        problems.extend(summary.problems)
+        if summary.broken:
+            continue
+        note = load_note(vault, summary.rel)
+        problems.extend(note.problems)
+        problems.extend(dead_links(vault, note))
+        problems.extend(missing_outlines(vault, note))
+    problems.extend(outline_problems(vault))
+    return CheckReport(tuple(problems), len(result.summaries))
+
+
+def check_note(vault: Vault, rel: str) -> tuple[Problem, ...]:
+    """All problems of one note."""
+    note = load_note(vault, rel)
+    links = dead_links(vault, note) + missing_outlines(vault, note)
+    return note.summary.problems + note.problems + tuple(links)
+
+
+def outline_problems(vault: Vault) -> list[Problem]:
+    """Problems of the outline files: unreadable ones and links to notes that do not exist."""
+    from studycards.upkeep.outlines import load_outlines
+
+    problems: list[Problem] = []
+    for outline in load_outlines(vault):
+        problems.extend(outline.problems)
+        problems.extend(outline.dead_link_problems())
+    return problems
+
+
+def missing_outlines(vault: Vault, note: Note) -> list[Problem]:
+    """``related_outlines`` entries naming no outline file (by vault path, a path next to the
+    note, or a name in the outlines folder, ``.md`` optional)."""
+    folder = PurePosixPath(note.summary.rel).parent
+    outlines = vault.config.outlines_dir.rstrip("/")
+    problems = []
+    for entry in note.summary.related_outlines:
+        names = [entry] if entry.lower().endswith(".md") else [entry, f"{entry}.md"]
+        candidates = [c for n in names for c in (n, str(folder / n), f"{outlines}/{n}")]
+        if not any(_exists(vault, c) for c in candidates):
+            line = _frontmatter_line(note, entry)
+            message = f"related outline not found: {entry}"
+            problems.append(Problem(note.summary.rel, line, "warning", message))
+    return problems
+
+
+def _frontmatter_line(note: Note, text: str) -> int | None:
+    """The file line of the first frontmatter line mentioning ``text``."""
+    document = note.document
+    if document is None or document.frontmatter is None:
+        return None
+    for number, line in enumerate(document.frontmatter.splitlines()):
+        if text in line:
+            return document.fm_first_line + number
+    return None
+
+
+def dead_links(vault: Vault, note: Note) -> list[Problem]:
+    """Related-note links whose target file does not exist."""
+    problems = []
+    folder = PurePosixPath(note.summary.rel).parent
+    for link in note.related:
+        target = link.target.split("#", 1)[0]
+        candidates = (target, str(folder / target))
+        if not any(_exists(vault, c) for c in candidates):
+            message = f"related link to a missing note: {link.target}"
+            problems.append(Problem(note.summary.rel, link.line, "error", message))
+    return problems
+
+
+def _exists(vault: Vault, rel: str) -> bool:
+    try:
+        return vault.path_of(rel).is_file()
+    except Exception:
+        return False

@@ -1,0 +1,472 @@
+"""doctor: check that a vault's notes, ledger, cache and lock agree, and repair what is safe.
+
+:func:`diagnose` only reads (the notes are scanned without the index, so the cache is judged as
+the last command left it). :func:`repair` takes the vault lock and fixes what can be fixed
+without a person's judgement, returning one line per action. A finding of severity ``warning``
+is reported but leaves the vault healthy; every ``error`` makes it unhealthy.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import marshal
+import os
+import sqlite3
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from studycards._atomic import TEMPORARY
+from studycards.lock import LOCK_NAME, vault_lock
+from studycards.notes.frontmatter_edit import update_text
+from studycards.notes.note import NoteSummary
+from studycards.notes.vault import (
+    INDEX_NAME,
+    SKIP_DIRS,
+    STATE_DIR,
+    ScanResult,
+    Vault,
+    index_stamp,
+    scan,
+)
+from studycards.scheduling.grading import (
+    ledger_of,
+    new_note_id,
+    pending,
+    read_note_file,
+    reconcile,
+    write_note,
+)
+from studycards.scheduling.history import CardHistory, replay
+from studycards.scheduling.ledger import TORN_NAME, Event, LedgerRead
+
+ERROR, WARNING = "error", "warning"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing wrong with the vault; ``kind`` names the repair that fixes it, if any."""
+
+    kind: str
+    where: str
+    message: str
+    severity: str = ERROR
+    repairable: bool = True
+    subject: str = ""  # what a repair needs beyond ``where`` (a lost note id)
+
+    def __str__(self) -> str:
+        prefix = "warning: " if self.severity == WARNING else ""
+        return f"{self.where}: {prefix}{self.message}"
+
+
+def healthy(findings: list[Finding]) -> bool:
+    return not any(f.severity == ERROR for f in findings)
+
+
+@dataclass(frozen=True)
+class _State:
+    """What the checks share: the scan, the ledger and each card's history."""
+
+    vault: Vault
+    result: ScanResult
+    read: LedgerRead
+    cards: dict[str, CardHistory]
+
+
+def _state(vault: Vault) -> _State:
+    read = ledger_of(vault).read()
+    return _State(vault, scan(vault, use_index=False), read, replay(read.events))
+
+
+def diagnose(vault: Vault) -> list[Finding]:
+    """Every finding, in a fixed order: lock, ledger, ids, notes against ledger, cache."""
+    state = _state(vault)
+    findings = _lock_findings(vault) + _ledger_findings(vault, state.read)
+    duplicates = _duplicate_findings(state)
+    findings += duplicates + _id_findings(state)
+    copies = {f.where for f in duplicates}
+    notes = [s for s in state.result.notes if s.rel not in copies]
+    findings += _pending_findings(state, notes)
+    return findings + _cache_findings(state) + _temporary_findings(vault)
+
+
+# ---------------------------------------------------------------------------------------------
+# the lock
+
+
+def _lock_findings(vault: Vault) -> list[Finding]:
+    path = vault.state_dir / LOCK_NAME
+    try:
+        text = path.read_text(encoding="ascii", errors="replace").strip()
+    except OSError:
+        return []
+    if not text or _lock_held(path):
+        return []
+    where = _shown(vault, path)
+    pid = int(text) if text.isdigit() else None
+    reason = "is not running" if pid is None or not _alive(pid) else "no longer holds the lock"
+    message = (
+        f"pid {text[:20]} {reason} (left by a crash): harmless, the lock itself was released; "
+        "--repair clears it"
+    )
+    return [Finding("lock", where, message, WARNING)]
+
+
+def _alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _lock_held(path: Path) -> bool:
+    """Whether some process holds the flock on the lock file right now."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        return False
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return True
+    finally:
+        os.close(fd)
+    return False
+
+
+# ---------------------------------------------------------------------------------------------
+# the ledger
+
+
+def _ledger_findings(vault: Vault, read: LedgerRead) -> list[Finding]:
+    where = _shown(vault, ledger_of(vault).path)
+    findings = []
+    if read.torn_tail:
+        message = (
+            f"last line is incomplete ({len(read.torn_tail)} bytes, torn by a crash): "
+            f"--repair moves it to {TORN_NAME}"
+        )
+        findings.append(Finding("torn", where, message))
+    for notice in read.notices:
+        if "last line is incomplete" in notice:
+            continue
+        line_where, _, text = notice.replace(str(vault.root) + os.sep, "", 1).partition(": ")
+        findings.append(Finding("ledger-line", line_where, text, WARNING, repairable=False))
+    return findings
+
+
+# ---------------------------------------------------------------------------------------------
+# note ids
+
+
+def _duplicate_findings(state: _State) -> list[Finding]:
+    findings = []
+    for note_id, rels in _duplicate_ids(state.result.notes).items():
+        keeper = _keeper(note_id, rels, state.cards)
+        for rel in rels:
+            if rel != keeper:
+                message = f"has the same id {note_id} as {keeper}: --repair gives it a new id"
+                findings.append(Finding("duplicate-id", rel, message))
+    return findings
+
+
+def _duplicate_ids(notes: list[NoteSummary]) -> dict[str, list[str]]:
+    by_id: dict[str, list[str]] = defaultdict(list)
+    for summary in notes:
+        if summary.id:
+            by_id[summary.id].append(summary.rel)
+    return {note_id: sorted(rels) for note_id, rels in by_id.items() if len(rels) > 1}
+
+
+def _keeper(note_id: str, rels: list[str], cards: dict[str, CardHistory]) -> str:
+    """The copy the ledger's history belongs to: the one at its last path, else the first."""
+    history = cards.get(note_id)
+    last = history.last.path if history and history.last else None
+    return last if last in rels else rels[0]
+
+
+def _id_findings(state: _State) -> list[Finding]:
+    """Ledger histories no note carries: an id removed from its note, or a deleted note."""
+    known = {s.id for s in state.result.summaries if s.id}
+    by_rel = {s.rel: s for s in state.result.summaries}
+    awaiting = {item.note.rel for item in pending(state.vault, state.cards, _no_id(state))}
+    findings = []
+    for note_id, events in _events_by_note(state.read.events).items():
+        if note_id in known:
+            continue
+        path = events[-1].path
+        summary = by_rel.get(path)
+        finding = _orphan_finding(note_id, len(events), path, summary, path in awaiting)
+        if finding:
+            findings.append(finding)
+    return findings
+
+
+def _no_id(state: _State) -> list[NoteSummary]:
+    return [s for s in state.result.notes if not s.id]
+
+
+def _events_by_note(events: tuple[Event, ...]) -> dict[str, list[Event]]:
+    by_note: dict[str, list[Event]] = defaultdict(list)
+    for event in events:
+        if event.kind != "undo":
+            by_note[event.note].append(event)
+    return by_note
+
+
+def _orphan_finding(
+    note_id: str, count: int, path: str, summary: NoteSummary | None, awaiting: bool
+) -> Finding | None:
+    events = f"{count} event{'s' * (count != 1)}"
+    if summary is None:
+        message = (
+            f"the ledger holds {events} for note {note_id}, which no note carries (deleted?): "
+            "kept, harmless"
+        )
+        return Finding("orphan", path, message, WARNING, repairable=False)
+    if summary.broken or awaiting:
+        return None  # check reports a broken note; reconcile finishes an interrupted first review
+    if summary.id is None:
+        message = (
+            f"has no id, but the ledger holds {events} for its id {note_id}: --repair puts it back"
+        )
+        return Finding("lost-id", path, message, subject=note_id)
+    message = (
+        f"the ledger holds {events} for {note_id} logged at this path, but the note's id is now "
+        f"{summary.id}: if it is the same note, set its id back to {note_id}"
+    )
+    return Finding("changed-id", path, message, WARNING, repairable=False)
+
+
+# ---------------------------------------------------------------------------------------------
+# notes against the ledger
+
+
+def _pending_findings(state: _State, notes: list[NoteSummary]) -> list[Finding]:
+    findings = []
+    for item in pending(state.vault, state.cards, notes):
+        shown = item.note.summary.next_review
+        note_due = shown.isoformat() if shown else "none"
+        if item.finish:
+            message = (
+                f"the ledger holds a review the note does not show yet (next_review {note_due}, "
+                f"ledger {item.ledger_due.isoformat()}): --repair writes it"
+            )
+        else:
+            message = (
+                f"next_review {note_due} differs from the ledger ({item.ledger_due.isoformat()}): "
+                "edited by hand? --repair logs it as a manual reschedule"
+            )
+        findings.append(Finding("reconcile", item.note.rel, message))
+    return findings
+
+
+# ---------------------------------------------------------------------------------------------
+# the cache
+
+
+def _cache_findings(state: _State) -> list[Finding]:
+    vault = state.vault
+    path = vault.state_dir / INDEX_NAME
+    if not path.exists():
+        return []
+    where = _shown(vault, path)
+    try:
+        stamp, rows = _read_index(path)
+    except (sqlite3.Error, OSError) as error:
+        return [Finding("cache", where, f"unreadable ({error}): --repair rebuilds it")]
+    if stamp is not None and stamp != index_stamp(vault):
+        message = "built by another studycards version or settings: --repair rebuilds it"
+        return [Finding("cache", where, message)]
+    counts = _stale_rows(vault, rows, {s.rel: s for s in state.result.summaries})
+    if not counts:
+        return []
+    parts = ", ".join(f"{counts[what]} {what}" for what in _STALE if counts[what])
+    return [Finding("cache", where, f"stale rows: {parts}: --repair rebuilds it")]
+
+
+_GONE, _OLDER = "for notes that no longer exist", "older than the note"
+_LYING = "not matching the note, whose size and time did not change"
+_STALE = (_GONE, _OLDER, _LYING)
+
+
+def _read_index(path: Path) -> tuple[str | None, list[tuple]]:
+    connection = sqlite3.connect(path.as_uri() + "?mode=ro", uri=True)
+    try:
+        stamp = connection.execute("SELECT value FROM meta WHERE key = 'stamp'").fetchone()
+        rows = connection.execute("SELECT rel, size, mtime_ns, summary FROM notes").fetchall()
+    finally:
+        connection.close()
+    return (stamp[0] if stamp else None), rows
+
+
+def _stale_rows(vault: Vault, rows: list[tuple], fresh: dict[str, NoteSummary]) -> Counter:
+    counts: Counter = Counter()
+    for rel, size, mtime_ns, blob in rows:
+        try:
+            info = os.stat(vault.root / rel)
+        except (OSError, TypeError, ValueError):
+            counts[_GONE] += 1
+            continue
+        if (info.st_size, info.st_mtime_ns) != (size, mtime_ns):
+            counts[_OLDER] += 1
+        elif _cached(blob) != fresh.get(rel):
+            counts[_LYING] += 1
+    return counts
+
+
+def _cached(blob: bytes) -> NoteSummary | None:
+    try:
+        return NoteSummary.from_row(marshal.loads(blob))
+    except (ValueError, TypeError, EOFError):
+        return None
+
+
+def _shown(vault: Vault, path: Path) -> str:
+    try:
+        return vault.rel(path)
+    except Exception:
+        return str(path)
+
+
+# ---------------------------------------------------------------------------------------------
+# temporary files
+
+# Younger ones may belong to a write still running (caches are written without the lock).
+_TEMPORARY_MIN_AGE = 60.0
+_NOT_WALKED = SKIP_DIRS - {STATE_DIR}  # the note scan's skips, but look into .studycards
+
+
+def _temporary_files(vault: Vault) -> list[Path]:
+    """Temporary files a killed write left behind, more than a minute old."""
+    found = []
+    oldest = time.time() - _TEMPORARY_MIN_AGE
+    for folder, dirs, files in os.walk(vault.root):
+        dirs[:] = sorted(d for d in dirs if d not in _NOT_WALKED)
+        for name in sorted(files):
+            path = Path(folder) / name
+            if TEMPORARY.match(name) and _modified(path) < oldest:
+                found.append(path)
+    return found
+
+
+def _modified(path: Path) -> float:
+    try:
+        return path.lstat().st_mtime
+    except OSError:
+        return float("inf")
+
+
+def _temporary_findings(vault: Vault) -> list[Finding]:
+    findings = []
+    for path in _temporary_files(vault):
+        target = TEMPORARY.match(path.name)["name"]  # type: ignore[index]
+        message = f"left by an interrupted write of {target} (which is intact): --repair deletes it"
+        findings.append(Finding("temporary", _shown(vault, path), message, WARNING))
+    return findings
+
+
+# ---------------------------------------------------------------------------------------------
+# repair
+
+
+@dataclass(frozen=True)
+class Repaired:
+    """What --repair did, one line each, and what is still wrong afterwards."""
+
+    actions: tuple[str, ...]
+    remaining: tuple[Finding, ...]
+
+
+def repair(vault: Vault, now: dt.datetime) -> Repaired:
+    """Fix what is safe, in an order where each step helps the next; then diagnose again."""
+    before = diagnose(vault)
+    kinds = {f.kind for f in before}
+    actions = _clear_pid(vault) if "lock" in kinds else []
+    with vault_lock(vault.state_dir):
+        steps: list[tuple[str, Callable[[Vault], list[str]]]] = [
+            ("torn", _repair_torn),
+            ("duplicate-id", _repair_duplicates),
+            ("lost-id", _restore_ids),
+            ("reconcile", lambda v: _reconcile(v, now)),
+            ("cache", _rebuild_cache),
+            ("temporary", _delete_temporary),
+        ]
+        for kind, step in steps:
+            if kind in kinds:
+                actions += step(vault)
+        scan(vault)  # notes written above: bring the cache up to date
+    return Repaired(tuple(actions), tuple(diagnose(vault)))
+
+
+def _clear_pid(vault: Vault) -> list[str]:
+    """Taking the lock overwrites the stale pid, and releasing it clears the file."""
+    path = vault.state_dir / LOCK_NAME
+    pid = path.read_text(encoding="ascii", errors="replace").strip()
+    return [f"cleared the stale pid {pid[:20]} from {_shown(vault, path)}"]
+
+
+def _repair_torn(vault: Vault) -> list[str]:
+    ledger = ledger_of(vault)
+    moved = ledger.repair_torn_tail()
+    if not moved:
+        return []
+    target = _shown(vault, ledger.path.with_name(TORN_NAME))
+    return [f"moved the torn last line of the ledger ({len(moved)} bytes) to {target}"]
+
+
+def _repair_duplicates(vault: Vault) -> list[str]:
+    state = _state(vault)
+    actions = []
+    for finding in _duplicate_findings(state):
+        note = read_note_file(vault, finding.where)
+        new_id = new_note_id()
+        write_note(note, update_text(note.text, {"id": new_id}))
+        actions.append(f"{note.rel}: gave it the new id {new_id} (it shared {note.summary.id})")
+    return actions
+
+
+def _restore_ids(vault: Vault) -> list[str]:
+    state = _state(vault)
+    actions = []
+    for finding in _id_findings(state):
+        if finding.kind != "lost-id":
+            continue
+        note = read_note_file(vault, finding.where)
+        write_note(note, update_text(note.text, {"id": finding.subject}))
+        actions.append(f"{note.rel}: put back its id {finding.subject}, so its history applies")
+    return actions
+
+
+def _reconcile(vault: Vault, now: dt.datetime) -> list[str]:
+    done = reconcile(vault, now)
+    wrote = [f"{rel}: wrote the review the ledger holds into the note" for rel in done.finished]
+    logged = [f"{rel}: logged its next_review as a manual reschedule" for rel in done.manual]
+    return wrote + logged
+
+
+def _rebuild_cache(vault: Vault) -> list[str]:
+    path = vault.state_dir / INDEX_NAME
+    for stale in (path, path.with_name(INDEX_NAME + "-journal")):
+        stale.unlink(missing_ok=True)
+    count = len(scan(vault).summaries)
+    return [f"rebuilt the cache {_shown(vault, path)} ({count} note{'s' * (count != 1)})"]
+
+
+def _delete_temporary(vault: Vault) -> list[str]:
+    actions = []
+    for path in _temporary_files(vault):
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            continue
+        actions.append(f"deleted {_shown(vault, path)}, left by an interrupted write")
+    return actions

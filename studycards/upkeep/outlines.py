@@ -1,0 +1,365 @@
+"""Topic outlines: Markdown files in ``outlines/`` whose headings and bullets link notes.
+
+An outline is read into a tree that follows its heading and bullet nesting. Links are ordinary
+Markdown links to ``.md`` files, relative to the outline file or written from the vault root
+(``notes/Topic/x.md``); a link whose note does not exist is a dead link, reported by line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import posixpath
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote
+
+from studycards.errors import PathEscapesVault, StudycardsError
+from studycards.notes._document import UnclosedFrontmatter, markdown_lines, split_document
+from studycards.notes.note import NoteSummary, Problem, decode
+from studycards.notes.sections import outline as heading_outline
+from studycards.notes.vault import Vault
+
+_LINK = re.compile(r"(?<!!)\[([^\]]*)\]\(\s*(<[^>]*>|[^)]*?)\s*(?:\"[^\"]*\"\s*)?\)")
+_BULLET = re.compile(r"^([ \t]*)(?:[-*+]|\d{1,9}[.)])[ \t]+(.*)$")
+_EXTERNAL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+Resolver = Callable[[str], "tuple[str | None, bool]"]
+
+
+@dataclass(frozen=True)
+class OutlineLink:
+    """A link from an outline to a note: as written, the vault path it names, and the line."""
+
+    text: str
+    target: str
+    rel: str | None
+    exists: bool
+    line: int
+
+
+@dataclass(frozen=True)
+class OutlineItem:
+    """A heading or bullet of the outline, its links, and what is nested under it."""
+
+    label: str
+    line: int
+    heading: bool = False
+    links: tuple[OutlineLink, ...] = ()
+    children: tuple[OutlineItem, ...] = ()
+
+
+@dataclass(frozen=True)
+class OutlineFile:
+    """One parsed outline file."""
+
+    rel: str
+    title: str
+    items: tuple[OutlineItem, ...] = ()
+    problems: tuple[Problem, ...] = ()
+
+    @property
+    def links(self) -> list[OutlineLink]:
+        """Every note link in file order."""
+        return [link for item in _walk(self.items) for link in item.links]
+
+    @property
+    def dead_links(self) -> list[OutlineLink]:
+        return [link for link in self.links if not link.exists]
+
+    @property
+    def note_rels(self) -> list[str]:
+        """The linked notes that exist, each once, in file order."""
+        seen = dict.fromkeys(link.rel for link in self.links if link.exists and link.rel)
+        return [rel for rel in seen if rel is not None]
+
+    def dead_link_problems(self) -> list[Problem]:
+        message = "link to a missing note: {}"
+        return [
+            Problem(self.rel, link.line, "error", message.format(link.target))
+            for link in self.dead_links
+        ]
+
+
+def _walk(items: Sequence[OutlineItem]) -> Iterator[OutlineItem]:
+    for item in items:
+        yield item
+        yield from _walk(item.children)
+
+
+# ---------------------------------------------------------------------------------------------
+# parsing
+
+
+@dataclass
+class _Node:
+    label: str
+    line: int
+    heading: bool = False
+    links: list[OutlineLink] = field(default_factory=list)
+    children: list[_Node] = field(default_factory=list)
+
+    def freeze(self) -> OutlineItem:
+        children = tuple(child.freeze() for child in self.children)
+        return OutlineItem(self.label, self.line, self.heading, tuple(self.links), children)
+
+
+class _Builder:
+    """Places headings and bullets under their parents as the lines go by."""
+
+    def __init__(self, resolve: Resolver, first_line: int):
+        self.resolve = resolve
+        self.first_line = first_line
+        self.root = _Node("", 0)
+        self.headings: list[tuple[int, _Node]] = [(0, self.root)]
+        self.bullets: list[tuple[int, _Node]] = []
+
+    def heading(self, level: int, text: str, number: int) -> None:
+        while self.headings[-1][0] >= level:
+            self.headings.pop()
+        node = self._node(text, number, heading=True)
+        self.headings[-1][1].children.append(node)
+        self.headings.append((level, node))
+        self.bullets.clear()
+
+    def bullet(self, indent: int, text: str, number: int) -> None:
+        while self.bullets and self.bullets[-1][0] >= indent:
+            self.bullets.pop()
+        parent = self.bullets[-1][1] if self.bullets else self.headings[-1][1]
+        node = self._node(text, number)
+        parent.children.append(node)
+        self.bullets.append((indent, node))
+
+    def other(self, indent: int, text: str, number: int) -> None:
+        """A paragraph or continuation line: its links join the item it continues."""
+        links = self._links(text, number)
+        if self.bullets and indent > self.bullets[-1][0]:
+            self.bullets[-1][1].links.extend(links)
+            return
+        self.bullets.clear()
+        for link in links:
+            self.headings[-1][1].children.append(_Node(link.text, link.line, links=[link]))
+
+    def _node(self, text: str, number: int, heading: bool = False) -> _Node:
+        links = self._links(text, number)
+        return _Node(
+            _LINK.sub(lambda m: m.group(1), text).strip(), self._line(number), heading, links
+        )
+
+    def _links(self, text: str, number: int) -> list[OutlineLink]:
+        found = []
+        for match in _LINK.finditer(text):
+            target = match.group(2).strip()
+            if note_path(target) is None:
+                continue
+            rel, exists = self.resolve(target)
+            found.append(
+                OutlineLink(match.group(1).strip(), target, rel, exists, self._line(number))
+            )
+        return found
+
+    def _line(self, number: int) -> int:
+        return self.first_line + number
+
+
+def note_path(target: str) -> str | None:
+    """The file path of a link target when it names a Markdown file, else ``None``."""
+    path = unquote(target.strip().strip("<>")).split("#", 1)[0].split("?", 1)[0].strip()
+    if not path or _EXTERNAL.match(path) or not path.lower().endswith(".md"):
+        return None
+    return path
+
+
+def parse_outline(text: str, rel: str, resolve: Resolver) -> OutlineFile:
+    """Parse decoded outline text into a tree; ``resolve`` maps a link target to a note path."""
+    try:
+        doc = split_document(text)
+    except UnclosedFrontmatter as error:
+        return OutlineFile(rel, _stem(rel), problems=(Problem(rel, 1, "error", str(error)),))
+    shape = heading_outline(doc.body)
+    in_fence = {n for start, end in shape.fences for n in range(start, end)}
+    headings = {h.line: h for h in shape.headings}
+    builder = _Builder(resolve, doc.body_first_line)
+    title = None
+    for number, line in enumerate(markdown_lines(doc.body)):
+        if number in in_fence:
+            continue
+        heading = headings.get(number)
+        if heading and heading.level == 1 and title is None and not builder.root.children:
+            title = heading.text
+        elif heading:
+            builder.heading(heading.level, heading.text, number)
+        elif match := _BULLET.match(line):
+            builder.bullet(len(match.group(1).expandtabs(4)), match.group(2), number)
+        elif line.strip():
+            builder.other(len(line) - len(line.lstrip(" \t")), line, number)
+    items = builder.root.freeze().children
+    return OutlineFile(rel, title or _stem(rel), items)
+
+
+def _stem(rel: str) -> str:
+    return PurePosixPath(rel).stem
+
+
+# ---------------------------------------------------------------------------------------------
+# a vault's outlines
+
+
+def resolver(vault: Vault, outline_rel: str) -> Resolver:
+    """Resolve link targets of the outline at ``outline_rel`` to vault paths of notes."""
+    base = PurePosixPath(outline_rel).parent
+    notes_prefix = vault.config.notes_dir.rstrip("/") + "/"
+
+    def resolve(target: str) -> tuple[str | None, bool]:
+        path = note_path(target)
+        if path is None:
+            return None, False
+        if path.startswith("/"):
+            candidates = [path.lstrip("/")]
+        else:
+            candidates = [posixpath.normpath(str(base / path))]
+            if path.startswith(notes_prefix):
+                candidates.append(posixpath.normpath(path))
+        inside = [c for c in candidates if _inside(vault, c)]
+        for rel in inside:
+            if vault.path_of(rel).is_file():
+                return rel, True
+        return (inside[0] if inside else None), False
+
+    return resolve
+
+
+def _inside(vault: Vault, rel: str) -> bool:
+    try:
+        vault.path_of(rel)
+    except PathEscapesVault:
+        return False
+    return True
+
+
+def outlines_dir(vault: Vault) -> Path:
+    return vault.path_of(vault.config.outlines_dir)
+
+
+def outline_files(vault: Vault) -> list[str]:
+    """Vault paths of every ``*.md`` under the outlines folder, in path order."""
+    top = outlines_dir(vault)
+    found = []
+    for folder, dirs, files in os.walk(top):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if name.endswith(".md") and not name.startswith("."):
+                found.append(vault.rel(Path(folder) / name))
+    return sorted(found)
+
+
+def load_outline(vault: Vault, rel: str) -> OutlineFile:
+    """Read and parse one outline; an unreadable file comes back with its problem."""
+    try:
+        raw = vault.path_of(rel).read_bytes()
+    except OSError as error:
+        unreadable = Problem(rel, None, "error", f"cannot read: {error.strerror or error}")
+        return OutlineFile(rel, _stem(rel), problems=(unreadable,))
+    text, problem = decode(raw, rel)
+    if problem or text is None:
+        return OutlineFile(rel, _stem(rel), problems=(problem,) if problem else ())
+    return parse_outline(text, rel, resolver(vault, rel))
+
+
+def load_outlines(vault: Vault) -> list[OutlineFile]:
+    return [load_outline(vault, rel) for rel in outline_files(vault)]
+
+
+def find_outline(vault: Vault, outlines: Sequence[OutlineFile], name: str) -> OutlineFile:
+    """The outline ``name`` means: a path, a file name, a title, or a unique part of one."""
+    prefix = vault.config.outlines_dir.rstrip("/") + "/"
+    wanted = name.strip().casefold().removesuffix(".md")
+
+    def keys(o: OutlineFile) -> set[str]:
+        rel = o.rel.casefold().removesuffix(".md")
+        return {
+            rel,
+            rel.removeprefix(prefix.casefold()),
+            _stem(o.rel).casefold(),
+            o.title.casefold(),
+        }
+
+    for match in (lambda o: wanted in keys(o), lambda o: any(wanted in k for k in keys(o))):
+        found = [o for o in outlines if match(o)]
+        if len(found) == 1:
+            return found[0]
+        if len(found) > 1:
+            names = ", ".join(o.rel for o in found)
+            raise StudycardsError(f"{name!r} matches {len(found)} outlines: {names}")
+    raise StudycardsError(f"no outline matches {name!r} (try 'studycards outline')")
+
+
+def notes_linked_by(outlines: Sequence[OutlineFile]) -> dict[str, tuple[str, ...]]:
+    """For each note, the outlines that link it (vault paths)."""
+    linked: dict[str, list[str]] = {}
+    for outline in outlines:
+        for rel in outline.note_rels:
+            linked.setdefault(rel, []).append(outline.rel)
+    return {rel: tuple(paths) for rel, paths in linked.items()}
+
+
+# ---------------------------------------------------------------------------------------------
+# numbers
+
+
+@dataclass(frozen=True)
+class OutlineStats:
+    """How an outline's notes stand: linked notes, dead links, due today, mean mastery."""
+
+    rel: str
+    title: str
+    notes: int
+    missing: int
+    due: int
+    mean_mastery: float | None
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "path": self.rel,
+            "title": self.title,
+            "notes": self.notes,
+            "missing": self.missing,
+            "due": self.due,
+            "mean_mastery": self.mean_mastery,
+        }
+
+
+def outline_stats(
+    outline: OutlineFile, notes: Mapping[str, NoteSummary], today: dt.date
+) -> OutlineStats:
+    """The numbers of one outline, from the summaries of the vault's notes by path."""
+    linked = [notes[rel] for rel in outline.note_rels if rel in notes]
+    due = sum(1 for note in linked if note.due_on(today) <= today)
+    mean = round(sum(n.mastery_level for n in linked) / len(linked), 2) if linked else None
+    missing = len({link.target for link in outline.dead_links})
+    return OutlineStats(outline.rel, outline.title, len(linked), missing, due, mean)
+
+
+def link_json(link: OutlineLink, notes: Mapping[str, NoteSummary], today: dt.date) -> dict:
+    note = notes.get(link.rel) if link.rel else None
+    return {
+        "text": link.text,
+        "target": link.target,
+        "path": link.rel,
+        "exists": link.exists,
+        "line": link.line,
+        "mastery_level": note.mastery_level if note else None,
+        "next_review": note.due_on(today).isoformat() if note else None,
+    }
+
+
+def item_json(item: OutlineItem, notes: Mapping[str, NoteSummary], today: dt.date) -> dict:
+    return {
+        "label": item.label,
+        "line": item.line,
+        "heading": item.heading,
+        "links": [link_json(link, notes, today) for link in item.links],
+        "children": [item_json(child, notes, today) for child in item.children],
+    }
