@@ -55,7 +55,7 @@ def _review(card: str, path: str, k: int) -> str:
 def time_reconcile(root: Path, repeat: int) -> float:
     from studycards.lock import vault_lock
     from studycards.notes.vault import open_vault
-    from studycards.scheduling.grading import reconcile
+    from studycards.scheduling.reconcile import reconcile
 
     vault = open_vault(root)
     now = dt.datetime.now(dt.timezone.utc)

@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from studycards.scheduling import policy
+from studycards.scheduling import policy, policy_cache
 
 RETENTIONS = (0.80, 0.90, 0.95)
 
@@ -33,8 +33,8 @@ def measure(model, engine, retention: float, folder: Path, repeat: int) -> str:
     solves = [timed(lambda: policy.calibrate(model, engine, retention)) for _ in range(repeat)]
     found = policy.calibrate(model, engine, retention)
     path = folder / f"{retention}.npz"
-    policy._save(path, found)
-    loads = [timed(lambda: policy._load(path, 365)) for _ in range(repeat * 10)]
+    policy_cache._save(path, found)
+    loads = [timed(lambda: policy_cache._load(path, 365)) for _ in range(repeat * 10)]
     picks = [timed(lambda: found.interval(engine, 12.0, 6.0)) for _ in range(200)]
     return (
         f"retention {retention:.2f}: solve median {statistics.median(solves):6.3f} s  "
@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args(argv)
-    engine = policy._engine_for(None)
+    engine = policy_cache._engine_for(None)
     tables = [timed(lambda: policy.build_model(engine, 365)) for _ in range(args.repeat)]
     print(f"grid tables (engine sampled)     median {statistics.median(tables):7.3f} s")
     model = policy.build_model(engine, 365)

@@ -34,7 +34,8 @@ from studycards.notes.frontmatter_edit import update_text
 from studycards.notes.vault import STATE_DIR, open_vault, scan
 from studycards.progress.activity import CACHE_NAME
 from studycards.progress.stats import load_stats
-from studycards.scheduling.ledger import LEDGER_NAME, Event, utc_stamp
+from studycards.scheduling.events import Event, utc_stamp
+from studycards.scheduling.ledger import LEDGER_NAME
 
 BASE = dt.date(2026, 11, 24)
 TARGET_SECONDS = 1.5

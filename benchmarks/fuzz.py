@@ -41,11 +41,14 @@ from hypothesis import strategies as st
 
 from studycards.notes._document import split_document
 from studycards.notes._yaml import YAMLError, load_yaml
+from studycards.notes.body import parse_note
 from studycards.notes.frontmatter_edit import update_text
-from studycards.notes.note import NoteSummary, decode, parse_note, parse_summary
+from studycards.notes.note import NoteSummary
 from studycards.notes.sections import _plain_headings, outline
+from studycards.notes.summary import decode, parse_summary
+from studycards.scheduling.events import Event
 from studycards.scheduling.history import replay
-from studycards.scheduling.ledger import Event, Ledger
+from studycards.scheduling.ledger import Ledger
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_DIR = ROOT / "tests" / "fixtures" / "notes"

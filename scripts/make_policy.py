@@ -12,20 +12,20 @@ from __future__ import annotations
 import sys
 
 from studycards.notes.config import Config
-from studycards.scheduling import policy
+from studycards.scheduling import policy, policy_cache
 
 
 def main() -> int:
     config = Config()
-    policy.BUNDLED.mkdir(exist_ok=True)
-    for old in policy.BUNDLED.glob("policy-*.npz"):
+    policy_cache.BUNDLED.mkdir(exist_ok=True)
+    for old in policy_cache.BUNDLED.glob("policy-*.npz"):
         old.unlink()
-    engine = policy._engine_for(None)
+    engine = policy_cache._engine_for(None)
     model = policy.build_model(engine, config.maximum_interval)
     solved = policy.calibrate(model, engine, config.desired_retention)
-    key = policy._key(engine.parameters, config.desired_retention, config.maximum_interval)
-    path = policy.BUNDLED / f"policy-{key}.npz"
-    policy._save(path, solved)
+    key = policy_cache._key(engine.parameters, config.desired_retention, config.maximum_interval)
+    path = policy_cache.BUNDLED / f"policy-{key}.npz"
+    policy_cache._save(path, solved)
     print(f"wrote {path} (price {solved.price:.4f})")
     return 0
 

@@ -38,13 +38,15 @@ from pathlib import Path
 
 from studycards.lock import LOCK_NAME, vault_lock
 from studycards.notes.frontmatter_edit import NO_BLOCK, restore_lines
-from studycards.notes.note import decode, parse_summary
 from studycards.notes.sections import RELATED_MARKER
+from studycards.notes.summary import decode, parse_summary
 from studycards.notes.vault import Vault, open_vault
 from studycards.progress.checklist import CHECKLIST_NAME, escape_title, link_target
-from studycards.scheduling.grading import PROJECTION_KEYS, ledger_of, reconcile
+from studycards.scheduling.events import live_events
+from studycards.scheduling.grading import PROJECTION_KEYS
 from studycards.scheduling.history import replay
-from studycards.scheduling.ledger import live_events
+from studycards.scheduling.reconcile import reconcile
+from studycards.scheduling.writes import ledger_of
 from studycards.upkeep.fix import STANDARD_KEYS
 from studycards.upkeep.related_block import write_block
 

@@ -13,7 +13,7 @@ import datetime as dt
 import random
 from collections.abc import Sequence
 
-from studycards.scheduling.ledger import Event
+from studycards.scheduling.events import Event
 
 START = dt.date(2024, 1, 1)
 FIRST_GRADES = ((1, 2, 3, 4), (0.2, 0.1, 0.5, 0.2))

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from studycards.errors import ConfigError, StudycardsError, UsageError
-from studycards.notes.note import parse_note, parse_summary
+from studycards.notes.body import parse_note
+from studycards.notes.summary import parse_summary
 from studycards.notes.vault import open_vault, scan
 from studycards.upkeep.authoring import (
     create_note,

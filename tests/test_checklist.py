@@ -9,7 +9,7 @@ import pytest
 from conftest import BEAM_SEARCH, KV_CACHE, MULTI_HEAD, SAMPLE_TODAY, SEQ2SEQ, TWO_SUM
 
 from studycards.errors import StudycardsError
-from studycards.notes.note import parse_summary
+from studycards.notes.summary import parse_summary
 from studycards.notes.vault import open_vault
 from studycards.progress.checklist import (
     CHECKLIST_NAME,
@@ -24,8 +24,9 @@ from studycards.progress.checklist import (
     untick,
     write_checklist,
 )
-from studycards.scheduling.grading import grade_note, ledger_of
+from studycards.scheduling.grading import grade_note
 from studycards.scheduling.schedule import Rating
+from studycards.scheduling.writes import ledger_of
 
 NOW = dt.datetime(2025, 11, 1, 9, 0, tzinfo=dt.timezone.utc)
 EXACT_CONFIG = "notes_dir: notes\nfuzz: false\n"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from studycards.notes.note import parse_summary
+from studycards.notes.summary import parse_summary
 
 TODAY_TEXT = "2025-11-01"
 

@@ -9,7 +9,7 @@ import pytest
 from conftest import BEAM_SEARCH, SEQ2SEQ, TWO_SUM
 
 from studycards.notes.vault import open_vault
-from studycards.scheduling.grading import ledger_of
+from studycards.scheduling.writes import ledger_of
 
 NOW = dt.datetime(2025, 11, 1, 9, 0, tzinfo=dt.timezone.utc)
 

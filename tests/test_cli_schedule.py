@@ -14,11 +14,11 @@ import pytest
 from conftest import BEAM_SEARCH, KV_CACHE, MULTI_HEAD, SEQ2SEQ, TWO_SUM
 
 from studycards.lock import vault_lock
-from studycards.notes.note import parse_summary
+from studycards.notes.summary import parse_summary
 from studycards.notes.vault import open_vault
-from studycards.scheduling.grading import ledger_of
 from studycards.scheduling.ledger import TORN_NAME
 from studycards.scheduling.schedule import Settings, migrate
+from studycards.scheduling.writes import ledger_of
 
 UTC = dt.timezone.utc
 NOW = dt.datetime(2025, 11, 1, 9, 0, tzinfo=UTC)
@@ -461,7 +461,7 @@ def test_mv_first_finishes_a_first_review_whose_note_write_was_interrupted(root,
         raise KeyboardInterrupt
 
     with monkeypatch.context() as patch:
-        patch.setattr("studycards.scheduling.grading.write_text", crash)
+        patch.setattr("studycards.scheduling.writes.write_text", crash)
         with pytest.raises(KeyboardInterrupt):
             grade_note(open_vault(root), SEQ2SEQ, Rating.GOOD, NOW)
     review = events(root)[-1]

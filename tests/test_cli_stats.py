@@ -10,8 +10,9 @@ import pytest
 from conftest import SAMPLE_TODAY, TWO_SUM
 from synthetic_ledger import simulate_events, true_parameters
 
-from studycards.notes.note import parse_summary
-from studycards.scheduling.ledger import Event, Ledger
+from studycards.notes.summary import parse_summary
+from studycards.scheduling.events import Event
+from studycards.scheduling.ledger import Ledger
 
 CONFIG = """\
 # studycards test vault

@@ -22,7 +22,7 @@ from _faults import REVIEW_TOUCH, check_agreement, environment, outside, studyca
 from test_review_pty import frontmatter_value, ledger_events, note, spawn
 
 from studycards.lock import LOCK_NAME, vault_lock
-from studycards.notes.note import parse_summary
+from studycards.notes.summary import parse_summary
 from studycards.scheduling.ledger import Ledger
 
 ATTENTION = "notes/Attention/first.md"

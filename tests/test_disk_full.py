@@ -24,9 +24,11 @@ from studycards.lock import vault_lock
 from studycards.notes.vault import open_vault
 from studycards.review.session import Session
 from studycards.review.session_backend import VaultBackend, build_cards
-from studycards.scheduling.grading import grade_note, ledger_of, reconcile
+from studycards.scheduling.grading import grade_note
 from studycards.scheduling.history import replay
+from studycards.scheduling.reconcile import reconcile
 from studycards.scheduling.schedule import Rating
+from studycards.scheduling.writes import ledger_of
 
 NOTE = "notes/Disk/x.md"
 TEXT = (
@@ -320,7 +322,7 @@ def test_a_note_that_cannot_take_the_update_is_one_line_and_not_logged(
     def refuse(text, updates):
         raise ValueError("frontmatter edit of 'next_review' would not round-trip")
 
-    monkeypatch.setattr("studycards.scheduling.grading.update_text", refuse)
+    monkeypatch.setattr("studycards.scheduling.writes.update_text", refuse)
     result = cli("grade", NOTE, "good")
     assert result.exit_code == 1
     assert result.stderr == (

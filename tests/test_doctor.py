@@ -14,8 +14,9 @@ import pytest
 
 from studycards.lock import vault_lock
 from studycards.notes.vault import INDEX_NAME, Vault, open_vault, scan
-from studycards.scheduling.grading import grade_note, ledger_of
+from studycards.scheduling.grading import grade_note
 from studycards.scheduling.schedule import Rating
+from studycards.scheduling.writes import ledger_of
 
 NOW = dt.datetime(2025, 11, 1, 9, 0, tzinfo=dt.timezone.utc)
 A, B = "notes/T/a.md", "notes/T/b.md"

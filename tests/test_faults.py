@@ -19,7 +19,7 @@ from _faults import SCENARIOS, run_scenario
 from studycards.notes.vault import open_vault
 from studycards.progress import checklist
 from studycards.progress.checklist import CHECKLIST_NAME, sync_checklist
-from studycards.scheduling.grading import ledger_of
+from studycards.scheduling.writes import ledger_of
 
 KILLS = 4
 

@@ -36,10 +36,10 @@ from _faults import (
 )
 from conftest import SEQ2SEQ, TWO_SUM
 
-from studycards.notes.note import parse_summary
+from studycards.notes.summary import parse_summary
 from studycards.notes.vault import Vault, open_vault
-from studycards.scheduling.grading import ledger_of
 from studycards.scheduling.history import replay
+from studycards.scheduling.writes import ledger_of
 
 KILLS = 50
 MAX_ITERATIONS = 100

@@ -13,19 +13,13 @@ from conftest import KV_CACHE, MULTI_HEAD, SEQ2SEQ, TWO_SUM
 
 from studycards.errors import PathEscapesVault, UsageError, VaultLocked
 from studycards.lock import vault_lock
-from studycards.notes.note import parse_summary
+from studycards.notes.summary import parse_summary
 from studycards.notes.vault import Vault, open_vault
-from studycards.scheduling.grading import (
-    grade_note,
-    ledger_of,
-    move_note,
-    reconcile,
-    reschedule,
-    settings_of,
-    undo_last,
-)
+from studycards.scheduling.grading import grade_note
 from studycards.scheduling.history import note_state
 from studycards.scheduling.queue import load_queue
+from studycards.scheduling.reconcile import reconcile
+from studycards.scheduling.reschedule import move_note, reschedule
 from studycards.scheduling.schedule import (
     MemoryState,
     Rating,
@@ -35,6 +29,8 @@ from studycards.scheduling.schedule import (
     retrievability,
 )
 from studycards.scheduling.schedule import grade as schedule_grade
+from studycards.scheduling.undo import undo_last
+from studycards.scheduling.writes import ledger_of, settings_of
 
 UTC = dt.timezone.utc
 NOW = dt.datetime(2025, 11, 1, 9, 0, tzinfo=UTC)
@@ -299,7 +295,7 @@ def crash_before_the_note_is_written(monkeypatch, vault: Vault, rel: str, now: d
     def crash(path: Path, text: str) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("studycards.scheduling.grading.write_text", crash)
+    monkeypatch.setattr("studycards.scheduling.writes.write_text", crash)
     with pytest.raises(KeyboardInterrupt):
         grade_note(vault, rel, Rating.GOOD, now)
     monkeypatch.undo()

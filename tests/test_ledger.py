@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from studycards.errors import LedgerError
+from studycards.scheduling.events import Event, live_events, utc_stamp
 from studycards.scheduling.history import replay
-from studycards.scheduling.ledger import TORN_NAME, Event, Ledger, live_events, utc_stamp
+from studycards.scheduling.ledger import TORN_NAME, Ledger
 
 
 def event(kind: str = "review", card: str = "sc_a", day: str = "2025-11-01", **fields) -> Event:

@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 from conftest import BEAM_SEARCH, KV_CACHE, MULTI_HEAD, SEQ2SEQ, TWO_SUM, sample_notes
 
-from studycards.notes.note import FollowUp, Note, RelatedLink, parse_note, parse_summary
+from studycards.notes.body import parse_note
+from studycards.notes.note import FollowUp, Note, RelatedLink
 from studycards.notes.sections import outline
+from studycards.notes.summary import parse_summary
 from studycards.notes.vault import load_note, open_vault
 
 SAMPLES = sample_notes()

@@ -10,7 +10,8 @@ from synthetic_ledger import simulate_events, true_parameters
 from studycards.errors import ConfigError
 from studycards.notes.config import load_config
 from studycards.notes.vault import open_vault
-from studycards.scheduling.ledger import Event, Ledger
+from studycards.scheduling.events import Event
+from studycards.scheduling.ledger import Ledger
 from studycards.scheduling.optimize import (
     Evaluation,
     Fit,

@@ -9,7 +9,7 @@ import pytest
 from rich.console import Console
 
 from studycards.errors import StudycardsError
-from studycards.notes.note import parse_summary
+from studycards.notes.summary import parse_summary
 from studycards.notes.vault import open_vault, scan
 from studycards.render.authoring import outline_view, outlines_table
 from studycards.upkeep.outlines import (

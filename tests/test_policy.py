@@ -12,10 +12,10 @@ from conftest import TWO_SUM
 
 from studycards.errors import ConfigError
 from studycards.notes.config import Config
-from studycards.notes.note import parse_summary
+from studycards.notes.summary import parse_summary
 from studycards.notes.vault import open_vault
-from studycards.scheduling import policy
-from studycards.scheduling.grading import grade_note, settings_of
+from studycards.scheduling import policy, policy_cache
+from studycards.scheduling.grading import grade_note
 from studycards.scheduling.history import note_state
 from studycards.scheduling.schedule import (
     MemoryState,
@@ -25,6 +25,7 @@ from studycards.scheduling.schedule import (
     retrievability,
     scheduled_due,
 )
+from studycards.scheduling.writes import settings_of
 
 DAY = dt.date(2025, 3, 1)
 EFFICIENT = Settings(fuzz=False)
@@ -33,16 +34,16 @@ RETENTION = Settings(fuzz=False, scheduler="retention")
 
 @pytest.fixture(scope="module")
 def engine():
-    return policy._engine_for(None)
+    return policy_cache._engine_for(None)
 
 
 @pytest.fixture(scope="module")
 def model():
-    return policy._model_for(None, 365)
+    return policy_cache._model_for(None, 365)
 
 
 def solved(retention: float = 0.9) -> policy.Policy:
-    return policy.policy_for(None, retention, 365)[0]
+    return policy_cache.policy_for(None, retention, 365)[0]
 
 
 def reviews_and_recall(model, choice) -> tuple[float, float]:
@@ -146,7 +147,7 @@ def test_a_higher_retention_costs_a_higher_price_per_review_to_be_worth_it():
 
 
 def test_the_policy_respects_a_short_maximum_interval():
-    short, engine = policy.policy_for(None, 0.9, 10)
+    short, engine = policy_cache.policy_for(None, 0.9, 10)
     assert short.interval(engine, 500.0, 1.0) == 10
 
 
@@ -155,12 +156,12 @@ def test_the_policy_respects_a_short_maximum_interval():
 
 
 def test_a_solved_policy_is_saved_and_read_back(tmp_path, engine, monkeypatch):
-    monkeypatch.setattr(policy, "_SOLVED", {})
-    first, _ = policy.policy_for(None, 0.88, 365, str(tmp_path))
+    monkeypatch.setattr(policy_cache, "_SOLVED", {})
+    first, _ = policy_cache.policy_for(None, 0.88, 365, str(tmp_path))
     (saved,) = tmp_path.glob("policy-*.npz")
-    monkeypatch.setattr(policy, "_SOLVED", {})
-    monkeypatch.setattr(policy, "calibrate", lambda *a: pytest.fail("solved again"))
-    again, _ = policy.policy_for(None, 0.88, 365, str(tmp_path))
+    monkeypatch.setattr(policy_cache, "_SOLVED", {})
+    monkeypatch.setattr(policy_cache, "calibrate", lambda *a: pytest.fail("solved again"))
+    again, _ = policy_cache.policy_for(None, 0.88, 365, str(tmp_path))
     assert again.price == first.price
     assert np.array_equal(again.value, first.value)
     assert again.interval(engine, 12.0, 6.0) == first.interval(engine, 12.0, 6.0)
@@ -168,27 +169,27 @@ def test_a_solved_policy_is_saved_and_read_back(tmp_path, engine, monkeypatch):
 
 
 def test_a_damaged_cache_file_is_replaced(tmp_path, monkeypatch):
-    monkeypatch.setattr(policy, "_SOLVED", {})
-    key = policy._key(list(fsrs.DEFAULT_PARAMETERS), 0.9, 365)
+    monkeypatch.setattr(policy_cache, "_SOLVED", {})
+    key = policy_cache._key(list(fsrs.DEFAULT_PARAMETERS), 0.9, 365)
     path = tmp_path / f"policy-{key}.npz"
     path.write_bytes(b"not a numpy file")
-    found, _ = policy.policy_for(None, 0.9, 365, str(tmp_path))
+    found, _ = policy_cache.policy_for(None, 0.9, 365, str(tmp_path))
     assert found.price == pytest.approx(solved(0.9).price)
     with np.load(path) as data:
         assert float(data["price"]) == found.price
 
 
 def test_other_settings_get_their_own_cache_file(tmp_path, monkeypatch):
-    monkeypatch.setattr(policy, "_SOLVED", {})
-    policy.policy_for(None, 0.9, 365, str(tmp_path))
-    policy.policy_for(None, 0.9, 200, str(tmp_path))
+    monkeypatch.setattr(policy_cache, "_SOLVED", {})
+    policy_cache.policy_for(None, 0.9, 365, str(tmp_path))
+    policy_cache.policy_for(None, 0.9, 200, str(tmp_path))
     assert len(list(tmp_path.glob("policy-*.npz"))) == 2
 
 
 def test_an_unwritable_cache_only_costs_time(tmp_path, monkeypatch):
-    monkeypatch.setattr(policy, "_SOLVED", {})
+    monkeypatch.setattr(policy_cache, "_SOLVED", {})
     missing = tmp_path / "gone"
-    found, _ = policy.policy_for(None, 0.9, 365, str(missing))
+    found, _ = policy_cache.policy_for(None, 0.9, 365, str(missing))
     assert found.price == pytest.approx(solved(0.9).price)
     assert not missing.exists()
 
@@ -252,7 +253,7 @@ def test_grading_in_a_vault_uses_the_efficient_scheduler_and_caches_its_policy(m
 def test_switching_to_the_efficient_scheduler_and_rescheduling_moves_notes_to_its_days(
     make_vault, engine
 ):
-    from studycards.scheduling.grading import reschedule
+    from studycards.scheduling.reschedule import reschedule
 
     config = "notes_dir: notes\nfuzz: false\ntimezone: UTC\nscheduler: retention\n"
     root = make_vault(config=config)
@@ -270,18 +271,18 @@ def test_switching_to_the_efficient_scheduler_and_rescheduling_moves_notes_to_it
 
 
 def test_the_shipped_policy_is_the_one_a_fresh_solve_gives(model, engine):
-    key = policy._key(list(fsrs.DEFAULT_PARAMETERS), 0.9, 365)
-    path = policy.BUNDLED / f"policy-{key}.npz"
+    key = policy_cache._key(list(fsrs.DEFAULT_PARAMETERS), 0.9, 365)
+    path = policy_cache.BUNDLED / f"policy-{key}.npz"
     assert path.is_file(), "the default settings' policy is not shipped: run scripts/make_policy.py"
-    shipped = policy._load(path, 365)
+    shipped = policy_cache._load(path, 365)
     fresh = policy.calibrate(model, engine, 0.9)
     assert shipped.price == pytest.approx(fresh.price, rel=1e-6)
     assert np.allclose(shipped.value, fresh.value, rtol=1e-6, atol=1e-6)
 
 
 def test_a_new_vault_takes_the_shipped_policy_without_solving(tmp_path, monkeypatch):
-    monkeypatch.setattr(policy, "_SOLVED", {})
-    monkeypatch.setattr(policy, "calibrate", lambda *a: pytest.fail("solved again"))
-    found, engine = policy.policy_for(None, 0.9, 365, str(tmp_path))
+    monkeypatch.setattr(policy_cache, "_SOLVED", {})
+    monkeypatch.setattr(policy_cache, "calibrate", lambda *a: pytest.fail("solved again"))
+    found, engine = policy_cache.policy_for(None, 0.9, 365, str(tmp_path))
     assert found.interval(engine, 12.0, 6.0) == solved(0.9).interval(engine, 12.0, 6.0)
     assert len(list(tmp_path.glob("policy-*.npz"))) == 1  # kept in the vault's cache too

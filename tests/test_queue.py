@@ -12,9 +12,9 @@ from studycards.errors import UsageError
 from studycards.notes.catalog import NoteFilter
 from studycards.notes.note import NoteSummary
 from studycards.notes.vault import open_vault
-from studycards.scheduling.grading import grade_note, ledger_of
+from studycards.scheduling.events import Event
+from studycards.scheduling.grading import grade_note
 from studycards.scheduling.history import CardHistory, replay
-from studycards.scheduling.ledger import Event
 from studycards.scheduling.queue import (
     Limits,
     build_queue,
@@ -31,6 +31,7 @@ from studycards.scheduling.schedule import (
     interview_due,
     retrievability,
 )
+from studycards.scheduling.writes import ledger_of
 
 TODAY = dt.date(2025, 11, 1)
 EXACT = Settings(fuzz=False)

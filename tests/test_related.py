@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from studycards.errors import VaultLocked
 from studycards.lock import vault_lock
+from studycards.notes.body import parse_note
 from studycards.notes.corpus import NoteText, extract, load_corpus
-from studycards.notes.note import parse_note
 from studycards.notes.terms import term_counts, terms
 from studycards.notes.vault import open_vault
 from studycards.upkeep import related as related_module

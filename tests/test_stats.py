@@ -22,7 +22,9 @@ from studycards.progress.stats import (
     streaks,
 )
 from studycards.render.stats import duration_text, stats_view
-from studycards.scheduling.ledger import Event, Ledger, parse_event_dicts
+from studycards.scheduling.event_dicts import parse_event_dicts
+from studycards.scheduling.events import Event
+from studycards.scheduling.ledger import Ledger
 
 TODAY = dt.date(2025, 11, 5)  # a Wednesday
 PATHS = {"sc_a": "notes/Attention/a.md", "sc_b": "notes/Coding/b.md", "sc_c": "notes/Gone/c.md"}

@@ -15,13 +15,16 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from studycards.lock import vault_lock
-from studycards.notes.note import parse_summary
+from studycards.notes.summary import parse_summary
 from studycards.notes.vault import Vault, open_vault
-from studycards.scheduling.grading import grade_note, ledger_of, local_day, reconcile
+from studycards.scheduling.events import Event, parse_stamp
+from studycards.scheduling.grading import grade_note
 from studycards.scheduling.history import replay
-from studycards.scheduling.ledger import Event, Ledger, parse_stamp
+from studycards.scheduling.ledger import Ledger
 from studycards.scheduling.queue import load_queue
+from studycards.scheduling.reconcile import reconcile
 from studycards.scheduling.schedule import MemoryState, Rating, Settings, next_outcomes
+from studycards.scheduling.writes import ledger_of, local_day
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NEW_YORK = ZoneInfo("America/New_York")

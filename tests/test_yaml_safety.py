@@ -9,7 +9,7 @@ import pytest
 from studycards.errors import ConfigError
 from studycards.notes._yaml import MAX_VALUES, RefusedYAML, error_line, error_text, load_yaml
 from studycards.notes.config import load_config
-from studycards.notes.note import parse_summary
+from studycards.notes.summary import parse_summary
 
 REL = "notes/T/x.md"
 

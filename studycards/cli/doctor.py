@@ -17,7 +17,7 @@ def doctor(
     warnings are shown but do not count.
     """
     from studycards.upkeep.doctor import diagnose, healthy
-    from studycards.upkeep.doctor import repair as run_repair
+    from studycards.upkeep.doctor_repair import repair as run_repair
 
     vault = state(ctx).vault()
     if repair:

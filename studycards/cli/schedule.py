@@ -87,7 +87,8 @@ def grade(
     from studycards.lock import vault_lock
     from studycards.notes.vault import resolve, scan
     from studycards.scheduling.clock import now_in
-    from studycards.scheduling.grading import grade_note, reconcile
+    from studycards.scheduling.grading import grade_note
+    from studycards.scheduling.reconcile import reconcile
     from studycards.scheduling.schedule import Rating
 
     try:
@@ -111,7 +112,7 @@ def grade(
 def undo(ctx: typer.Context) -> None:
     """Undo the last review: log an undo and restore the note's frontmatter exactly."""
     from studycards.scheduling.clock import now_in
-    from studycards.scheduling.grading import undo_last
+    from studycards.scheduling.undo import undo_last
 
     vault = state(ctx).vault()
     result = undo_last(vault, now_in(vault.config.timezone))
@@ -124,7 +125,7 @@ def reschedule(
 ) -> None:
     """Recompute every note's due day from the ledger with the current settings."""
     from studycards.scheduling.clock import now_in
-    from studycards.scheduling.grading import reschedule as run
+    from studycards.scheduling.reschedule import reschedule as run
 
     vault = state(ctx).vault()
     moves = run(vault, now_in(vault.config.timezone), dry_run)
@@ -144,7 +145,8 @@ def mv(
     from studycards.lock import vault_lock
     from studycards.notes.vault import resolve, scan
     from studycards.scheduling.clock import now_in
-    from studycards.scheduling.grading import move_note, reconcile
+    from studycards.scheduling.reconcile import reconcile
+    from studycards.scheduling.reschedule import move_note
 
     vault = state(ctx).vault()
     with vault_lock(vault.state_dir):  # a first review cut short gives the note its id first

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from studycards._parallel import parallel_map
-from studycards.notes.note import Note, Problem, parse_note
+from studycards.notes.body import parse_note
+from studycards.notes.note import Note, Problem
 from studycards.notes.sections import freeze_extra
 from studycards.notes.terms import term_counts, term_hash
 from studycards.notes.vault import Vault, iter_note_files, read_text

@@ -14,18 +14,12 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from studycards.notes.config import CONFIG_NAME, Config, load_config
 from studycards.errors import NoteNotFound, PathEscapesVault, VaultNotFound
-from studycards.notes.note import (
-    Note,
-    NoteSummary,
-    Problem,
-    broken_summary,
-    decode,
-    parse_note,
-    parse_summary,
-)
+from studycards.notes.body import parse_note
+from studycards.notes.config import CONFIG_NAME, Config, load_config
+from studycards.notes.note import Note, NoteSummary, Problem
 from studycards.notes.sections import freeze_extra
+from studycards.notes.summary import broken_summary, decode, parse_summary
 
 STATE_DIR = ".studycards"
 INDEX_NAME = "index.sqlite"

@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from studycards._atomic import atomic_write
-from studycards.scheduling.ledger import Event, parse_event_dicts
+from studycards.scheduling.event_dicts import parse_event_dicts
+from studycards.scheduling.events import Event
 
 CACHE_NAME = "activity.json"
 _VERSION = 1
@@ -52,7 +53,7 @@ class Activity:
     skipped: int = 0
 
     def add(self, events: Iterable[dict[str, Any]]) -> None:
-        """Sum events given in file order, as :func:`~studycards.scheduling.ledger.live_events` counts them."""
+        """Sum events given in file order, as :func:`~studycards.scheduling.events.live_events` counts them."""
         for event in events:
             kind = event["kind"]
             if kind == "review":

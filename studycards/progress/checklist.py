@@ -20,7 +20,7 @@ from studycards.errors import StudycardsError
 from studycards.lock import vault_lock
 from studycards.notes.note import NoteSummary
 from studycards.notes.vault import Vault
-from studycards.scheduling.ledger import Event
+from studycards.scheduling.events import Event
 from studycards.scheduling.queue import Queue, QueueItem, load_queue
 from studycards.scheduling.schedule import Rating
 
@@ -256,7 +256,7 @@ def sync_checklist(vault: Vault, now: dt.datetime) -> SyncResult:
     event names the checklist line it came from: a sync killed between the two writes leaves the
     box ticked, and the next sync unticks it without logging the review twice.
     """
-    from studycards.scheduling.grading import reconcile
+    from studycards.scheduling.reconcile import reconcile
 
     path = vault.root / CHECKLIST_NAME
     text = read_checklist(path)
@@ -340,8 +340,8 @@ def tick_mark(path: Path, text: str, tick: Tick) -> str:
 
 def _marked_reviews(vault: Vault) -> dict[str, Event]:
     """Reviews logged from a checklist tick, by their mark (see :func:`tick_mark`)."""
-    from studycards.scheduling.grading import ledger_of
-    from studycards.scheduling.ledger import live_events
+    from studycards.scheduling.events import live_events
+    from studycards.scheduling.writes import ledger_of
 
     events = live_events(ledger_of(vault).read().events)
     prefix = f"{CHECKLIST_NAME} line "

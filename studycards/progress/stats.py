@@ -14,7 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from studycards.notes.note import NoteSummary, topic_of
+from studycards.notes.note import NoteSummary
+from studycards.notes.summary import topic_of
 from studycards.progress.activity import RECALL_REVIEWS, RECALLED, REVIEWS, SECONDS, Activity
 
 if TYPE_CHECKING:

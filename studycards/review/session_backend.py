@@ -10,18 +10,13 @@ from dataclasses import dataclass, replace
 from studycards.notes.note import FollowUp, Note
 from studycards.notes.vault import Vault, load_note, scan
 from studycards.review.session import Card, Graded
-from studycards.scheduling.grading import (
-    bury,
-    grade_card,
-    grade_note,
-    ledger_of,
-    read_note_file,
-    settings_of,
-    undo_event,
-)
+from studycards.scheduling.grading import grade_card, grade_note
 from studycards.scheduling.history import CardHistory, note_state, replay
 from studycards.scheduling.queue import QueueItem
+from studycards.scheduling.reschedule import bury
 from studycards.scheduling.schedule import MemoryState, Rating, next_outcomes
+from studycards.scheduling.undo import undo_event
+from studycards.scheduling.writes import ledger_of, read_note_file, settings_of
 
 
 def followup_card_id(note_id: str, question: str) -> str:
@@ -203,7 +198,7 @@ class VaultBackend:
 
 def review_streak(events, today: dt.date) -> int:
     """Consecutive days with a review, ending today (or yesterday if nothing yet today)."""
-    from studycards.scheduling.ledger import live_events
+    from studycards.scheduling.events import live_events
 
     days = {e.day_date for e in live_events(events) if e.kind == "review"}
     day = today if today in days else today - dt.timedelta(days=1)

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from studycards.notes.note import NoteSummary
-from studycards.scheduling.ledger import Event, live_events, parse_stamp
+from studycards.scheduling.events import Event, live_events, parse_stamp
 from studycards.scheduling.schedule import MemoryState, Settings, migrate
 
 

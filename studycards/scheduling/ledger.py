@@ -10,66 +10,24 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import math
 import os
-import uuid
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from studycards.errors import LedgerError, WriteError
+from studycards.scheduling.events import (
+    SCHEMA_VERSION,
+    Event,
+    _validate,
+    check_field_types,
+    parse_stamp,
+    utc_stamp,
+)
 
-SCHEMA_VERSION = 1
 LEDGER_NAME = "reviews.jsonl"
 TORN_NAME = "reviews.torn.txt"
-KINDS = ("review", "manual", "undo", "import")
-
-
-@dataclass(frozen=True)
-class Event:
-    """One ledger line. Optional fields are ``None`` where a kind has no use for them."""
-
-    kind: str
-    card: str
-    note: str
-    path: str
-    day: str
-    ts: str
-    id: str = field(default_factory=lambda: uuid.uuid4().hex)
-    v: int = SCHEMA_VERSION
-    rating: int | None = None
-    elapsed_days: int | None = None
-    duration: float | None = None
-    interval: int | None = None
-    due: str | None = None
-    stability: float | None = None
-    difficulty: float | None = None
-    prev: dict[str, str | None] | None = None
-    undoes: list[str] | None = None
-    reason: str | None = None
-
-    @property
-    def day_date(self) -> dt.date:
-        return dt.date.fromisoformat(self.day)
-
-    @property
-    def due_date(self) -> dt.date | None:
-        return None if self.due is None else dt.date.fromisoformat(self.due)
-
-    def to_json(self) -> str:
-        data = {k: v for k, v in asdict(self).items() if v is not None}
-        return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Event:
-        known = {f for f in cls.__dataclass_fields__}
-        return cls(**{k: v for k, v in data.items() if k in known})
-
-
-def utc_stamp(now: dt.datetime) -> str:
-    """An ISO UTC timestamp for an aware ``now``."""
-    return now.astimezone(dt.timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 @dataclass(frozen=True)
@@ -292,164 +250,3 @@ def _parse_line(line: bytes, number: int, path: Path) -> tuple[Event | None, str
     except (TypeError, ValueError) as error:
         return None, f"{path}:{number}: bad event ({error}): ignored"
     return event, None
-
-
-def _validate(event: Event) -> None:
-    if event.kind not in KINDS:
-        raise ValueError(f"unknown kind {event.kind!r}")
-    dt.date.fromisoformat(event.day)
-    if event.due is not None:
-        dt.date.fromisoformat(event.due)
-    if event.kind == "review" and event.rating not in (1, 2, 3, 4):
-        raise ValueError(f"rating must be 1-4, got {event.rating!r}")
-
-
-_TEXT = ("card", "note", "path", "ts", "id")
-_WHOLE = ("v", "rating", "elapsed_days", "interval")
-_NUMBER = ("duration", "stability", "difficulty")
-
-
-def check_field_types(data: dict[str, Any]) -> None:
-    """Raise ValueError for a field of the wrong type, which replay or a write would trip on."""
-    for name in _TEXT:
-        if not isinstance(data.get(name), str):
-            raise ValueError(f"{name} must be text, got {_short(data.get(name))}")
-    for name in _WHOLE:
-        value = data.get(name)
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
-            raise ValueError(f"{name} must be a whole number, got {_short(value)}")
-    for name in _NUMBER:
-        value = data.get(name)
-        if value is not None and not _finite(value):
-            raise ValueError(f"{name} must be a number, got {_short(value)}")
-    _check_memory(data)
-    _check_links(data)
-    parse_stamp(data["ts"])
-
-
-def _finite(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-
-
-def _check_memory(data: dict[str, Any]) -> None:
-    stability, difficulty = data.get("stability"), data.get("difficulty")
-    if (stability is None) != (difficulty is None):
-        raise ValueError("stability and difficulty must be given together")
-    if stability is not None and stability <= 0:
-        raise ValueError(f"stability must be above 0, got {_short(stability)}")
-
-
-def _check_links(data: dict[str, Any]) -> None:
-    prev, undoes, reason = data.get("prev"), data.get("undoes"), data.get("reason")
-    if prev is not None and not (
-        isinstance(prev, dict) and all(v is None or isinstance(v, str) for v in prev.values())
-    ):
-        raise ValueError(f"prev must map keys to lines, got {_short(prev)}")
-    if undoes is not None and not (
-        isinstance(undoes, list) and all(isinstance(v, str) for v in undoes)
-    ):
-        raise ValueError(f"undoes must be a list of event ids, got {_short(undoes)}")
-    if reason is not None and not isinstance(reason, str):
-        raise ValueError(f"reason must be text, got {_short(reason)}")
-
-
-def parse_stamp(ts: str) -> dt.datetime:
-    """An event's ``ts`` as an aware UTC datetime; ValueError unless it has a time zone."""
-    stamp = dt.datetime.fromisoformat(ts[:-1] + "+00:00" if ts.endswith("Z") else ts)
-    if stamp.tzinfo is None:
-        raise ValueError(f"ts must be a UTC time like 2025-10-19T08:00:00Z, got {_short(ts)}")
-    return stamp.astimezone(dt.timezone.utc)
-
-
-def _short(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
-
-
-def live_events(events: Iterable[Event]) -> list[Event]:
-    """Events that still count: undo events and the events they undo are left out."""
-    events = list(events)
-    undone = {target for e in events if e.kind == "undo" for target in (e.undoes or [])}
-    return [e for e in events if e.kind != "undo" and e.id not in undone]
-
-
-def with_path(event: Event, path: str) -> Event:
-    return replace(event, path=path)
-
-
-# ---------------------------------------------------------------------------------------------
-# fast path for readers of every line (stats): plain dicts instead of Event objects
-
-_REQUIRED = frozenset(("kind", "card", "note", "path", "day", "ts"))
-
-
-def parse_event_dicts(body: bytes) -> tuple[list[dict[str, Any]], int]:
-    """The valid events of ``body`` (complete ledger lines) as plain dicts, in file order.
-
-    A line :meth:`Ledger.read` would skip is skipped here too, and counted; but no
-    :class:`Event` is built and duplicate ids are kept: the caller removes them. ``day`` is
-    given in its ISO form. Returns the dicts and the skipped count.
-    """
-    try:
-        lines: list[str] | list[bytes] = body.decode("utf-8").split("\n")
-    except UnicodeDecodeError:  # some line is not UTF-8: parse line by line, as read() does
-        lines = body.split(b"\n")
-    events: list[dict[str, Any]] = []
-    days: dict[Any, str] = {}
-    skipped = 0
-    loads = json.loads
-    for line in lines:
-        if not line.strip():
-            continue
-        try:
-            data = loads(_without_bom(line))
-        except (UnicodeDecodeError, json.JSONDecodeError):
-            skipped += 1
-            continue
-        if _valid_dict(data, line, days):
-            events.append(data)
-        else:
-            skipped += 1
-    return events, skipped
-
-
-def _without_bom(line: str | bytes) -> str | bytes:
-    """``json.loads`` drops one UTF-8 BOM from bytes; do the same for text."""
-    return line[1:] if isinstance(line, str) and line.startswith("\ufeff") else line
-
-
-def _valid_dict(data: Any, line: str | bytes, days: dict[Any, str]) -> bool:
-    """What ``_parse_line`` accepts, checked on the dict; fills in ``id`` and an ISO ``day``."""
-    if not isinstance(data, dict) or not _REQUIRED <= data.keys():
-        return False
-    version = data.get("v")
-    if isinstance(version, int) and version > SCHEMA_VERSION:
-        return False
-    if data["kind"] not in KINDS:
-        return False
-    if data["kind"] == "review" and data.get("rating") not in (1, 2, 3, 4):
-        return False
-    day = _iso_day(data["day"], days)
-    if day is None or (data.get("due") is not None and _iso_day(data["due"], days) is None):
-        return False
-    if "id" not in data:
-        raw = line.strip() if isinstance(line, bytes) else line.strip().encode("utf-8")
-        data["id"] = "line-" + hashlib.sha256(raw).hexdigest()[:24]
-    try:
-        check_field_types(data)
-    except (TypeError, ValueError):
-        return False
-    data["day"] = day
-    return True
-
-
-def _iso_day(text: Any, days: dict[Any, str]) -> str | None:
-    known = days.get(text) if isinstance(text, str) else None
-    if known is not None:
-        return known
-    try:
-        day = dt.date.fromisoformat(text).isoformat()
-    except (TypeError, ValueError):
-        return None
-    days[text] = day
-    return day

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from studycards.errors import ConfigError, StudycardsError
-from studycards.scheduling.ledger import Event, live_events
+from studycards.scheduling.events import Event, live_events
 
 if TYPE_CHECKING:
     from studycards.notes.vault import Vault
@@ -216,7 +216,7 @@ def optimize_vault(
 
     ``on_fit`` is told the number of reviews just before the (slow) fitting starts.
     """
-    from studycards.scheduling.grading import ledger_of
+    from studycards.scheduling.writes import ledger_of
 
     items = histories(ledger_of(vault).read().events)
     if len(items) < max(1, min_reviews):

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 from studycards.errors import UsageError
 from studycards.notes.catalog import NoteFilter
 from studycards.notes.note import DIFFICULTIES, NoteSummary
+from studycards.scheduling.events import Event, live_events
 from studycards.scheduling.history import CardHistory, note_state
-from studycards.scheduling.ledger import Event, live_events
 from studycards.scheduling.schedule import (
     MemoryState,
     Settings,
@@ -194,8 +194,8 @@ def load_queue(
 ) -> tuple[Queue, tuple[str, ...]]:
     """Scan the vault and read the ledger into today's queue; also the ledger's notices."""
     from studycards.notes.vault import scan
-    from studycards.scheduling.grading import ledger_of, settings_of
     from studycards.scheduling.history import replay
+    from studycards.scheduling.writes import ledger_of, settings_of
 
     settings = settings_of(vault)
     if until is not None:

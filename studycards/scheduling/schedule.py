@@ -142,7 +142,7 @@ def _chosen_interval(memory: MemoryState, engine_interval: float, settings: Sett
     """The engine's interval for ``retention``; the solved policy's for ``efficient``."""
     if settings.scheduler != "efficient":
         return engine_interval
-    from studycards.scheduling.policy import policy_for
+    from studycards.scheduling.policy_cache import policy_for
 
     policy, engine = policy_for(
         settings.parameters,

@@ -23,8 +23,9 @@ from studycards._atomic import atomic_create
 from studycards.errors import ConfigError, PathEscapesVault, StudycardsError, UsageError
 from studycards.notes._document import split_document
 from studycards.notes._yaml import YAMLError, load_yaml
+from studycards.notes.body import parse_note
 from studycards.notes.frontmatter_edit import update_text
-from studycards.notes.note import DIFFICULTIES, parse_note
+from studycards.notes.note import DIFFICULTIES
 from studycards.notes.vault import Vault
 
 LANGUAGES = ("zh", "en")

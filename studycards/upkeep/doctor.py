@@ -1,46 +1,36 @@
-"""doctor: check that a vault's notes, ledger, cache and lock agree, and repair what is safe.
+"""doctor: check that a vault's notes, ledger, cache and lock agree.
 
 :func:`diagnose` only reads (the notes are scanned without the index, so the cache is judged as
-the last command left it). :func:`repair` takes the vault lock and fixes what can be fixed
-without a person's judgement, returning one line per action. A finding of severity ``warning``
-is reported but leaves the vault healthy; every ``error`` makes it unhealthy.
+the last command left it); :func:`studycards.upkeep.doctor_repair.repair` fixes what is safe. A
+finding of severity ``warning`` is reported but leaves the vault healthy; every ``error`` makes
+it unhealthy.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import marshal
 import os
 import sqlite3
-import time
-from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections import defaultdict
 from dataclasses import dataclass
-from pathlib import Path
 
 from studycards._atomic import TEMPORARY
-from studycards.lock import LOCK_NAME, vault_lock
-from studycards.notes.frontmatter_edit import update_text
+from studycards.lock import LOCK_NAME
 from studycards.notes.note import NoteSummary
-from studycards.notes.vault import (
-    INDEX_NAME,
-    SKIP_DIRS,
-    STATE_DIR,
-    ScanResult,
-    Vault,
-    index_stamp,
-    scan,
-)
-from studycards.scheduling.grading import (
-    ledger_of,
-    new_note_id,
-    pending,
-    read_note_file,
-    reconcile,
-    write_note,
-)
+from studycards.notes.vault import INDEX_NAME, ScanResult, Vault, index_stamp, scan
+from studycards.scheduling.events import Event
 from studycards.scheduling.history import CardHistory, replay
-from studycards.scheduling.ledger import TORN_NAME, Event, LedgerRead
+from studycards.scheduling.ledger import TORN_NAME, LedgerRead
+from studycards.scheduling.reconcile import pending
+from studycards.scheduling.writes import ledger_of
+from studycards.upkeep._doctor_files import (
+    _STALE,
+    _alive,
+    _lock_held,
+    _read_index,
+    _shown,
+    _stale_rows,
+    _temporary_files,
+)
 
 ERROR, WARNING = "error", "warning"
 
@@ -112,34 +102,6 @@ def _lock_findings(vault: Vault) -> list[Finding]:
         "--repair clears it"
     )
     return [Finding("lock", where, message, WARNING)]
-
-
-def _alive(pid: int) -> bool:
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def _lock_held(path: Path) -> bool:
-    """Whether some process holds the flock on the lock file right now."""
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - Windows
-        return False
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        return True
-    finally:
-        os.close(fd)
-    return False
 
 
 # ---------------------------------------------------------------------------------------------
@@ -293,76 +255,8 @@ def _cache_findings(state: _State) -> list[Finding]:
     return [Finding("cache", where, f"stale rows: {parts}: --repair rebuilds it")]
 
 
-_GONE, _OLDER = "for notes that no longer exist", "older than the note"
-_LYING = "not matching the note, whose size and time did not change"
-_STALE = (_GONE, _OLDER, _LYING)
-
-
-def _read_index(path: Path) -> tuple[str | None, list[tuple]]:
-    connection = sqlite3.connect(path.as_uri() + "?mode=ro", uri=True)
-    try:
-        stamp = connection.execute("SELECT value FROM meta WHERE key = 'stamp'").fetchone()
-        rows = connection.execute("SELECT rel, size, mtime_ns, summary FROM notes").fetchall()
-    finally:
-        connection.close()
-    return (stamp[0] if stamp else None), rows
-
-
-def _stale_rows(vault: Vault, rows: list[tuple], fresh: dict[str, NoteSummary]) -> Counter:
-    counts: Counter = Counter()
-    for rel, size, mtime_ns, blob in rows:
-        try:
-            info = os.stat(vault.root / rel)
-        except (OSError, TypeError, ValueError):
-            counts[_GONE] += 1
-            continue
-        if (info.st_size, info.st_mtime_ns) != (size, mtime_ns):
-            counts[_OLDER] += 1
-        elif _cached(blob) != fresh.get(rel):
-            counts[_LYING] += 1
-    return counts
-
-
-def _cached(blob: bytes) -> NoteSummary | None:
-    try:
-        return NoteSummary.from_row(marshal.loads(blob))
-    except (ValueError, TypeError, EOFError):
-        return None
-
-
-def _shown(vault: Vault, path: Path) -> str:
-    try:
-        return vault.rel(path)
-    except Exception:
-        return str(path)
-
-
 # ---------------------------------------------------------------------------------------------
 # temporary files
-
-# Younger ones may belong to a write still running (caches are written without the lock).
-_TEMPORARY_MIN_AGE = 60.0
-_NOT_WALKED = SKIP_DIRS - {STATE_DIR}  # the note scan's skips, but look into .studycards
-
-
-def _temporary_files(vault: Vault) -> list[Path]:
-    """Temporary files a killed write left behind, more than a minute old."""
-    found = []
-    oldest = time.time() - _TEMPORARY_MIN_AGE
-    for folder, dirs, files in os.walk(vault.root):
-        dirs[:] = sorted(d for d in dirs if d not in _NOT_WALKED)
-        for name in sorted(files):
-            path = Path(folder) / name
-            if TEMPORARY.match(name) and _modified(path) < oldest:
-                found.append(path)
-    return found
-
-
-def _modified(path: Path) -> float:
-    try:
-        return path.lstat().st_mtime
-    except OSError:
-        return float("inf")
 
 
 def _temporary_findings(vault: Vault) -> list[Finding]:
@@ -372,101 +266,3 @@ def _temporary_findings(vault: Vault) -> list[Finding]:
         message = f"left by an interrupted write of {target} (which is intact): --repair deletes it"
         findings.append(Finding("temporary", _shown(vault, path), message, WARNING))
     return findings
-
-
-# ---------------------------------------------------------------------------------------------
-# repair
-
-
-@dataclass(frozen=True)
-class Repaired:
-    """What --repair did, one line each, and what is still wrong afterwards."""
-
-    actions: tuple[str, ...]
-    remaining: tuple[Finding, ...]
-
-
-def repair(vault: Vault, now: dt.datetime) -> Repaired:
-    """Fix what is safe, in an order where each step helps the next; then diagnose again."""
-    before = diagnose(vault)
-    kinds = {f.kind for f in before}
-    actions = _clear_pid(vault) if "lock" in kinds else []
-    with vault_lock(vault.state_dir):
-        steps: list[tuple[str, Callable[[Vault], list[str]]]] = [
-            ("torn", _repair_torn),
-            ("duplicate-id", _repair_duplicates),
-            ("lost-id", _restore_ids),
-            ("reconcile", lambda v: _reconcile(v, now)),
-            ("cache", _rebuild_cache),
-            ("temporary", _delete_temporary),
-        ]
-        for kind, step in steps:
-            if kind in kinds:
-                actions += step(vault)
-        scan(vault)  # notes written above: bring the cache up to date
-    return Repaired(tuple(actions), tuple(diagnose(vault)))
-
-
-def _clear_pid(vault: Vault) -> list[str]:
-    """Taking the lock overwrites the stale pid, and releasing it clears the file."""
-    path = vault.state_dir / LOCK_NAME
-    pid = path.read_text(encoding="ascii", errors="replace").strip()
-    return [f"cleared the stale pid {pid[:20]} from {_shown(vault, path)}"]
-
-
-def _repair_torn(vault: Vault) -> list[str]:
-    ledger = ledger_of(vault)
-    moved = ledger.repair_torn_tail()
-    if not moved:
-        return []
-    target = _shown(vault, ledger.path.with_name(TORN_NAME))
-    return [f"moved the torn last line of the ledger ({len(moved)} bytes) to {target}"]
-
-
-def _repair_duplicates(vault: Vault) -> list[str]:
-    state = _state(vault)
-    actions = []
-    for finding in _duplicate_findings(state):
-        note = read_note_file(vault, finding.where)
-        new_id = new_note_id()
-        write_note(note, update_text(note.text, {"id": new_id}))
-        actions.append(f"{note.rel}: gave it the new id {new_id} (it shared {note.summary.id})")
-    return actions
-
-
-def _restore_ids(vault: Vault) -> list[str]:
-    state = _state(vault)
-    actions = []
-    for finding in _id_findings(state):
-        if finding.kind != "lost-id":
-            continue
-        note = read_note_file(vault, finding.where)
-        write_note(note, update_text(note.text, {"id": finding.subject}))
-        actions.append(f"{note.rel}: put back its id {finding.subject}, so its history applies")
-    return actions
-
-
-def _reconcile(vault: Vault, now: dt.datetime) -> list[str]:
-    done = reconcile(vault, now)
-    wrote = [f"{rel}: wrote the review the ledger holds into the note" for rel in done.finished]
-    logged = [f"{rel}: logged its next_review as a manual reschedule" for rel in done.manual]
-    return wrote + logged
-
-
-def _rebuild_cache(vault: Vault) -> list[str]:
-    path = vault.state_dir / INDEX_NAME
-    for stale in (path, path.with_name(INDEX_NAME + "-journal")):
-        stale.unlink(missing_ok=True)
-    count = len(scan(vault).summaries)
-    return [f"rebuilt the cache {_shown(vault, path)} ({count} note{'s' * (count != 1)})"]
-
-
-def _delete_temporary(vault: Vault) -> list[str]:
-    actions = []
-    for path in _temporary_files(vault):
-        try:
-            path.unlink()
-        except FileNotFoundError:
-            continue
-        actions.append(f"deleted {_shown(vault, path)}, left by an interrupted write")
-    return actions

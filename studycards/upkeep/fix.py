@@ -21,7 +21,8 @@ from studycards.lock import vault_lock
 from studycards.notes._document import UnclosedFrontmatter, split_document
 from studycards.notes._yaml import YAMLError, load_yaml
 from studycards.notes.frontmatter_edit import NO_BLOCK, capture_lines, key_line_index, update_text
-from studycards.notes.note import DIFFICULTIES, Problem, parse_summary, topic_of
+from studycards.notes.note import DIFFICULTIES, Problem
+from studycards.notes.summary import parse_summary, topic_of
 from studycards.notes.vault import Vault, iter_note_files, read_text
 
 STANDARD_KEYS = (

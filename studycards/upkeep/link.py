@@ -20,8 +20,9 @@ from studycards._atomic import atomic_write
 from studycards.errors import NoteParseError
 from studycards.lock import vault_lock
 from studycards.notes.corpus import Corpus, TextCache, load_corpus
-from studycards.notes.note import NoteSummary, decode
+from studycards.notes.note import NoteSummary
 from studycards.notes.sections import freeze_extra
+from studycards.notes.summary import decode
 from studycards.notes.vault import Vault, resolve
 from studycards.upkeep.related import Suggestion, related
 from studycards.upkeep.related_block import BlockError, link_line, write_block

@@ -18,8 +18,9 @@ from urllib.parse import unquote
 
 from studycards.errors import PathEscapesVault, StudycardsError
 from studycards.notes._document import UnclosedFrontmatter, markdown_lines, split_document
-from studycards.notes.note import NoteSummary, Problem, decode
+from studycards.notes.note import NoteSummary, Problem
 from studycards.notes.sections import outline as heading_outline
+from studycards.notes.summary import decode
 from studycards.notes.vault import Vault
 
 _LINK = re.compile(r"(?<!!)\[([^\]]*)\]\(\s*(<[^>]*>|[^)]*?)\s*(?:\"[^\"]*\"\s*)?\)")

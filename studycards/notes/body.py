@@ -1,0 +1,129 @@
+"""The full parse of a note: its body's sections, follow-up Q&A pairs and related links."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+from studycards.notes._document import Document, markdown_lines
+from studycards.notes.note import (
+    _WARNING,
+    SHORT_ANSWER_KINDS,
+    FollowUp,
+    Note,
+    NoteSummary,
+    Problem,
+    RelatedLink,
+    Section,
+)
+from studycards.notes.sections import RELATED_MARKER, Heading, classify, compile_patterns, headings
+from studycards.notes.summary import _summary_and_document
+
+
+def parse_note(
+    text: str, rel: str, path: Path, notes_dir: str = "notes", extra_patterns: tuple = ()
+) -> Note:
+    """Parse a decoded note fully: summary, sections, follow-ups and related links."""
+    summary, doc = _summary_and_document(text, rel, notes_dir)
+    if doc is None or summary.broken:
+        return Note(summary, path, doc)
+    sections = _sections(doc, extra_patterns)
+    followups = _followups(doc, sections.get("followups"))
+    related = _related_links(doc, sections.get("related"))
+    problems = _content_problems(summary, sections, followups)
+    return Note(summary, path, doc, sections, followups, related, problems)
+
+
+def _sections(doc: Document, extra_patterns: tuple) -> dict[str, Section]:
+    patterns = compile_patterns(extra_patterns)
+    lines = markdown_lines(doc.body, keepends=True)
+    found: dict[str, Section] = {}
+    for heading in headings(doc.body):
+        kind = classify(heading.text, heading.level, patterns)
+        if kind and kind not in found:
+            raw = "".join(lines[heading.line + 1 : heading.end])
+            text = raw.lstrip("\r\n")
+            line = doc.body_first_line + heading.line
+            text_line = line + 1 + raw[: len(raw) - len(text)].count("\n")
+            end_line = doc.body_first_line + heading.end
+            found[kind] = Section(kind, heading.text, line, _trim_rule(text), text_line, end_line)
+    return found
+
+
+def _trim_rule(text: str) -> str:
+    """Drop a trailing ``---`` rule that only separates the section from the next."""
+    stripped = text.rstrip()
+    if stripped.endswith("\n---") or stripped == "---":
+        return stripped[:-3].rstrip()
+    return stripped
+
+
+_Q_HEADING = re.compile(r"^(?:Q\s*\d*|问题?\s*\d*|\d+)\s*[:：.、)]\s*", re.I)
+_A_PREFIX = re.compile(r"^\s*(?:\*\*)?\s*(?:A|答|回答)\s*[:：]\s*(?:\*\*)?\s*", re.I)
+_BOLD_Q = re.compile(r"^\s*\*\*\s*(?:Q\s*\d*|问)\s*[:：]\s*(.+?)\s*\*\*\s*$", re.I)
+
+
+def _followups(doc: Document, section: Section | None) -> tuple[FollowUp, ...]:
+    if section is None:
+        return ()
+    inner = headings(section.text)
+    if inner:
+        return tuple(_heading_pairs(section, inner))
+    return tuple(_bold_pairs(section))
+
+
+def _heading_pairs(section: Section, inner: Sequence[Heading]) -> list[FollowUp]:
+    lines = markdown_lines(section.text)
+    pairs = []
+    for heading in inner:
+        question = _Q_HEADING.sub("", heading.text).strip()
+        answer = "\n".join(lines[heading.line + 1 : heading.end]).strip()
+        line = section.text_line + heading.line
+        pairs.append(FollowUp(question, _A_PREFIX.sub("", answer, count=1), line))
+    return pairs
+
+
+def _bold_pairs(section: Section) -> list[FollowUp]:
+    pairs: list[FollowUp] = []
+    question, answer, line = None, [], 0
+    for number, text in enumerate(markdown_lines(section.text)):
+        match = _BOLD_Q.match(text)
+        if match:
+            if question:
+                pairs.append(FollowUp(question, "\n".join(answer).strip(), line))
+            question, answer, line = match.group(1), [], section.text_line + number
+        elif question is not None:
+            answer.append(_A_PREFIX.sub("", text, count=1) if not answer else text)
+    if question:
+        pairs.append(FollowUp(question, "\n".join(answer).strip(), line))
+    return pairs
+
+
+_LINK = re.compile(r"^\s*[-*]\s*\[([^\]]*)\]\(([^)]+)\)")
+
+
+def _related_links(doc: Document, section: Section | None) -> tuple[RelatedLink, ...]:
+    if section is None or RELATED_MARKER not in section.text:
+        return ()
+    links = []
+    after = section.text.split(RELATED_MARKER, 1)[1]
+    marker_line = section.text_line + section.text[: section.text.index(RELATED_MARKER)].count("\n")
+    for number, text in enumerate(markdown_lines(after)):
+        match = _LINK.match(text)
+        if match:
+            links.append(RelatedLink(match.group(1), match.group(2).strip(), marker_line + number))
+    return tuple(links)
+
+
+def _content_problems(
+    summary: NoteSummary, sections: dict[str, Section], followups: tuple[FollowUp, ...]
+) -> tuple[Problem, ...]:
+    problems = []
+    if not any(sections.get(k) and sections[k].text.strip() for k in SHORT_ANSWER_KINDS[:3]):
+        message = "no short answer section found (e.g. '## 面试标准答案' or '## Short answer')"
+        problems.append(Problem(summary.rel, None, _WARNING, message))
+    if "followups" in sections and not followups:
+        message = "follow-up section holds no recognisable Q&A pairs"
+        problems.append(Problem(summary.rel, sections["followups"].line, _WARNING, message))
+    return tuple(problems)

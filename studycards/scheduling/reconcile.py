@@ -1,0 +1,144 @@
+"""Reconcile notes with the ledger: finish reviews a crash interrupted, log hand-edited due days
+as manual reschedules.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from studycards.notes._yaml import YAMLError, load_yaml
+from studycards.notes.frontmatter_edit import NO_BLOCK, capture_lines
+from studycards.notes.note import NoteSummary
+from studycards.notes.vault import Vault, scan
+from studycards.scheduling.events import Event
+from studycards.scheduling.history import CardHistory, replay
+from studycards.scheduling.schedule import MemoryState, mastery
+from studycards.scheduling.writes import (
+    NoteFile,
+    _event,
+    _updated,
+    ledger_of,
+    local_day,
+    read_note_file,
+    settings_of,
+    write_note,
+)
+
+
+@dataclass(frozen=True)
+class Reconciled:
+    finished: tuple[str, ...] = ()
+    manual: tuple[str, ...] = ()
+    notices: tuple[str, ...] = ()  # the ledger's, for the command to print once
+
+
+def reconcile(vault: Vault, now: dt.datetime) -> Reconciled:
+    """Make notes and ledger agree; call under the vault lock."""
+    ledger = ledger_of(vault)
+    read = ledger.read()
+    items = pending(vault, replay(read.events), scan(vault).notes)
+    for item in items:
+        if item.finish:
+            _finish(vault, item.note, item.last)
+    today = local_day(vault, now)
+    manual = [i for i in items if not i.finish]
+    ledger.append([_manual_event(i.note.summary, i.note, now, today) for i in manual])
+    finished = tuple(i.note.rel for i in items if i.finish)
+    return Reconciled(finished, tuple(i.note.rel for i in manual), read.notices)
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A note its ledger history disagrees with: an interrupted review to finish (``finish``)
+    or a hand-edited ``next_review`` to log as a manual reschedule."""
+
+    note: NoteFile
+    last: Event
+    ledger_due: dt.date
+    finish: bool
+
+
+def pending(
+    vault: Vault, cards: dict[str, CardHistory], summaries: list[NoteSummary]
+) -> list[Pending]:
+    """What :func:`reconcile` would do to ``summaries``, without writing anything."""
+    items = []
+    first_reviews = _first_reviews_by_path(cards)
+    for summary in summaries:
+        history = cards.get(summary.id) if summary.id else first_reviews.get(summary.rel)
+        if history is None or history.last is None or history.due is None:
+            continue
+        moved = summary.next_review != history.due
+        if not moved and not _shows_count_before(summary, history.last):
+            continue
+        note = read_note_file(vault, summary.rel)
+        if _interrupted(note, history.last):
+            items.append(Pending(note, history.last, history.due, True))
+        elif moved and summary.id and summary.next_review is not None:
+            items.append(Pending(note, history.last, history.due, False))
+    return items
+
+
+def _shows_count_before(summary: NoteSummary, last: Event) -> bool:
+    """The note still shows the review count from before its last review (cheap, no file read).
+
+    An interrupted review whose due day equals the old one is only seen this way.
+    """
+    if last.kind != "review" or not last.prev:
+        return False
+    line = last.prev.get("review_count")
+    try:
+        before = 0 if line is None else load_yaml(line).get("review_count")
+    except (YAMLError, AttributeError):
+        return False
+    return summary.review_count == before
+
+
+def _first_reviews_by_path(cards: dict[str, CardHistory]) -> dict[str, CardHistory]:
+    """Cards whose last review gave its note an id, by the note's path: how a note whose first
+    review was logged but not written (so it has no id yet) is found."""
+    found: dict[str, CardHistory] = {}
+    for history in cards.values():
+        last = history.last
+        if last and last.prev and last.prev.get("id", "") is None:
+            found.setdefault(last.path, history)
+    return found
+
+
+def _interrupted(note: NoteFile, last: Event) -> bool:
+    """The last review was logged but the note still holds exactly the lines before it."""
+    if last.kind != "review" or not last.prev or last.stability is None or last.due is None:
+        return False  # a hand-written review with no memory state has nothing to finish
+    keys = [k for k in last.prev if k != NO_BLOCK]
+    return capture_lines(note.text, keys) == {k: last.prev[k] for k in keys} or (
+        NO_BLOCK in last.prev and note.summary.has_frontmatter is False
+    )
+
+
+def _finish(vault: Vault, note: NoteFile, last: Event) -> None:
+    settings = settings_of(vault)
+    assert last.stability is not None and last.difficulty is not None and last.due_date
+    state = MemoryState(last.stability, last.difficulty, last.day_date)
+    updates: dict = {
+        "last_reviewed": last.day_date,
+        "next_review": last.due_date,
+        "review_count": note.summary.review_count + 1,
+        "mastery_level": mastery(state, last.day_date, settings.parameters),
+    }
+    if not note.summary.id:
+        updates["id"] = last.note
+    write_note(note, _updated(note, updates))
+
+
+def _manual_event(summary: NoteSummary, note: NoteFile, now: dt.datetime, today: dt.date) -> Event:
+    assert summary.id and summary.next_review
+    return _event(
+        "manual",
+        summary.id,
+        note,
+        now,
+        today,
+        due=summary.next_review.isoformat(),
+        reason="next_review edited by hand",
+    )

@@ -1,0 +1,124 @@
+"""What every scheduling write shares: the vault's settings, ledger and day, a note read for a
+write and written back atomically, and the event it logs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from studycards._atomic import atomic_write
+from studycards.errors import NoteParseError, WriteError
+from studycards.notes._yaml import YAMLError
+from studycards.notes.frontmatter_edit import update_text
+from studycards.notes.note import NoteSummary
+from studycards.notes.summary import decode, parse_summary
+from studycards.notes.vault import Vault
+from studycards.scheduling.clock import zone
+from studycards.scheduling.events import Event, utc_stamp
+from studycards.scheduling.ledger import LEDGER_NAME, Ledger
+from studycards.scheduling.schedule import Settings
+
+
+def settings_of(vault: Vault) -> Settings:
+    config = vault.config
+    return Settings(
+        desired_retention=config.desired_retention,
+        maximum_interval=config.maximum_interval,
+        fuzz=config.fuzz,
+        parameters=tuple(config.parameters) if config.parameters else None,
+        interview_date=config.interview_date,
+        interview_target=config.interview_target,
+        scheduler=config.scheduler,
+        cache_dir=str(vault.state_dir),
+    )
+
+
+def ledger_of(vault: Vault) -> Ledger:
+    return Ledger(vault.state_dir / LEDGER_NAME)
+
+
+def local_day(vault: Vault, now: dt.datetime) -> dt.date:
+    """The person's calendar day at ``now``: the date in the vault's time zone, whatever the
+    zone ``now`` carries (a laptop abroad, a UTC server)."""
+    return now.astimezone(zone(vault.config.timezone)).date()
+
+
+def new_note_id() -> str:
+    """A short stable identity for a note: survives renames, moves and edits."""
+    return "sc_" + secrets.token_hex(6)
+
+
+@dataclass(frozen=True)
+class NoteFile:
+    """A note's current text and summary, read for a write."""
+
+    rel: str
+    path: Path
+    text: str
+    summary: NoteSummary
+
+
+def read_note_file(vault: Vault, rel: str) -> NoteFile:
+    path = vault.path_of(rel)
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise NoteParseError(f"cannot read: {error.strerror}", rel) from None
+    text, problem = decode(raw, rel)
+    if problem or text is None:
+        raise NoteParseError(
+            problem.message if problem else "unreadable", rel, problem and problem.line
+        )
+    summary = parse_summary(text, rel, vault.config.notes_dir)
+    if summary.broken:
+        first = next(p for p in summary.problems if p.severity == "error")
+        raise NoteParseError(f"{first.message}: fix the note before grading it", rel, first.line)
+    return NoteFile(rel, path, text, summary)
+
+
+def write_text(path: Path, text: str) -> None:
+    """Replace a file atomically; a failed write leaves it untouched and says why in one line."""
+    try:
+        atomic_write(path, text.encode("utf-8"))
+    except OSError as error:
+        raise WriteError(f"cannot write: {error.strerror or error}", path) from None
+
+
+def _updated(note: NoteFile, updates: dict) -> str:
+    """The note's text with ``updates`` set; a note that cannot take them is a clean error."""
+    return _edited(note, update_text, updates)
+
+
+def _edited(note: NoteFile, edit: Callable[[str, Any], str], argument: Any) -> str:
+    try:
+        return edit(note.text, argument)
+    except (ValueError, YAMLError) as error:
+        message = f"cannot update its frontmatter safely ({error}): left unchanged"
+        raise NoteParseError(message, note.rel) from None
+
+
+def write_note(note: NoteFile, text: str) -> None:
+    """:func:`write_text` for a note, naming it by its vault path when the write fails."""
+    try:
+        write_text(note.path, text)
+    except WriteError as error:
+        raise WriteError(error.message, note.rel) from None
+
+
+def _event(
+    kind: str, card: str, note: NoteFile, now: dt.datetime, today: dt.date, **fields
+) -> Event:
+    return Event(
+        kind=kind,
+        card=card,
+        note=card,
+        path=note.rel,
+        day=today.isoformat(),
+        ts=utc_stamp(now),
+        **fields,
+    )
