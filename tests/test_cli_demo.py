@@ -95,11 +95,11 @@ def test_explain_prints_the_equations_and_parameters(cli: Cli) -> None:
         (("explain", "xyz"), "error: unknown demo 'xyz'; see 'studycards demo list'\n"),
     ],
 )
-def test_bad_input_exits_1_with_one_line_on_stderr(
+def test_bad_input_exits_2_with_one_line_on_stderr(
     cli: Cli, args: tuple[str, ...], message: str
 ) -> None:
     result = cli("demo", *args)
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.stderr == message
     assert result.stdout == ""
 

@@ -73,8 +73,10 @@ HEADS = Param("heads", 2, 1, 64, "number of attention heads (query heads)")
 GQA_HEADS = Param("heads", 4, 1, 64, HEADS.help)
 GROUPS = Param("groups", 2, 1, 64, "number of key/value heads, each shared by heads/groups")
 PAD = Param("pad", 2, 0, 63, "padded key positions at the end of the sequence")
-WINDOW = Param("window", 3, 1, 64, "how many recent positions each query may see")
-BLOCK_SIZE = Param("block_size", 2, 1, 64, "rows and columns per tile")
+WINDOW = Param(
+    "window", 3, 1, 64, "how many recent positions each query may see (>= seq_len: causal)"
+)
+BLOCK_SIZE = Param("block_size", 2, 1, 64, "rows and columns per tile (>= seq_len: one tile)")
 OFFSET = Param("offset", 3, 0, 1000, "relative offset k in PE(p + k)")
 DECODER = (_seq_len(5), _tgt_len(3), _d_model(4))
 
@@ -137,7 +139,6 @@ CATALOG: tuple[Demo, ...] = (
         "Tiled attention with an online softmax equals the naive result in O(n) extra memory.",
         "flash_attention",
         (_seq_len(6), _d_model(4), BLOCK_SIZE),
-        (AtMost("block_size", "seq_len"),),
     ),
     Demo(
         "sinusoidal-pe",
@@ -158,7 +159,6 @@ CATALOG: tuple[Demo, ...] = (
         "A local (sliding-window) causal mask and the score entries it saves.",
         "sliding_window",
         (_seq_len(8), _d_model(4), WINDOW),
-        (AtMost("window", "seq_len"),),
     ),
     Demo(
         "cross-attention",
