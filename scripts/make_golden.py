@@ -123,11 +123,19 @@ def scaled_dot_product(r: DemoResult) -> tuple[list[str], Tensors]:
 def masking(r: DemoResult) -> tuple[list[str], Tensors]:
     q, k, v, padding = t(r, "Q"), t(r, "K"), t(r, "V"), t(r, "padding_mask")
     causal = torch.ones(len(q), len(q), dtype=torch.bool).tril()
+    pad = r.params["pad"]
+    left_padded = torch.arange(len(k)) >= pad
+    combined = causal & left_padded[None, :]
+    empty = ~combined.any(dim=1, keepdim=True)
     return ["Q", "K", "V", "padding_mask"], {
         "padding_output": F.scaled_dot_product_attention(q, k, v, attn_mask=padding),
         "causal_output": F.scaled_dot_product_attention(q, k, v, is_causal=True),
         "padding_weights": softmax_weights(scaled_scores(q, k), padding),
         "causal_weights": softmax_weights(scaled_scores(q, k), causal),
+        # SDPA returns 0 for a query that sees no key; its weights are 0 too.
+        "combined_output": F.scaled_dot_product_attention(q, k, v, attn_mask=combined),
+        "combined_weights": softmax_weights(scaled_scores(q, k), combined).masked_fill(empty, 0.0),
+        "combined_mask": combined,
     }
 
 

@@ -315,3 +315,109 @@ def test_demo_matches_pytorch(path: Path) -> None:
 def _meta(path: Path) -> dict:
     with np.load(path, allow_pickle=False) as data:
         return json.loads(str(data["meta"]))
+
+
+# -- every input a check used is in the JSON -----------------------------------------------------
+
+
+def _json(name: str, params: dict[str, int] | None = None, seed: int = 0) -> dict:
+    return json.loads(json.dumps(run_demo(name, params or {}, seed).to_dict(), allow_nan=False))
+
+
+def _arrays(data: dict) -> dict[str, np.ndarray]:
+    return {
+        name: np.array(array["values"])
+        for step in data["steps"]
+        for name, array in step["arrays"].items()
+    }
+
+
+def _inputs(data: dict, start: str) -> dict[str, np.ndarray]:
+    check = next(c for c in data["checks"] if c["description"].startswith(start))
+    return {name: np.array(array["values"]) for name, array in check["inputs"].items()}
+
+
+def _attend(q: np.ndarray, k: np.ndarray, v: np.ndarray) -> np.ndarray:
+    scores = q @ k.swapaxes(-1, -2) / np.sqrt(q.shape[-1])
+    weights = np.exp(scores - scores.max(axis=-1, keepdims=True))
+    return (weights / weights.sum(axis=-1, keepdims=True)) @ v
+
+
+def test_scaled_dot_product_json_has_the_variance_samples() -> None:
+    data = _json("scaled-dot-product", seed=3)
+    samples = _inputs(data, "Var(q . k) grows like d")
+    assert samples.keys() == {"q_samples", "k_samples"}
+    assert _inputs(data, "at d = 128").keys() == samples.keys()
+    q, k = samples["q_samples"], samples["k_samples"]
+    for row in data["table"]["rows"]:
+        d = row[0]
+        dots = (q[:, :d] * k[:, :d]).sum(axis=1)
+        assert round(float(dots.var()), 2) == row[1]
+        assert round(float((dots / np.sqrt(d)).var()), 3) == row[2]
+
+
+def test_seq2seq_json_has_every_sweep_input() -> None:
+    data = _json("seq2seq-bottleneck", seed=2)
+    sweep = _inputs(data, "attention beats the fixed context")
+    assert [len(x) for x in sweep.values()] == [row[0] for row in data["table"]["rows"]]
+    a, b = _arrays(data)["A"], _arrays(data)["B"]
+    x = sweep["X_8"]
+    state = np.zeros(len(a))
+    for x_t in x:
+        state = state @ a + x_t @ b
+    maps = np.vstack([b @ np.linalg.matrix_power(a, len(x) - 1 - i) for i in range(len(x))])
+    fixed = (state @ np.linalg.pinv(maps)).reshape(x.shape)
+    error = np.linalg.norm(fixed - x) / np.linalg.norm(x)
+    row = next(row for row in data["table"]["rows"] if row[0] == 8)
+    assert f"{error:.3f}" == row[3]
+
+
+def test_mqa_gqa_json_has_the_fresh_weights_of_its_comparisons() -> None:
+    data = _json("mqa-gqa", {"heads": 4, "groups": 2, "d_model": 8}, seed=1)
+    x = _arrays(data)["X"]
+    for start, kv_width in (("GQA with groups = heads", 8), ("GQA with groups = 1", 2)):
+        w = _inputs(data, start)
+        assert w.keys() == {"W_q", "W_k", "W_v", "W_o"}
+        assert w["W_k"].shape == (8, kv_width)
+        q = (x @ w["W_q"]).reshape(len(x), 4, 2).transpose(1, 0, 2)
+        k = (x @ w["W_k"]).reshape(len(x), kv_width // 2, 2).transpose(1, 0, 2)
+        v = (x @ w["W_v"]).reshape(len(x), kv_width // 2, 2).transpose(1, 0, 2)
+        repeat = 4 // (kv_width // 2)
+        heads = _attend(q, np.repeat(k, repeat, axis=0), np.repeat(v, repeat, axis=0))
+        output = heads.transpose(1, 0, 2).reshape(len(x), 8) @ w["W_o"]
+        per_head = [_attend(q[h], k[h // repeat], v[h // repeat]) for h in range(4)]
+        expected = np.concatenate(per_head, axis=1) @ w["W_o"]
+        assert np.max(np.abs(output - expected)) <= TOLERANCE
+
+
+def test_cross_attention_json_has_the_permutation() -> None:
+    data = _json("cross-attention", seed=4)
+    order = _inputs(data, "reordering the encoder positions")["permutation"]
+    arrays = _arrays(data)
+    assert sorted(order.tolist()) == list(range(len(arrays["X"])))
+    x = arrays["X"][order]
+    shuffled = _attend(arrays["Y"] @ arrays["W_q"], x @ arrays["W_k"], x @ arrays["W_v"])
+    assert np.max(np.abs(shuffled - arrays["output"])) <= TOLERANCE
+
+
+def test_a_fully_masked_row_gives_zeros_not_nan() -> None:
+    result = run_demo("masking", {"seq_len": 6, "pad": 3})
+    assert result.passed
+    weights, output = result.array("combined_weights"), result.array("combined_output")
+    assert not np.isnan(weights).any() and not np.isnan(output).any()
+    assert np.all(weights[:3] == 0.0) and np.all(output[:3] == 0.0)
+    np.testing.assert_allclose(weights[3:].sum(axis=1), 1.0, atol=TOLERANCE)
+    assert np.isnan(result.array("naive_weights")[:3]).all()
+    assert not np.isnan(result.array("naive_weights")[3:]).any()
+
+
+def test_attend_gives_zero_for_a_query_that_sees_no_key() -> None:
+    from studycards.demos._maths import attend
+
+    rng = np.random.default_rng(0)
+    q, k, v = (rng.standard_normal((3, 4)) for _ in range(3))
+    mask = np.array([[False] * 3, [True, False, False], [True, True, True]])
+    output, weights = attend(q, k, v, mask)
+    assert np.all(output[0] == 0.0) and np.all(weights[0] == 0.0)
+    np.testing.assert_allclose(output[1], v[0], atol=TOLERANCE)
+    np.testing.assert_allclose(output[2], _attend(q[2:], k, v)[0], atol=TOLERANCE)

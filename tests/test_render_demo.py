@@ -27,7 +27,7 @@ def coloured(renderable: object) -> str:
 def test_plain_console_gets_the_shade_ramp_heatmap() -> None:
     text = plain(render_demo(run_demo("masking", {})))
     assert "shade ramp ' .:-=+*#%@' from 0 (blank) to 1 (@)" in text
-    assert "q0 @  1.00    0.00    0.00    0.00    0.00" in text
+    assert "q2    0.00    0.00 @  1.00    0.00    0.00" in text
     assert "\x1b[" not in text
 
 
