@@ -83,12 +83,13 @@ def close(
     actual: np.ndarray,
     expected: np.ndarray,
     inputs: dict[str, np.ndarray] | None = None,
-    tolerance: float = TOLERANCE,
+    tolerance: float | None = None,
 ) -> Check:
     """A check that two arrays agree (to 1e-10 unless told), showing the max absolute error;
     ``inputs`` are the arrays it used that no step shows."""
     error = max_abs_error(actual, expected)
-    return Check(description, error <= tolerance, error, inputs or {})
+    limit = TOLERANCE if tolerance is None else tolerance
+    return Check(description, error <= limit, error, inputs or {})
 
 
 def rows_sum_to_one(weights: np.ndarray, what: str = "attention weights") -> Check:
