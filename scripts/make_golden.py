@@ -10,7 +10,8 @@ Needs torch (the ``golden`` extra), best in a separate environment:
 
     python -m venv .venv-torch
     .venv-torch/bin/pip install -e '.[golden]'
-    .venv-torch/bin/python scripts/make_golden.py
+    .venv-torch/bin/python scripts/make_golden.py            # every demo
+    .venv-torch/bin/python scripts/make_golden.py rope mla   # only these demos' files
 """
 
 from __future__ import annotations
@@ -58,6 +59,10 @@ CASES: list[tuple[str, dict[str, int], int]] = [
     ("sliding-window", {}, 0),
     ("sliding-window", {"seq_len": 12, "window": 5}, 6),
     ("cross-attention", {}, 0),
+    ("attention-backward", {}, 0),
+    ("attention-backward", {"seq_len": 6, "d_model": 5}, 3),
+    ("batched-masks", {}, 0),
+    ("batched-masks", {"batch": 5, "heads": 3, "seq_len": 7, "d_model": 2}, 2),
 ]
 
 
@@ -233,6 +238,34 @@ def cross_attention(r: DemoResult) -> tuple[list[str], Tensors]:
     return ["Y", "X", "W_q", "W_k", "W_v"], {"output": output[0], "weights": weights[0]}
 
 
+def attention_backward(r: DemoResult) -> tuple[list[str], Tensors]:
+    q, k, v, d_out = (t(r, n).clone().requires_grad_(n != "dO") for n in ("Q", "K", "V", "dO"))
+    scores = scaled_scores(q, k)
+    scores.retain_grad()
+    weights = torch.softmax(scores, dim=-1)
+    weights.retain_grad()
+    output = weights @ v
+    (output * d_out).sum().backward()
+    expected = {"S": scores, "P": weights, "O": output}
+    expected |= {"dQ": q.grad, "dK": k.grad, "dV": v.grad, "dS": scores.grad, "dP": weights.grad}
+    return ["Q", "K", "V", "dO"], {key: value.detach() for key, value in expected.items()}
+
+
+def batched_masks(r: DemoResult) -> tuple[list[str], Tensors]:
+    q, k, v, lengths = t(r, "Q"), t(r, "K"), t(r, "V"), t(r, "lengths")
+    batch, _, seq, _ = q.shape
+    positions = torch.arange(seq)
+    valid = torch.stack(
+        [positions < n if b % 2 == 0 else positions >= seq - n for b, n in enumerate(lengths)]
+    )
+    causal = torch.ones(seq, seq, dtype=torch.bool).tril()
+    mask = causal[None, None] & valid[:, None, None, :]
+    output = F.scaled_dot_product_attention(q, k, v, attn_mask=mask)
+    weights = softmax_weights(scaled_scores(q, k), mask)
+    weights = weights.masked_fill(~mask.any(dim=-1, keepdim=True), 0.0)
+    return ["Q", "K", "V", "lengths"], {"output": output, "weights": weights, "key_valid": valid}
+
+
 REFERENCES: dict[str, Reference] = {
     "seq2seq-bottleneck": seq2seq_bottleneck,
     "additive": additive,
@@ -249,6 +282,8 @@ REFERENCES: dict[str, Reference] = {
     "rope": rope,
     "sliding-window": sliding_window,
     "cross-attention": cross_attention,
+    "attention-backward": attention_backward,
+    "batched-masks": batched_masks,
 }
 
 
@@ -264,15 +299,22 @@ def make_case(name: str, params: dict[str, int], seed: int, index: int) -> Path:
 
 
 def main() -> None:
+    """Regenerate every golden file, or with demo names as arguments only theirs."""
     torch.set_default_dtype(torch.float64)
     GOLDEN.mkdir(parents=True, exist_ok=True)
+    only = set(sys.argv[1:])
+    unknown = only - set(REFERENCES)
+    if unknown:
+        sys.exit(f"no reference for: {', '.join(sorted(unknown))}")
     for old in GOLDEN.glob("*.npz"):
-        old.unlink()
+        if not only or old.stem.rsplit("-", 1)[0] in only:
+            old.unlink()
     counts: dict[str, int] = {}
     for name, params, seed in CASES:
         counts[name] = counts.get(name, 0) + 1
-        path = make_case(name, params, seed, counts[name])
-        print(f"wrote {path.relative_to(ROOT)}")
+        if not only or name in only:
+            path = make_case(name, params, seed, counts[name])
+            print(f"wrote {path.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

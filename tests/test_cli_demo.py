@@ -138,3 +138,12 @@ def test_explain_follows_the_terminal_width(cli: Cli, monkeypatch: pytest.Monkey
     monkeypatch.setenv("COLUMNS", "60")
     narrow = cli("demo", "explain", "masking").stdout
     assert max(len(line.rstrip()) for line in narrow.splitlines()) <= 60
+
+
+def test_every_demo_parameter_has_a_run_option(cli: Cli) -> None:
+    from studycards.demos import get_demo
+
+    help_text = cli("demo", "run", "--help").stdout
+    for info in list_demos():
+        for param in get_demo(info.name).params:
+            assert param.option in help_text, (info.name, param.option)

@@ -38,6 +38,8 @@ def test_catalog_has_every_demo_from_the_issue() -> None:
         "rope",
         "sliding-window",
         "cross-attention",
+        "attention-backward",
+        "batched-masks",
     ]
     assert all(info.summary and "\n" not in info.summary for info in list_demos())
 

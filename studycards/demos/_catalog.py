@@ -79,6 +79,13 @@ WINDOW = Param(
 BLOCK_SIZE = Param("block_size", 2, 1, 64, "rows and columns per tile (>= seq_len: one tile)")
 OFFSET = Param("offset", 3, 0, 1000, "relative offset k in PE(p + k)")
 DECODER = (_seq_len(5), _tgt_len(3), _d_model(4))
+BATCH = Param("batch", 4, 1, 8, "sequences in the batch (even ones right-padded, odd ones left)")
+LATENT = Param("latent", 4, 1, 256, "width d_c of the latent vector cached per token")
+SCALE = Param("scale", 4, 1, 64, "context extension factor s (new length / trained length)")
+DROP = Param("drop", 20, 0, 90, "dropout probability p, in percent")
+SHIFT = Param("shift", 1000, 0, 100_000, "a constant added to every logit (softmax ignores it)")
+PREFIX = Param("prefix", 4, 0, 63, "prompt tokens both requests share")
+PAGE = Param("block_size", 4, 1, 64, "tokens per KV-cache block (page)")
 
 CATALOG: tuple[Demo, ...] = (
     Demo(
@@ -165,5 +172,17 @@ CATALOG: tuple[Demo, ...] = (
         "Decoder queries over encoder keys and values, with the alignment heatmap.",
         "cross_attention",
         (_seq_len(6), _tgt_len(4), _d_model(8)),
+    ),
+    Demo(
+        "attention-backward",
+        "Gradients of softmax and attention by hand: dS = P * (dP - rowsum(dP * P)).",
+        "attention_backward",
+        (_seq_len(4, high=32), _d_model(3, high=32)),
+    ),
+    Demo(
+        "batched-masks",
+        "A (B, H, T, d) batch with left and right padding; fully masked rows without NaN.",
+        "batched_masks",
+        (BATCH, HEADS, _seq_len(5, high=32), Param("d_model", 4, 1, 64, "width d of each head")),
     ),
 )
