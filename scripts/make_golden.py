@@ -63,6 +63,10 @@ CASES: list[tuple[str, dict[str, int], int]] = [
     ("attention-backward", {"seq_len": 6, "d_model": 5}, 3),
     ("batched-masks", {}, 0),
     ("batched-masks", {"batch": 5, "heads": 3, "seq_len": 7, "d_model": 2}, 2),
+    ("softmax-stability", {}, 0),
+    ("softmax-stability", {"seq_len": 9, "shift": 50000}, 1),
+    ("paged-attention", {}, 0),
+    ("paged-attention", {"seq_len": 23, "block_size": 3, "prefix": 8, "d_model": 5}, 4),
 ]
 
 
@@ -266,6 +270,38 @@ def batched_masks(r: DemoResult) -> tuple[list[str], Tensors]:
     return ["Q", "K", "V", "lengths"], {"output": output, "weights": weights, "key_valid": valid}
 
 
+def softmax_stability(r: DemoResult) -> tuple[list[str], Tensors]:
+    logits = t(r, "logits")
+    temperatures = torch.tensor([0.1, 0.5, 1.0, 2.0, 10.0])
+    return ["logits"], {
+        "stable": torch.softmax(logits, dim=-1),
+        "log_softmax": torch.log_softmax(logits, dim=-1),
+        "logsumexp": torch.logsumexp(logits, dim=-1),
+        "tempered": torch.softmax(logits[None, :] / temperatures[:, None], dim=-1),
+    }
+
+
+def paged_attention(r: DemoResult) -> tuple[list[str], Tensors]:
+    names = ["K_prefix", "V_prefix", "K_A", "V_A", "K_B", "V_B", "q_A", "q_B"]
+    names += ["table_A", "table_B"]
+    a = {name: t(r, name) for name in names}
+    size = r.params["block_size"]
+    blocks = int(torch.cat([a["table_A"], a["table_B"]]).unique().numel())
+    pool_k = torch.zeros(blocks, size, a["K_A"].shape[1])
+    pool_v = torch.zeros_like(pool_k)
+    expected: Tensors = {}
+    for req in ("A", "B"):
+        keys = torch.cat([a["K_prefix"], a[f"K_{req}"]])
+        values = torch.cat([a["V_prefix"], a[f"V_{req}"]])
+        slots = torch.arange(len(keys))
+        pool_k[a[f"table_{req}"][slots // size], slots % size] = keys
+        pool_v[a[f"table_{req}"][slots // size], slots % size] = values
+        out = F.scaled_dot_product_attention(a[f"q_{req}"], keys, values)
+        expected[f"contiguous_{req}"] = out
+        expected[f"paged_{req}"] = out
+    return names, expected | {"pool_K": pool_k, "pool_V": pool_v}
+
+
 REFERENCES: dict[str, Reference] = {
     "seq2seq-bottleneck": seq2seq_bottleneck,
     "additive": additive,
@@ -284,6 +320,8 @@ REFERENCES: dict[str, Reference] = {
     "cross-attention": cross_attention,
     "attention-backward": attention_backward,
     "batched-masks": batched_masks,
+    "softmax-stability": softmax_stability,
+    "paged-attention": paged_attention,
 }
 
 

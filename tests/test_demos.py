@@ -40,6 +40,8 @@ def test_catalog_has_every_demo_from_the_issue() -> None:
         "cross-attention",
         "attention-backward",
         "batched-masks",
+        "softmax-stability",
+        "paged-attention",
     ]
     assert all(info.summary and "\n" not in info.summary for info in list_demos())
 

@@ -185,4 +185,17 @@ CATALOG: tuple[Demo, ...] = (
         "batched_masks",
         (BATCH, HEADS, _seq_len(5, high=32), Param("d_model", 4, 1, 64, "width d of each head")),
     ),
+    Demo(
+        "softmax-stability",
+        "Large logits: max subtraction, log-sum-exp, temperature, and float16 overflow.",
+        "softmax_stability",
+        (Param("seq_len", 6, 1, 64, "number of logits"), SHIFT),
+    ),
+    Demo(
+        "paged-attention",
+        "vLLM's block table: paged KV cache, fragmentation, prefix sharing; equals contiguous.",
+        "paged_attention",
+        (_seq_len(10), _d_model(4, high=64), PAGE, PREFIX),
+        (AtMost("prefix", "seq_len", strict=True),),
+    ),
 )
