@@ -67,6 +67,11 @@ CASES: list[tuple[str, dict[str, int], int]] = [
     ("softmax-stability", {"seq_len": 9, "shift": 50000}, 1),
     ("paged-attention", {}, 0),
     ("paged-attention", {"seq_len": 23, "block_size": 3, "prefix": 8, "d_model": 5}, 4),
+    ("mla", {}, 0),
+    ("mla", {"seq_len": 7, "d_model": 12, "heads": 3, "latent": 5}, 2),
+    ("alibi", {}, 0),
+    ("alibi", {"seq_len": 11, "train_len": 6, "heads": 8, "d_model": 3}, 5),
+    ("alibi", {"seq_len": 5, "train_len": 2, "heads": 6}, 1),
 ]
 
 
@@ -302,6 +307,62 @@ def paged_attention(r: DemoResult) -> tuple[list[str], Tensors]:
     return names, expected | {"pool_K": pool_k, "pool_V": pool_v}
 
 
+def _heads(x: torch.Tensor, heads: int) -> torch.Tensor:
+    return x.reshape(x.shape[0], heads, -1).transpose(0, 1)
+
+
+def mla(r: DemoResult) -> tuple[list[str], Tensors]:
+    names = ["X", "W_dkv", "W_uk", "W_uv", "W_q", "W_o"]
+    x, w_dkv, w_uk, w_uv, w_q, w_o = (t(r, n) for n in names)
+    heads = r.params["heads"]
+    c = x @ w_dkv
+    q, k, v = _heads(x @ w_q, heads), _heads(c @ w_uk, heads), _heads(c @ w_uv, heads)
+    out = F.scaled_dot_product_attention(q, k, v, is_causal=True)
+    output = out.transpose(0, 1).reshape(len(x), -1) @ w_o
+    scores = scaled_scores(q, k)
+    return names, {
+        "c": c,
+        "K": k,
+        "V": v,
+        "scores": scores,
+        "absorbed_scores": scores,
+        "output": output,
+        "absorbed_output": output,
+        "decode_output": output[-1:],
+    }
+
+
+def _alibi_slopes(heads: int) -> torch.Tensor:
+    """The paper's recipe: 2^(-8/n) powers for the largest power of two n <= heads, then the
+    odd-numbered slopes of 2n for the heads left over."""
+    n = 1 << (heads.bit_length() - 1)
+    powers = torch.arange(1, n + 1, dtype=torch.float64)
+    base = torch.pow(2.0, -8.0 * powers / n)
+    extra = torch.pow(2.0, -8.0 * torch.arange(1, 2 * n + 1, 2, dtype=torch.float64) / (2 * n))
+    return torch.cat([base, extra[: heads - n]])
+
+
+def alibi(r: DemoResult) -> tuple[list[str], Tensors]:
+    q, k, v = t(r, "Q"), t(r, "K"), t(r, "V")
+    heads, n, _ = q.shape
+    m = _alibi_slopes(heads)
+    distance = torch.arange(n)[:, None] - torch.arange(n)[None, :]
+    bias = (-m[:, None, None] * distance).masked_fill(distance < 0, float("-inf"))
+    output = F.scaled_dot_product_attention(q, k, v, attn_mask=bias)
+    train = r.params["train_len"]
+    short = F.scaled_dot_product_attention(
+        q[:, :train], k[:, :train], v[:, :train], attn_mask=bias[:, :train, :train]
+    )
+    weights = torch.softmax(scaled_scores(q, k) + bias, dim=-1)
+    return ["Q", "K", "V"], {
+        "slopes": m,
+        "bias": bias,
+        "weights": weights,
+        "output": output,
+        "short_output": short,
+    }
+
+
 REFERENCES: dict[str, Reference] = {
     "seq2seq-bottleneck": seq2seq_bottleneck,
     "additive": additive,
@@ -322,6 +383,8 @@ REFERENCES: dict[str, Reference] = {
     "batched-masks": batched_masks,
     "softmax-stability": softmax_stability,
     "paged-attention": paged_attention,
+    "mla": mla,
+    "alibi": alibi,
 }
 
 

@@ -198,4 +198,23 @@ CATALOG: tuple[Demo, ...] = (
         (_seq_len(10), _d_model(4, high=64), PAGE, PREFIX),
         (AtMost("prefix", "seq_len", strict=True),),
     ),
+    Demo(
+        "mla",
+        "DeepSeek's multi-head latent attention: a latent KV cache and weight absorption.",
+        "mla",
+        (_seq_len(5), _d_model(16), Param("heads", 4, 1, 64, HEADS.help), LATENT),
+        (Divisible("d_model", "heads"),),
+    ),
+    Demo(
+        "alibi",
+        "ALiBi: linear distance biases, the head slopes, and running past the trained length.",
+        "alibi",
+        (
+            Param("seq_len", 8, 1, 64, "sequence length at inference"),
+            Param("train_len", 4, 1, 64, "the length the model was trained on"),
+            Param("heads", 4, 1, 64, HEADS.help),
+            _d_model(4, high=64),
+        ),
+        (AtMost("train_len", "seq_len"),),
+    ),
 )

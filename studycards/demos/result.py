@@ -53,8 +53,8 @@ class Check:
     def to_dict(self) -> dict[str, Any]:
         return {
             "description": self.description,
-            "passed": self.passed,
-            "max_abs_error": self.max_abs_error,
+            "passed": bool(self.passed),
+            "max_abs_error": None if self.max_abs_error is None else float(self.max_abs_error),
             "inputs": {name: array_to_dict(value) for name, value in self.inputs.items()},
         }
 
