@@ -72,6 +72,10 @@ CASES: list[tuple[str, dict[str, int], int]] = [
     ("alibi", {}, 0),
     ("alibi", {"seq_len": 11, "train_len": 6, "heads": 8, "d_model": 3}, 5),
     ("alibi", {"seq_len": 5, "train_len": 2, "heads": 6}, 1),
+    ("rope-scaling", {}, 0),
+    ("rope-scaling", {"seq_len": 9, "d_model": 32, "scale": 8, "train_len": 2048}, 3),
+    ("linear-attention", {}, 0),
+    ("linear-attention", {"seq_len": 12, "d_model": 6}, 2),
 ]
 
 
@@ -363,6 +367,52 @@ def alibi(r: DemoResult) -> tuple[list[str], Tensors]:
     }
 
 
+def _rotary_scores(q: torch.Tensor, k: torch.Tensor, n: int, theta: torch.Tensor) -> torch.Tensor:
+    positions = torch.arange(n, dtype=torch.float64)
+    turns = torch.polar(torch.ones_like(theta), positions[:, None] * theta[None, :])
+    rq = torch.view_as_real(torch.view_as_complex(q.reshape(-1, 2)) * turns).reshape(n, -1)
+    rk = torch.view_as_real(torch.view_as_complex(k.reshape(-1, 2)) * turns).reshape(n, -1)
+    return rq @ rk.T
+
+
+def rope_scaling(r: DemoResult) -> tuple[list[str], Tensors]:
+    q, k = t(r, "q"), t(r, "k")
+    n, d = r.params["seq_len"], r.params["d_model"]
+    s, length = r.params["scale"], r.params["train_len"]
+    exponents = torch.arange(0, d, 2, dtype=torch.float64) / d
+    theta = 10000.0**-exponents
+    ntk = (10000.0 * s ** (d / (d - 2))) ** -exponents
+    turns = length * theta / (2 * math.pi)
+    ramp = ((turns - 1.0) / 31.0).clamp(0.0, 1.0)
+    yarn = (1 - ramp) * theta / s + ramp * theta
+    expected = {"theta": theta, "theta_pi": theta / s, "theta_ntk": ntk, "yarn_ramp": ramp}
+    expected["theta_yarn"] = yarn
+    for name, freq in (("pi", theta / s), ("ntk", ntk), ("yarn", yarn)):
+        expected[f"scores_{name}"] = _rotary_scores(q, k, n, freq)
+    return ["q", "k"], expected
+
+
+def linear_attention(r: DemoResult) -> tuple[list[str], Tensors]:
+    q, k, v = t(r, "Q"), t(r, "K"), t(r, "V")
+    fq, fk = F.elu(q) + 1, F.elu(k) + 1
+    states = torch.cumsum(torch.einsum("nd,ne->nde", fk, v), dim=0)
+    sums = torch.cumsum(fk, dim=0)
+    causal = torch.einsum("nd,nde->ne", fq, states) / (fq * sums).sum(dim=1, keepdim=True)
+    scores = (fq @ fk.T).tril()
+    full = (fq @ fk.T) @ v / (fq @ fk.T).sum(dim=1, keepdim=True)
+    return ["Q", "K", "V"], {
+        "phi_Q": fq,
+        "phi_K": fk,
+        "weights": scores / scores.sum(dim=1, keepdim=True),
+        "parallel": causal,
+        "recurrent": causal,
+        "state": states[-1],
+        "normaliser": sums[-1],
+        "full_parallel": full,
+        "full_linear": full,
+    }
+
+
 REFERENCES: dict[str, Reference] = {
     "seq2seq-bottleneck": seq2seq_bottleneck,
     "additive": additive,
@@ -385,6 +435,8 @@ REFERENCES: dict[str, Reference] = {
     "paged-attention": paged_attention,
     "mla": mla,
     "alibi": alibi,
+    "rope-scaling": rope_scaling,
+    "linear-attention": linear_attention,
 }
 
 

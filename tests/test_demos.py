@@ -44,6 +44,8 @@ def test_catalog_has_every_demo_from_the_issue() -> None:
         "paged-attention",
         "mla",
         "alibi",
+        "rope-scaling",
+        "linear-attention",
     ]
     assert all(info.summary and "\n" not in info.summary for info in list_demos())
 
@@ -205,7 +207,7 @@ def test_smallest_and_largest_sizes_run_without_warnings(name: str) -> None:
 def _fit(name: str, params: dict[str, int]) -> dict[str, int]:
     """Bend extreme parameter choices so they satisfy the demo's rules between parameters."""
     fitted = dict(params)
-    if "d_model" in fitted and name in {"rope", "sinusoidal-pe"}:
+    if "d_model" in fitted and name in {"rope", "sinusoidal-pe", "rope-scaling"}:
         fitted["d_model"] = max(2, fitted["d_model"] - fitted["d_model"] % 2)
     if "heads" in fitted:
         fitted["heads"] = 1 if fitted["heads"] == 1 else 4

@@ -217,4 +217,22 @@ CATALOG: tuple[Demo, ...] = (
         ),
         (AtMost("train_len", "seq_len"),),
     ),
+    Demo(
+        "rope-scaling",
+        "Longer contexts for RoPE: position interpolation, NTK-aware and YaRN frequencies.",
+        "rope_scaling",
+        (
+            Param("seq_len", 6, 1, 32, "positions whose scores are shown"),
+            Param("d_model", 16, 4, 256, "width of the query and key (even)"),
+            SCALE,
+            Param("train_len", 4096, 16, 1_048_576, "the context length RoPE was trained on"),
+        ),
+        (Even("d_model"),),
+    ),
+    Demo(
+        "linear-attention",
+        "A kernel feature map, O(n) cost, and the recurrent (RNN) form equal to the parallel one.",
+        "linear_attention",
+        (_seq_len(5), _d_model(4, high=64)),
+    ),
 )
