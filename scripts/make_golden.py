@@ -76,6 +76,8 @@ CASES: list[tuple[str, dict[str, int], int]] = [
     ("rope-scaling", {"seq_len": 9, "d_model": 32, "scale": 8, "train_len": 2048}, 3),
     ("linear-attention", {}, 0),
     ("linear-attention", {"seq_len": 12, "d_model": 6}, 2),
+    ("attention-dropout", {}, 0),
+    ("attention-dropout", {"seq_len": 7, "d_model": 3, "drop": 50}, 1),
 ]
 
 
@@ -413,6 +415,19 @@ def linear_attention(r: DemoResult) -> tuple[list[str], Tensors]:
     }
 
 
+def attention_dropout(r: DemoResult) -> tuple[list[str], Tensors]:
+    q, k, v, keep = t(r, "Q"), t(r, "K"), t(r, "V"), t(r, "keep")
+    p = r.params["drop"] / 100
+    weights = torch.softmax(scaled_scores(q, k), dim=-1)
+    dropped = weights * keep / (1 - p)
+    return ["Q", "K", "V", "keep"], {
+        "weights": weights,
+        "dropped": dropped,
+        "train_output": dropped @ v,
+        "eval_output": F.scaled_dot_product_attention(q, k, v),
+    }
+
+
 REFERENCES: dict[str, Reference] = {
     "seq2seq-bottleneck": seq2seq_bottleneck,
     "additive": additive,
@@ -437,6 +452,7 @@ REFERENCES: dict[str, Reference] = {
     "alibi": alibi,
     "rope-scaling": rope_scaling,
     "linear-attention": linear_attention,
+    "attention-dropout": attention_dropout,
 }
 
 

@@ -46,6 +46,7 @@ def test_catalog_has_every_demo_from_the_issue() -> None:
         "alibi",
         "rope-scaling",
         "linear-attention",
+        "attention-dropout",
     ]
     assert all(info.summary and "\n" not in info.summary for info in list_demos())
 
@@ -222,7 +223,12 @@ def _fit(name: str, params: dict[str, int]) -> dict[str, int]:
 
 @pytest.mark.parametrize("seed", range(20))
 def test_statistical_checks_hold_across_seeds(seed: int) -> None:
-    for name in ("scaled-dot-product", "seq2seq-bottleneck", "cross-attention"):
+    for name in (
+        "scaled-dot-product",
+        "seq2seq-bottleneck",
+        "cross-attention",
+        "attention-dropout",
+    ):
         assert run_demo(name, {}, seed=seed).passed
 
 

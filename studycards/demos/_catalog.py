@@ -235,4 +235,10 @@ CATALOG: tuple[Demo, ...] = (
         "linear_attention",
         (_seq_len(5), _d_model(4, high=64)),
     ),
+    Demo(
+        "attention-dropout",
+        "Dropout on attention weights: training vs evaluation, 1/(1-p), expectation preserved.",
+        "attention_dropout",
+        (_seq_len(4, high=16), _d_model(4, high=64), DROP),
+    ),
 )
