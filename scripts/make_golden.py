@@ -78,6 +78,8 @@ CASES: list[tuple[str, dict[str, int], int]] = [
     ("linear-attention", {"seq_len": 12, "d_model": 6}, 2),
     ("attention-dropout", {}, 0),
     ("attention-dropout", {"seq_len": 7, "d_model": 3, "drop": 50}, 1),
+    ("transformer-layer", {}, 0),
+    ("transformer-layer", {"seq_len": 6, "d_model": 12, "heads": 3}, 2),
 ]
 
 
@@ -428,6 +430,47 @@ def attention_dropout(r: DemoResult) -> tuple[list[str], Tensors]:
     }
 
 
+def transformer_layer(r: DemoResult) -> tuple[list[str], Tensors]:
+    names = ["X", "W_q", "W_k", "W_v", "W_o", "b_q", "b_k", "b_v", "b_o", "W1", "b1", "W2", "b2"]
+    names += ["ln1_gamma", "ln1_beta", "ln2_gamma", "ln2_beta"]
+    a = {name: t(r, name) for name in names}
+    d = a["X"].shape[1]
+    layer = torch.nn.TransformerEncoderLayer(
+        d,
+        r.params["heads"],
+        dim_feedforward=4 * d,
+        dropout=0.0,
+        activation=lambda x: F.gelu(x, approximate="tanh"),
+        batch_first=True,
+        norm_first=True,
+        dtype=torch.float64,
+    ).eval()
+    with torch.no_grad():
+        layer.self_attn.in_proj_weight.copy_(torch.cat([a["W_q"].T, a["W_k"].T, a["W_v"].T]))
+        layer.self_attn.in_proj_bias.copy_(torch.cat([a["b_q"], a["b_k"], a["b_v"]]))
+        layer.self_attn.out_proj.weight.copy_(a["W_o"].T)
+        layer.self_attn.out_proj.bias.copy_(a["b_o"])
+        layer.linear1.weight.copy_(a["W1"].T)
+        layer.linear1.bias.copy_(a["b1"])
+        layer.linear2.weight.copy_(a["W2"].T)
+        layer.linear2.bias.copy_(a["b2"])
+        for norm, module in (("ln1", layer.norm1), ("ln2", layer.norm2)):
+            module.weight.copy_(a[f"{norm}_gamma"])
+            module.bias.copy_(a[f"{norm}_beta"])
+        n = len(a["X"])
+        causal = torch.nn.Transformer.generate_square_subsequent_mask(n, dtype=torch.float64)
+        y = layer(a["X"][None], src_mask=causal, is_causal=True)[0]
+        normed = layer.norm1(a["X"])
+        _, weights = layer.self_attn(
+            normed[None],
+            normed[None],
+            normed[None],
+            attn_mask=causal,
+            average_attn_weights=False,
+        )
+    return names, {"Y": y, "LN1": normed, "weights": weights[0]}
+
+
 REFERENCES: dict[str, Reference] = {
     "seq2seq-bottleneck": seq2seq_bottleneck,
     "additive": additive,
@@ -453,6 +496,7 @@ REFERENCES: dict[str, Reference] = {
     "rope-scaling": rope_scaling,
     "linear-attention": linear_attention,
     "attention-dropout": attention_dropout,
+    "transformer-layer": transformer_layer,
 }
 
 

@@ -47,6 +47,7 @@ def test_catalog_has_every_demo_from_the_issue() -> None:
         "rope-scaling",
         "linear-attention",
         "attention-dropout",
+        "transformer-layer",
     ]
     assert all(info.summary and "\n" not in info.summary for info in list_demos())
 

@@ -241,4 +241,11 @@ CATALOG: tuple[Demo, ...] = (
         "attention_dropout",
         (_seq_len(4, high=16), _d_model(4, high=64), DROP),
     ),
+    Demo(
+        "transformer-layer",
+        "A pre-LN block: 12 d^2 parameters, FLOPs per token, prefill vs decode intensity.",
+        "transformer_layer",
+        (_seq_len(5), _d_model(8, high=64), HEADS),
+        (Divisible("d_model", "heads"),),
+    ),
 )
