@@ -136,3 +136,19 @@ def test_the_bundled_vault_checks_clean(cli) -> None:
     result = cli("--vault", str(REPO), "check")
     assert result.stdout == ""
     assert result.exit_code == 0, result.stdout
+
+
+def test_every_demo_is_used_by_a_bundled_note_and_every_bundled_block_passes() -> None:
+    from studycards.demos import list_demos
+    from studycards.notes.sections import demo_blocks
+
+    used = set()
+    for path in sorted((REPO / "notes").rglob("*.md")):
+        for _, _, source in demo_blocks(path.read_text(encoding="utf-8")):
+            result = run_block(source)
+            assert result.passed, (
+                path.name,
+                [c.description for c in result.checks if not c.passed],
+            )
+            used.add(result.name)
+    assert used == {info.name for info in list_demos()}
