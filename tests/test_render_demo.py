@@ -126,3 +126,21 @@ def test_explain_wraps_its_prose_to_the_terminal(width: int) -> None:
     wrapped = prose[: prose.index("")]
     assert all(len(line.rstrip()) >= width - 15 for line in wrapped[:-1]), wrapped
     assert "             K = [K; k_t],  V = [V; v_t]" in text
+
+
+@pytest.mark.parametrize("width", [60, 80])
+@pytest.mark.parametrize("name", [info.name for info in list_demos()])
+def test_every_explanation_fits_the_terminal(name: str, width: int) -> None:
+    text = at_width(render_explanation(get_demo(name)), width)
+    assert all(len(line.rstrip()) <= width for line in text.splitlines())
+    assert "…" not in text
+
+
+def test_a_long_equation_line_puts_its_comment_underneath() -> None:
+    text = at_width(render_explanation(get_demo("batched-masks")), 80)
+    lines = text.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("    causal[i, j]"))
+    assert lines[at].rstrip() == "    causal[i, j]      = j <= i"
+    assert lines[at + 1].rstrip() == "        (1, 1, T, T) broadcast"
+    wide = at_width(render_explanation(get_demo("batched-masks")), 120)
+    assert "    causal[i, j]      = j <= i" + " " * 42 + "(1, 1, T, T) broadcast" in wide

@@ -6,15 +6,17 @@ last pair slowest. A model trained on `train_len` tokens has only seen angles up
 train_len theta_i; at s = `scale` times that length the slow pairs reach angles never seen in
 training and quality collapses. Each method changes the frequencies theta_i:
 
-    position interpolation (PI):  theta_i / s                    every pair slowed by s
-    NTK-aware:  base' = base s^(d / (d - 2)),  theta_i = base'^(-2i/d)
-                                      fast pairs almost unchanged, the slowest slowed by s
-    YaRN (NTK-by-parts): r_i = train_len / wavelength_i, ramp g = clip((r - 1) / (32 - 1), 0, 1)
-                theta_i' = (1 - g) theta_i / s + g theta_i
-                                      pairs that turn many times in train_len (r > 32) keep
-                                      their frequency, pairs that never complete a turn
-                                      (r < 1) are interpolated like PI, a ramp in between;
-                                      YaRN also scales the logits by (0.1 ln s + 1)^2
+    PI:    theta_i' = theta_i / s
+    NTK:   theta_i' = base'^(-2i/d),  base' = base s^(d / (d - 2))
+    YaRN:  r_i = train_len theta_i / (2 pi)          turns in the trained length
+           g_i = clip((r_i - 1) / (32 - 1), 0, 1)
+           theta_i' = (1 - g_i) theta_i / s + g_i theta_i
+
+Position interpolation (PI) slows every pair by s. NTK-aware scaling raises the base instead,
+so the fastest pair is almost unchanged and the slowest is slowed by exactly s. YaRN
+(NTK-by-parts) decides per pair: pairs that turn more than 32 times in the trained length keep
+their frequency, pairs that never complete a turn (r < 1) are interpolated like PI, and a ramp
+joins the two; YaRN also multiplies the logits by (0.1 ln s + 1)^2.
 
 PI squeezes the fast pairs too, blurring nearby positions apart (the local detail a model
 relies on most); NTK spreads the change over the pairs; YaRN decides per pair from how many

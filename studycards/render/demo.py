@@ -7,6 +7,7 @@ not a terminal) each cell becomes a character from a shade ramp next to its numb
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
@@ -108,14 +109,34 @@ def reflow(text: str) -> list[RenderableType]:
             parts.append(Text(""))
         elif line.startswith((" ", "\t")):
             flush()
-            indent = len(line) - len(line.lstrip())
-            parts.append(Padding(Text(line.strip(), overflow="fold"), (0, 0, 0, indent)))
+            parts.append(EquationLine(line))
         else:
             if _starts_item(line):
                 flush()
             prose.append(line.strip())
     flush()
     return parts
+
+
+class EquationLine:
+    """An indented docstring line (an equation, maybe with a comment after its last wide gap).
+    When it does not fit, the comment moves to the next line under the equation; what still
+    does not fit wraps under its own indent."""
+
+    def __init__(self, line: str) -> None:
+        self.line = line.rstrip()
+        self.indent = len(line) - len(line.lstrip())
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        if len(self.line) <= options.max_width:
+            yield Text(self.line)
+            return
+        body = self.line.strip()
+        gaps = list(re.finditer(r"(?<=\S)\s{3,}(?=\S)", body))
+        pieces = [body[: gaps[-1].start()], body[gaps[-1].end() :]] if gaps else [body]
+        for number, piece in enumerate(pieces):
+            indent = self.indent + (4 if number else 0)
+            yield Padding(Text(piece, overflow="fold"), (0, 0, 0, indent))
 
 
 def _starts_item(line: str) -> bool:
