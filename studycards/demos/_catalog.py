@@ -72,7 +72,7 @@ def _d_model(default: int, high: int = 256) -> Param:
 HEADS = Param("heads", 2, 1, 64, "number of attention heads (query heads)")
 GQA_HEADS = Param("heads", 4, 1, 64, HEADS.help)
 GROUPS = Param("groups", 2, 1, 64, "number of key/value heads, each shared by heads/groups")
-PAD = Param("pad", 2, 0, 63, "padded key positions at the end of the sequence")
+PAD = Param("pad", 2, 0, 63, "padded positions: at the end, and at the start for the combined mask")
 WINDOW = Param(
     "window", 3, 1, 64, "how many recent positions each query may see (>= seq_len: causal)"
 )

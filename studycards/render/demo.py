@@ -93,8 +93,8 @@ def render_explanation(demo: Demo) -> RenderableType:
 
 def reflow(text: str) -> list[RenderableType]:
     """A docstring rewrapped to the terminal: prose lines of a paragraph are joined so Rich
-    wraps them at any width; indented lines (equations, code) stay one a line and, only when
-    the terminal is narrower than they are, wrap under their own indent."""
+    wraps them at any width; indented lines (equations, code) stay one a line unless the
+    terminal is narrower than they are (see :class:`EquationLine`)."""
     parts: list[RenderableType] = []
     prose: list[str] = []
 
