@@ -175,6 +175,44 @@ def test_masked_weights_are_exactly_zero() -> None:
             0,
             "demo 'seq2seq-bottleneck': d_model must be between 1 and 32, got 33",
         ),
+        (
+            "paged-attention",
+            {"seq_len": 6, "prefix": 6},
+            0,
+            "demo 'paged-attention': prefix (6) must be less than seq_len (6)",
+        ),
+        (
+            "alibi",
+            {"seq_len": 4, "train_len": 9},
+            0,
+            "demo 'alibi': train_len (9) must be at most seq_len (4)",
+        ),
+        (
+            "rope-scaling",
+            {"d_model": 2},
+            0,
+            "demo 'rope-scaling': d_model must be between 4 and 256, got 2",
+        ),
+        ("rope-scaling", {"d_model": 9}, 0, "demo 'rope-scaling': d_model must be even, got 9"),
+        (
+            "mla",
+            {"d_model": 10, "heads": 4},
+            0,
+            "demo 'mla': d_model (10) must be divisible by heads (4)",
+        ),
+        (
+            "attention-dropout",
+            {"drop": 95},
+            0,
+            "demo 'attention-dropout': drop must be between 0 and 90, got 95",
+        ),
+        (
+            "batched-masks",
+            {"batch": 0, "heads": 2.5},
+            0,
+            "demo 'batched-masks': batch must be between 1 and 8, got 0; "
+            "heads must be an integer, got 2.5",
+        ),
     ],
 )
 def test_bad_parameters_give_one_exact_line(
@@ -439,3 +477,72 @@ def test_attend_gives_zero_for_a_query_that_sees_no_key() -> None:
     assert np.all(output[0] == 0.0) and np.all(weights[0] == 0.0)
     np.testing.assert_allclose(output[1], v[0], atol=TOLERANCE)
     np.testing.assert_allclose(output[2], _attend(q[2:], k, v)[0], atol=TOLERANCE)
+
+
+# -- the second wave: checks that can fail, figures that follow from the inputs ------------------
+
+
+def test_a_wrong_softmax_backward_fails_the_finite_difference_checks(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from studycards.demos import attention_backward
+
+    right = attention_backward.backward
+
+    def forgets_the_rowsum(q, k, v, d_out):  # type: ignore[no-untyped-def]
+        grads = right(q, k, v, d_out)
+        _, weights, _ = attention_backward.forward(q, k, v)
+        wrong = weights * grads["dP"]
+        scale = 1 / np.sqrt(q.shape[1])
+        return {**grads, "dS": wrong, "dQ": wrong @ k * scale, "dK": wrong.T @ q * scale}
+
+    monkeypatch.setattr(attention_backward, "backward", forgets_the_rowsum)
+    result = run_demo("attention-backward", {})
+    failed = {check.description.split()[0] for check in result.checks if not check.passed}
+    assert {"dQ", "dK"} <= failed
+    assert not result.passed
+
+
+def test_batched_masks_counts_the_fully_masked_rows_of_left_padded_sequences() -> None:
+    result = run_demo("batched-masks", {"batch": 4, "seq_len": 6, "heads": 1})
+    lengths = result.array("lengths")
+    assert lengths.tolist() == [6, 5, 4, 3]
+    empty = ~result.array("mask").any(axis=-1)
+    assert empty.sum(axis=1).tolist() == [0, 1, 0, 3]
+    assert np.all(result.array("output")[1, :, 0] == 0.0)
+
+
+def test_softmax_stability_overflows_only_when_the_logits_are_large() -> None:
+    assert np.isnan(run_demo("softmax-stability", {"shift": 1000}).array("naive")).all()
+    small = run_demo("softmax-stability", {"shift": 0})
+    assert not np.isnan(small.array("naive")).any()
+    np.testing.assert_allclose(small.array("naive"), small.array("stable"), atol=TOLERANCE)
+
+
+def test_paged_attention_shares_the_prompt_blocks_and_scatters_the_rest() -> None:
+    result = run_demo("paged-attention", {"seq_len": 20, "prefix": 8, "block_size": 4})
+    table_a, table_b = result.array("table_A"), result.array("table_B")
+    assert len(table_a) == 5 and table_a[:2].tolist() == table_b[:2].tolist()
+    assert not set(table_a[2:].tolist()) & set(table_b[2:].tolist())
+    pool = result.array("pool_K")
+    np.testing.assert_array_equal(pool[table_a[0]], result.array("K_prefix")[:4])
+
+
+def test_mla_cache_table_follows_from_the_deepseek_sizes() -> None:
+    rows = {row[0]: row for row in run_demo("mla", {}).table.rows}  # type: ignore[union-attr]
+    assert rows["MHA"][2] == 2 * 128 * 128 and rows["MLA"][2] == 512 + 64
+    assert rows["MLA"][1] == 4 and rows["MHA"][1] == 2 * 16
+
+
+def test_rope_scaling_ntk_slows_the_slowest_pair_by_the_scale() -> None:
+    result = run_demo("rope-scaling", {"d_model": 8, "scale": 16})
+    factor = result.array("theta_ntk") / result.array("theta")
+    assert factor[0] == 1.0 and abs(factor[-1] - 1 / 16) < 1e-12
+    assert np.all(np.diff(factor) < 0)
+
+
+def test_transformer_layer_counts_its_own_parameters() -> None:
+    result = run_demo("transformer-layer", {"d_model": 12, "heads": 3})
+    names = result.steps[1].arrays
+    assert sum(array.size for array in names.values()) == 12 * 144 + 13 * 12
+    assert result.passed
