@@ -282,6 +282,15 @@ def _level_fits(kind_level: int, level: int) -> bool:
 DEMO_INFO = "studycards-demo"
 
 
+def demo_blocks(markdown: str) -> list[tuple[int, int, str]]:
+    """Each ``studycards-demo`` fenced block: its first and end line (0-based) and its body."""
+    return [
+        (token.map[0], token.map[1], token.content)
+        for token in _parser().parse(markdown)
+        if token.type == "fence" and token.info.strip() == DEMO_INFO and token.map
+    ]
+
+
 def split_demo_blocks(markdown: str) -> list[tuple[str, str]]:
     """Split Markdown into ``("markdown", text)`` and ``("demo", block body)`` parts.
 
@@ -291,13 +300,11 @@ def split_demo_blocks(markdown: str) -> list[tuple[str, str]]:
     lines = markdown_lines(markdown, keepends=True)
     parts: list[tuple[str, str]] = []
     start = 0
-    for token in _parser().parse(markdown):
-        if token.type == "fence" and token.info.strip() == DEMO_INFO and token.map:
-            first, last = token.map
-            if first > start:
-                parts.append(("markdown", "".join(lines[start:first])))
-            parts.append(("demo", token.content))
-            start = last
+    for first, last, content in demo_blocks(markdown):
+        if first > start:
+            parts.append(("markdown", "".join(lines[start:first])))
+        parts.append(("demo", content))
+        start = last
     if start < len(lines):
         parts.append(("markdown", "".join(lines[start:])))
     return [part for part in parts if part[0] == "demo" or part[1].strip()]

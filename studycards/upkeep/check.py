@@ -27,7 +27,7 @@ class CheckReport:
 
 def check_vault(vault: Vault) -> CheckReport:
     """Check every note (parse problems, field values, sections, related-note and outline
-    links), then every outline file (its links to notes)."""
+    links, demo blocks), then every outline file (its links to notes)."""
     result = scan(vault)
     problems: list[Problem] = []
     for summary in result.summaries:
@@ -38,6 +38,7 @@ def check_vault(vault: Vault) -> CheckReport:
         problems.extend(note.problems)
         problems.extend(dead_links(vault, note))
         problems.extend(missing_outlines(vault, note))
+        problems.extend(demo_block_problems(note))
     problems.extend(outline_problems(vault))
     return CheckReport(tuple(problems), len(result.summaries))
 
@@ -45,8 +46,23 @@ def check_vault(vault: Vault) -> CheckReport:
 def check_note(vault: Vault, rel: str) -> tuple[Problem, ...]:
     """All problems of one note."""
     note = load_note(vault, rel)
-    links = dead_links(vault, note) + missing_outlines(vault, note)
+    links = dead_links(vault, note) + missing_outlines(vault, note) + demo_block_problems(note)
     return note.summary.problems + note.problems + tuple(links)
+
+
+def demo_block_problems(note: Note) -> list[Problem]:
+    """``studycards-demo`` blocks that would render as an error box: bad YAML, an unknown demo,
+    a bad parameter. Validated, not run; the line is the block's opening fence."""
+    from studycards.demos import check_block
+    from studycards.notes.sections import demo_blocks
+
+    first = note.document.body_first_line if note.document else 1
+    problems = []
+    for line, _, source in demo_blocks(note.body):
+        problem = check_block(source)
+        if problem:
+            problems.append(Problem(note.summary.rel, first + line, "error", problem))
+    return problems
 
 
 def outline_problems(vault: Vault) -> list[Problem]:
