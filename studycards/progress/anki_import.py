@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from studycards._atomic import atomic_create
@@ -25,8 +25,9 @@ from studycards.notes.vault import Vault, scan
 from studycards.progress._html_md import html_to_markdown, html_to_text
 from studycards.progress.anki_package import PackageNote, Review, read_package
 from studycards.progress.anki_schedule import anki_guid_of, guid_source, read_scheduling
-from studycards.scheduling.events import Event, parse_stamp, utc_stamp
-from studycards.scheduling.history import migrated_state
+from studycards.scheduling.events import Event, parse_stamp
+from studycards.scheduling.grading import _review_event
+from studycards.scheduling.history import migrated_state, replay
 from studycards.scheduling.schedule import MemoryState, Rating, grade, mastery
 from studycards.scheduling.writes import (
     ledger_of,
@@ -275,7 +276,8 @@ def _log_reviews(
         day = local_day(vault, when)
         outcome = grade(card, state, Rating(review.ease), day, settings)
         state = outcome.state
-        events.append(_review_event(card, note.rel, when, day, outcome, review))
+        event = _review_event(card, note, when, day, outcome, review.time_ms / 1000, None)
+        events.append(replace(event, reason=REVLOG_REASON + str(review.id)))
     ledger.append(events)
     last = events[-1]
     updates = {
@@ -291,26 +293,5 @@ def _log_reviews(
 
 
 def replay_state(ledger, card: str) -> MemoryState | None:
-    from studycards.scheduling.history import replay
-
     history = replay(ledger.read().events).get(card)
     return history.state if history else None
-
-
-def _review_event(card, rel, when, day, outcome, review: Review) -> Event:
-    return Event(
-        kind="review",
-        card=card,
-        note=card,
-        path=rel,
-        day=day.isoformat(),
-        ts=utc_stamp(when),
-        rating=int(outcome.rating),
-        elapsed_days=outcome.elapsed_days,
-        duration=round(review.time_ms / 1000, 1),
-        interval=outcome.interval,
-        due=outcome.due.isoformat(),
-        stability=round(outcome.state.stability, 6),
-        difficulty=round(outcome.state.difficulty, 6),
-        reason=REVLOG_REASON + str(review.id),
-    )
