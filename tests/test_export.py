@@ -227,7 +227,7 @@ def test_cli_export_anki_and_csv(cli, use_vault, root, tmp_path):
     out = tmp_path / "s.apkg"
     result = cli("export", "anki", str(out))
     assert result.exit_code == 0, result.stderr
-    assert result.stdout == f"wrote {out}: 6 notes in 5 decks\n"
+    assert result.stdout == f"wrote {out}: 6 notes in 5 decks, 4 with their schedule\n"
     assert result.stderr.startswith(f"warning: skipped {BROKEN}:")
     again = cli("export", "anki", str(out))
     assert again.exit_code == 1

@@ -17,7 +17,7 @@ ALLOWED = {
     "scheduling": {"notes"},
     "review": {"scheduling", "notes", "demos"},
     "upkeep": {"scheduling", "notes", "demos"},
-    "progress": {"scheduling", "notes"},
+    "progress": {"upkeep", "scheduling", "notes"},  # import anki writes notes as `new` does
     "render": {"review", "upkeep", "progress", "scheduling", "notes", "demos"},
     "cli": {"render", "review", "upkeep", "progress", "scheduling", "notes", "demos"},
 }

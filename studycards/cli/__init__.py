@@ -11,6 +11,7 @@ from studycards.cli import (
     demo,
     doctor,
     export,
+    importing,
     notes,
     related,
     review,
@@ -61,6 +62,7 @@ review.register(app)
 stats.register(app)
 checklist.register(app)
 export.register(app)
+importing.register(app)
 related.register(app)
 doctor.register(app)
 app.add_typer(demo.app, name="demo", help="Run NumPy attention demos: worked answers.")

@@ -23,13 +23,21 @@ def anki(
     file: Path = typer.Argument(..., metavar="FILE.apkg", help="The package to write."),
     force: bool = _FORCE,
 ) -> None:
-    """Write an Anki package: one card per note, one deck per topic (studycards::Topic)."""
+    """Write an Anki package: one card per note, one deck per topic (studycards::Topic).
+
+    Reviewed notes carry their schedule, FSRS memory state and review history, so Anki (or
+    AnkiDroid) goes on from where studycards is; importing a re-export updates the cards.
+
+    Example: studycards export anki ~/interview.apkg --force"""
     from studycards.progress.export import export_anki
     from studycards.scheduling.clock import now_in
 
     vault = state(ctx).vault()
     result = export_anki(vault, file, now_in(vault.config.timezone), force)
-    _report(result, f"{result.notes} notes in {result.decks} decks")
+    _report(
+        result,
+        f"{result.notes} notes in {result.decks} decks, {result.scheduled} with their schedule",
+    )
 
 
 @app.command()

@@ -11,7 +11,7 @@ import datetime as dt
 import hashlib
 import html
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -21,6 +21,13 @@ from studycards._atomic import atomic_create, atomic_write
 from studycards.errors import StudycardsError
 from studycards.notes.note import Note, NoteSummary, Problem
 from studycards.notes.vault import Vault, load_note, scan
+from studycards.progress.anki_schedule import (
+    Scheduling,
+    card_schedule,
+    guid_source,
+    read_scheduling,
+    schedule_cards,
+)
 
 DECK_ROOT = "studycards"
 MODEL_NAME = "studycards note"
@@ -54,6 +61,7 @@ class Export:
     notes: int
     decks: int
     skipped: tuple[Problem, ...]
+    scheduled: int = 0  # Anki cards that carry a review schedule
 
 
 @dataclass(frozen=True)
@@ -63,6 +71,7 @@ class ExportNote:
     summary: NoteSummary
     problem: str  # a coding note's problem statement, else ""
     answer: str  # the short answer, else the long one, else ""
+    anki_guid: str = ""  # the Anki GUID of a note imported from Anki
 
     @property
     def title(self) -> str:
@@ -71,7 +80,11 @@ class ExportNote:
     @classmethod
     def of(cls, note: Note) -> ExportNote:
         answer = (note.short_answer or note.long_answer).strip()
-        return cls(note.summary, note.section_text("problem").strip(), answer)
+        from studycards.progress.anki_schedule import anki_guid_of
+
+        frontmatter = note.document.frontmatter if note.document else None
+        problem = note.section_text("problem").strip()
+        return cls(note.summary, problem, answer, anki_guid_of(frontmatter))
 
 
 def read_notes(vault: Vault) -> tuple[list[ExportNote], list[Problem]]:
@@ -207,11 +220,12 @@ def card_back(note: ExportNote) -> str:
     return markdown_html(note.answer)
 
 
-def note_guid(note: ExportNote) -> str:
-    """From the note's id (or its path when it has none): a re-export updates, not duplicates."""
+def note_guid(note: ExportNote, scheduling: Scheduling | None = None) -> str:
+    """Fixed the first time the note is known, so a re-export updates it, never duplicates it:
+    see :func:`~studycards.progress.anki_schedule.guid_source`."""
     import genanki
 
-    return genanki.guid_for(note.summary.id or note.summary.rel)
+    return note.anki_guid or genanki.guid_for(guid_source(note.summary, scheduling))
 
 
 def _model() -> Any:
@@ -232,7 +246,7 @@ def _model() -> Any:
     )
 
 
-def anki_note(note: ExportNote, model: Any) -> Any:
+def anki_note(note: ExportNote, model: Any, scheduling: Scheduling | None = None) -> Any:
     import genanki
 
     fields = [card_front(note), card_back(note), html.escape(note.summary.rel)]
@@ -241,11 +255,11 @@ def anki_note(note: ExportNote, model: Any) -> Any:
         fields=fields,
         sort_field=note.title,
         tags=anki_tags(note.summary.tags),
-        guid=note_guid(note),
+        guid=note_guid(note, scheduling),
     )
 
 
-def build_decks(notes: Iterable[ExportNote]) -> list[Any]:
+def build_decks(notes: Iterable[ExportNote], scheduling: Scheduling | None = None) -> list[Any]:
     """One deck per topic, each note one card."""
     import genanki
 
@@ -255,11 +269,13 @@ def build_decks(notes: Iterable[ExportNote]) -> list[Any]:
         name = deck_name(note.summary.topic)
         if name not in decks:
             decks[name] = genanki.Deck(stable_id(name), name)
-        decks[name].add_note(anki_note(note, model))
+        decks[name].add_note(anki_note(note, model, scheduling))
     return [decks[name] for name in sorted(decks)]
 
 
-def apkg_bytes(decks: list[Any], timestamp: float) -> bytes:
+def apkg_bytes(
+    decks: list[Any], timestamp: float, finish: Callable[[Any], None] | None = None
+) -> bytes:
     """The package as bytes: a zip holding ``collection.anki2`` (SQLite) and an empty media map.
 
     Built here rather than with ``Package.write_to_file``, which leaves its temporary
@@ -277,7 +293,10 @@ def apkg_bytes(decks: list[Any], timestamp: float) -> bytes:
         connection = sqlite3.connect(database)
         try:
             ids = itertools.count(int(timestamp * 1000))
-            genanki.Package(decks).write_to_db(connection.cursor(), timestamp, ids)
+            cursor = connection.cursor()
+            genanki.Package(decks).write_to_db(cursor, timestamp, ids)
+            if finish is not None:
+                finish(cursor)
             connection.commit()
         finally:
             connection.close()
@@ -289,9 +308,21 @@ def apkg_bytes(decks: list[Any], timestamp: float) -> bytes:
 
 
 def export_anki(vault: Vault, path: Path, now: dt.datetime, force: bool = False) -> Export:
-    """Write an Anki package of every note; decks ``studycards::Topic``."""
+    """Write an Anki package of every note; decks ``studycards::Topic``. Reviewed notes go as
+    review cards with their FSRS memory state and a revlog row per review in the ledger."""
     check_target(path, force)
     notes, skipped = read_notes(vault)
-    decks = build_decks(notes)
-    write_file(path, apkg_bytes(decks, now.timestamp()), force)
-    return Export(path, len(notes), len(decks), tuple(skipped))
+    scheduling = read_scheduling(vault, now)
+    decks = build_decks(notes, scheduling)
+    schedules = {
+        note_guid(note, scheduling): found
+        for note in notes
+        if (found := card_schedule(note.summary, scheduling)) is not None
+    }
+    scheduled = []
+
+    def finish(cursor: Any) -> None:
+        scheduled.append(schedule_cards(cursor, schedules, scheduling, now))
+
+    write_file(path, apkg_bytes(decks, now.timestamp(), finish), force)
+    return Export(path, len(notes), len(decks), tuple(skipped), scheduled[0])
