@@ -114,10 +114,10 @@ def _sections(value: Any) -> dict[str, list[str]]:
 
 def _pattern_problems(kind: str, patterns: list[str]) -> list[str]:
     """What is wrong with one kind's extra heading patterns."""
-    from studycards.notes.sections import DEFAULT_PATTERNS
+    from studycards.notes.section_patterns import KINDS
 
-    if kind not in DEFAULT_PATTERNS:
-        return [f"unknown section kind {kind!r} (one of {', '.join(DEFAULT_PATTERNS)})"]
+    if kind not in KINDS:
+        return [f"unknown section kind {kind!r} (one of {', '.join(KINDS)})"]
     problems = []
     for pattern in patterns:
         try:

@@ -18,7 +18,9 @@ from studycards.notes._document import Document
 
 DIFFICULTIES = ("easy", "medium", "hard")
 _ERROR, _WARNING = "error", "warning"
-SHORT_ANSWER_KINDS = ("thirty_seconds", "short_answer", "oral", "summary")
+# Where a card's answer comes from, in order; "opening" is the note's opening text, used only
+# when none of the three before it is there (see studycards.notes.opening).
+SHORT_ANSWER_KINDS = ("thirty_seconds", "short_answer", "oral", "opening", "summary")
 
 
 @dataclass(frozen=True)

@@ -101,10 +101,7 @@ def _body_start(text: str) -> int:
 
 @lru_cache(maxsize=4096)
 def _is_related(heading: str, extra_patterns: tuple) -> bool:
-    patterns = compile_patterns(extra_patterns)
-    if not any(p.search(heading) for p in patterns["related"][1]):
-        return False
-    return classify(heading, 2, patterns) == "related"
+    return classify(heading, 2, compile_patterns(extra_patterns)) == "related"
 
 
 # ---------------------------------------------------------------------------------------------
