@@ -45,6 +45,8 @@ class Config:
     link_top_k: int = 5
     link_threshold: float = 0.3
     template: str | None = None
+    exclude: list[str] = field(default_factory=list)
+    include_nested_repos: bool = False
 
     @classmethod
     def from_mapping(cls, data: dict[str, Any], path: Path | None = None) -> Config:
@@ -127,6 +129,14 @@ def _pattern_problems(kind: str, patterns: list[str]) -> list[str]:
     return problems
 
 
+def _globs(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise ValueError("expected a list of gitignore-style patterns like 'notes/drafts/'")
+    return list(value)
+
+
 def _parameters(value: Any) -> list[float] | None:
     if value is None:
         return None
@@ -180,6 +190,8 @@ _CHECKS = {
     "parameters": _parameters,
     "fuzz": _bool,
     "followups": _bool,
+    "include_nested_repos": _bool,
+    "exclude": _globs,
 }
 
 

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from studycards.notes.note import Note, Problem
-from studycards.notes.vault import Vault, load_note, scan
+from studycards.notes.selection import Skipped, describe
+from studycards.notes.vault import Vault, iter_note_files, load_note, scan
 
 
 @dataclass(frozen=True)
@@ -15,6 +16,13 @@ class CheckReport:
 
     problems: tuple[Problem, ...]
     notes_checked: int
+    skipped: tuple[Skipped, ...] = ()
+    notes_dir: str = "notes"
+
+    @property
+    def skipped_line(self) -> str | None:
+        """How many files under the notes folder are not notes, and why, in one line."""
+        return describe(self.skipped, self.notes_dir)
 
     @property
     def errors(self) -> int:
@@ -39,7 +47,11 @@ def check_vault(vault: Vault) -> CheckReport:
         problems.extend(dead_links(vault, note))
         problems.extend(missing_outlines(vault, note))
     problems.extend(outline_problems(vault))
-    return CheckReport(tuple(problems), len(result.summaries))
+    skipped: list[Skipped] = []
+    for _entry in iter_note_files(vault, skipped):
+        pass
+    notes_dir = vault.config.notes_dir
+    return CheckReport(tuple(problems), len(result.summaries), tuple(skipped), notes_dir)
 
 
 def check_note(vault: Vault, rel: str) -> tuple[Problem, ...]:
