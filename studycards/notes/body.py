@@ -17,6 +17,7 @@ from studycards.notes.note import (
     RelatedLink,
     Section,
 )
+from studycards.notes.links import leading_link
 from studycards.notes.opening import opening_lines
 from studycards.notes.sections import (
     RELATED_MARKER,
@@ -133,19 +134,23 @@ def _bold_pairs(section: Section) -> list[FollowUp]:
     return pairs
 
 
-_LINK = re.compile(r"^\s*[-*]\s*\[([^\]]*)\]\(([^)]+)\)")
+_LIST_ITEM = re.compile(r"^\s*[-*+]\s+")
 
 
 def _related_links(doc: Document, section: Section | None) -> tuple[RelatedLink, ...]:
+    """The generated link lines: a list item starting with a Markdown link or a wikilink."""
     if section is None or RELATED_MARKER not in section.text:
         return ()
     links = []
     after = section.text.split(RELATED_MARKER, 1)[1]
     marker_line = section.text_line + section.text[: section.text.index(RELATED_MARKER)].count("\n")
     for number, text in enumerate(markdown_lines(after)):
-        match = _LINK.match(text)
-        if match:
-            links.append(RelatedLink(match.group(1), match.group(2).strip(), marker_line + number))
+        item = _LIST_ITEM.match(text)
+        found = leading_link(text[item.end() :]) if item else None
+        if found:
+            link = found[0]
+            target = f"[[{link.target}]]" if link.wiki else link.target
+            links.append(RelatedLink(link.text, target, marker_line + number))
     return tuple(links)
 
 

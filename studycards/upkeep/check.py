@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+from studycards.notes.links import Link, links_in
 from studycards.notes.note import Note, Problem
 from studycards.notes.selection import Skipped, describe
 from studycards.notes.vault import Vault, iter_note_files, load_note, scan
+from studycards.upkeep.link_targets import LinkResolver
 
 
 @dataclass(frozen=True)
@@ -38,13 +40,14 @@ def check_vault(vault: Vault) -> CheckReport:
     links), then every outline file (its links to notes)."""
     result = scan(vault)
     problems: list[Problem] = []
+    resolver = LinkResolver(vault)
     for summary in result.summaries:
         problems.extend(summary.problems)
         if summary.broken:
             continue
         note = load_note(vault, summary.rel)
         problems.extend(note.problems)
-        problems.extend(dead_links(vault, note))
+        problems.extend(dead_links(vault, note, resolver))
         problems.extend(missing_outlines(vault, note))
     problems.extend(outline_problems(vault))
     skipped: list[Skipped] = []
@@ -99,17 +102,26 @@ def _frontmatter_line(note: Note, text: str) -> int | None:
     return None
 
 
-def dead_links(vault: Vault, note: Note) -> list[Problem]:
-    """Related-note links whose target file does not exist."""
+def dead_links(vault: Vault, note: Note, resolver: LinkResolver | None = None) -> list[Problem]:
+    """Related-note links (Markdown links or wikilinks) whose note does not exist."""
+    resolver = resolver or LinkResolver(vault)
     problems = []
-    folder = PurePosixPath(note.summary.rel).parent
-    for link in note.related:
-        target = link.target.split("#", 1)[0]
-        candidates = (target, str(folder / target))
-        if not any(_exists(vault, c) for c in candidates):
-            message = f"related link to a missing note: {link.target}"
-            problems.append(Problem(note.summary.rel, link.line, "error", message))
+    for related in note.related:
+        if _exists(vault, related.target.split("#", 1)[0]):
+            continue  # the plain vault path, the common case, without parsing
+        link = _as_link(related.target)
+        if resolver.is_note_link(link) and not resolver.resolve(link, note.summary.rel)[1]:
+            message = f"related link to a missing note: {related.target}"
+            problems.append(Problem(note.summary.rel, related.line, "error", message))
     return problems
+
+
+def _as_link(target: str) -> Link:
+    if target.startswith("[[") and target.endswith("]]"):
+        found = links_in(target)
+        if found:
+            return found[0]
+    return Link("", target)
 
 
 def _exists(vault: Vault, rel: str) -> bool:
