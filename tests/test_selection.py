@@ -27,8 +27,14 @@ VAULT = {
     "notes/vendor-notes/TCP拥塞控制.md": NOTE.format(title="TCP拥塞控制"),
     "notes/vendor-notes/README.md": "# vendor\n",
     "notes/Drafts/半成品.md": NOTE.format(title="半成品"),
+    "notes/Tools/templater_placeholders.md": NOTE.format(title="Templater 占位符"),
 }
-NOTES = ["notes/C++/._和->的区别.md", "notes/C++/虚函数.md", "notes/Transformer/位置编码.md"]
+NOTES = [
+    "notes/C++/._和->的区别.md",
+    "notes/C++/虚函数.md",
+    "notes/Tools/templater_placeholders.md",
+    "notes/Transformer/位置编码.md",
+]
 
 
 @pytest.fixture
@@ -57,10 +63,7 @@ def test_only_notes_are_read(real_vault, submodule):
 
 def test_nested_repositories_are_read_when_the_setting_says_so(real_vault):
     root = real_vault("include_nested_repos: true\nexclude: [notes/Drafts/]\n")
-    assert rels(root) == [
-        *NOTES,
-        "notes/vendor-notes/TCP拥塞控制.md",
-    ]
+    assert rels(root) == [*NOTES, "notes/vendor-notes/TCP拥塞控制.md"]
 
 
 def test_without_exclude_the_drafts_are_notes(real_vault):
@@ -92,7 +95,7 @@ def test_check_says_once_how_many_files_it_skipped_and_why(cli, real_vault, use_
         "skipped 9 files under notes/ that are not notes (4 tool files, 2 templates,"
         " 2 in the nested git repository notes/vendor-notes, 1 excluded by 'exclude:');"
         " dot-folders not read: notes/.obsidian",
-        "3 notes checked: 0 errors, 0 warnings",
+        "4 notes checked: 0 errors, 0 warnings",
     ]
 
 
