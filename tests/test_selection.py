@@ -28,10 +28,13 @@ VAULT = {
     "notes/vendor-notes/README.md": "# vendor\n",
     "notes/Drafts/半成品.md": NOTE.format(title="半成品"),
     "notes/Tools/templater_placeholders.md": NOTE.format(title="Templater 占位符"),
+    "notes/Tools/template-placeholder.md": NOTE.format(title="模板占位符"),
+    "notes/Tools/笔记模板.md": NOTE.format(title="{{title}}"),
 }
 NOTES = [
     "notes/C++/._和->的区别.md",
     "notes/C++/虚函数.md",
+    "notes/Tools/template-placeholder.md",
     "notes/Tools/templater_placeholders.md",
     "notes/Transformer/位置编码.md",
 ]
@@ -92,10 +95,10 @@ def test_check_says_once_how_many_files_it_skipped_and_why(cli, real_vault, use_
     result = cli("check")
     assert result.exit_code == 0
     assert result.stderr.splitlines() == [
-        "skipped 9 files under notes/ that are not notes (4 tool files, 2 templates,"
+        "skipped 10 files under notes/ that are not notes (4 tool files, 3 templates,"
         " 2 in the nested git repository notes/vendor-notes, 1 excluded by 'exclude:');"
         " dot-folders not read: notes/.obsidian",
-        "4 notes checked: 0 errors, 0 warnings",
+        "5 notes checked: 0 errors, 0 warnings",
     ]
 
 

@@ -3,7 +3,7 @@
 Real vaults keep more than notes there: instructions for AI tools (``CLAUDE.md``,
 ``AGENTS.md``), ``README.md`` indexes, note templates, editor folders (``.obsidian``), a
 colleague's notes pulled in as a git submodule. Those are skipped: tool files by name, template
-files (``template`` as a word of the name) and folders (``*template*``), dot-folders, nested git repositories (unless
+files (a name ending in ``template``) and folders (``*template*``), dot-folders, nested git repositories (unless
 ``include_nested_repos``) and whatever the ``exclude:`` setting names (gitignore-style globs
 matched against the vault-relative path). A Markdown file whose own name starts with a dot is
 still a note (``notes/C++/._和->的区别.md`` is about the ``.`` and ``->`` operators).
@@ -24,8 +24,9 @@ TOOL_FILES = frozenset(
 SKIP_DIRS = frozenset({"node_modules", "__pycache__"})  # besides every dot-folder
 TOOL_FILE, TEMPLATE, EXCLUDED = "tool file", "template", "excluded by 'exclude:'"
 DOT_FOLDER, NESTED_REPO = "dot-folder", "nested git repository"
-# "template" as a word of the file name: note_template.md, template-en.md, not templater_x.md
-_TEMPLATE_FILE = re.compile(r"(?:^|[\W_])templates?(?:$|[\W_])")
+# a name ending in the word "template": template.md, note_template.md, 笔记模板.md (but not
+# template-placeholder.md, a note about placeholders)
+_TEMPLATE_FILE = re.compile(r"(?:^|[\W_])templates?$|模板$")
 
 
 @dataclass(frozen=True)
