@@ -167,20 +167,54 @@ def _wikilink(state: StateInline, silent: bool) -> bool:
     return True
 
 
+def _spaced_destination(state: StateInline, start: int, ends: re.Pattern[str]) -> tuple | None:
+    """``[label](a path with spaces.ext)`` from ``start`` (the ``[``): label end, target, close."""
+    src = state.src
+    if start >= state.posMax or src[start] != "[":
+        return None
+    label_end = state.md.helpers.parseLinkLabel(state, start, True)
+    if label_end < 0 or not src.startswith("(", label_end + 1):
+        return None
+    close = _balanced_close(src, label_end + 2, state.posMax)
+    if close < 0:
+        return None
+    target = src[label_end + 2 : close].strip()
+    return (label_end, target, close) if " " in target and ends.search(target) else None
+
+
+_MD_TARGET = re.compile(r"\.md(?:#[^()]*)?$", re.I)
+_IMAGE_TARGET = re.compile(r"\.(?:png|jpe?g|gif|svg|webp|bmp)$", re.I)
+
+
+def spaced_image(state: StateInline, silent: bool) -> bool:
+    """``![alt](images/a diagram.png)``: an image path with spaces, as people write them."""
+    src, start = state.src, state.pos
+    if not src.startswith("![", start):
+        return False
+    found = _spaced_destination(state, start + 1, _IMAGE_TARGET)
+    if found is None:
+        return False
+    label_end, target, close = found
+    if not silent:
+        from markdown_it.token import Token
+
+        token = state.push("image", "img", 0)
+        token.attrs = {"src": target, "alt": ""}
+        token.content = src[start + 2 : label_end]
+        alt = Token("text", "", 0)
+        alt.content = token.content
+        token.children = [alt]
+    state.pos = close + 1
+    return True
+
+
 def _spaced_link(state: StateInline, silent: bool) -> bool:
     """``[text](path with spaces.md)``: what CommonMark refuses but people write and mean."""
     src, start = state.src, state.pos
-    if src[start] != "[":
+    found = _spaced_destination(state, start, _MD_TARGET)
+    if found is None:
         return False
-    label_end = state.md.helpers.parseLinkLabel(state, start, True)
-    if label_end < 0 or not src.startswith("(", label_end + 1):
-        return False
-    close = _balanced_close(src, label_end + 2, state.posMax)
-    if close < 0:
-        return False
-    target = src[label_end + 2 : close].strip()
-    if not re.search(r"\.md(?:#[^()]*)?$", target, re.I):
-        return False
+    label_end, target, close = found
     if not silent:
         state.push("link_open", "a", 1).attrs = {"href": target}
         label = state.push("text", "", 0)

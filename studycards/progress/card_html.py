@@ -3,8 +3,8 @@
 Raw HTML in a note is escaped, not passed through, and unsafe link schemes are refused.
 ``$...$`` and ``$$...$$`` are read by mdit-py-plugins' dollarmath before emphasis, so the ``*``
 and ``_`` inside a formula stay as written, and become MathJax's ``\\(...\\)`` and ``\\[...\\]``
-(a price like ``$5 and $6`` stays text). An image whose file is inside the vault is renamed to a
-media file name of its own and collected, so the package can carry it.
+(a price like ``$5 and $6`` stays text). An image whose file is inside the vault (its path may hold spaces, as
+people write them) is renamed to a media file name of its own and collected, so the package can carry it.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from studycards.errors import PathEscapesVault
-from studycards.notes.links import decoded
+from studycards.notes.links import decoded, spaced_image
 from studycards.notes.vault import Vault
 
 
@@ -77,6 +77,7 @@ def _markdown() -> Any:
     from mdit_py_plugins.dollarmath import dollarmath_plugin
 
     md = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+    md.inline.ruler.after("image", "spaced_image", spaced_image)
     return md.use(
         dollarmath_plugin,
         allow_space=False,
