@@ -122,7 +122,8 @@ def classify(text: str, level: int, patterns: Compiled) -> str | None:
     return found[0][0] if found else None
 
 
-def matches(text: str, level: int, patterns: Compiled) -> list[tuple[str, int]]:
+@lru_cache(maxsize=65_536)
+def matches(text: str, level: int, patterns: Compiled) -> tuple[tuple[str, int], ...]:
     """Every kind the heading could stand for, surest first, with the rank of its row.
 
     A lower rank is a surer match: of ``## 概述`` and a later ``## 面试标准答案`` the second is
@@ -134,7 +135,7 @@ def matches(text: str, level: int, patterns: Compiled) -> list[tuple[str, int]]:
     for rank, (kind, levels, regex) in enumerate(patterns):
         if kind not in found and level in levels and regex.search(normal):
             found[kind] = rank
-    return list(found.items())
+    return tuple(found.items())
 
 
 def assign(candidates: Sequence[Sequence[tuple[str, int]]]) -> dict[str, int]:
