@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 
 from studycards.cli import app
 from studycards.notes.vault import open_vault, scan
+from studycards.progress.anki import export_anki
 from studycards.progress.anki_import import import_anki
-from studycards.progress.export import export_anki
 from studycards.scheduling.grading import grade_note
 from studycards.scheduling.schedule import Rating
 
@@ -67,8 +67,8 @@ def test_export_carries_schedule_memory_and_history_into_anki(vault, tmp_path):
     assert result.scheduled >= 2
 
     col = _import_into_anki(package, tmp_path)
-    assert col.note_count() == result.notes
-    assert col.card_count() == result.notes
+    assert col.note_count() == result.notes + result.followups  # follow-ups are cards too
+    assert col.card_count() == result.notes + result.followups
     review_ids = col.find_cards("is:review")
     assert len(review_ids) == result.scheduled
     assert all(col.get_card(cid).memory_state is not None for cid in review_ids)

@@ -296,8 +296,8 @@ def test_check_lists_every_problem(cli, make_vault, use_vault):
         "notes/Bad/a.md:2: review_count: expected a whole number >= 0, got -1\n"
         "notes/Bad/a.md:3: difficulty: expected easy, medium or hard, got 'super'\n"
         "notes/Bad/b.md:1: warning: no frontmatter: treated as a new note\n"
-        "notes/Bad/b.md: warning: no short answer section found"
-        " (e.g. '## 面试标准答案' or '## Short answer')\n"
+        "notes/Bad/b.md:4: warning: no answer section found: answer taken from the note's"
+        " opening (add '## 面试标准答案' or '## Short answer' to choose it)\n"
         "notes/Bad/c.md:1: frontmatter opened with '---' on line 1 is never closed\n"
     )
     assert result.stderr == "8 notes checked: 3 errors, 2 warnings\n"
@@ -318,7 +318,7 @@ def test_check_json_lists_every_problem(cli, make_vault, use_vault):
         ("notes/Bad/a.md", 2, "error"),
         ("notes/Bad/a.md", 3, "error"),
         ("notes/Bad/b.md", 1, "warning"),
-        ("notes/Bad/b.md", None, "warning"),
+        ("notes/Bad/b.md", 4, "warning"),
         ("notes/Bad/c.md", 1, "error"),
     ]
 

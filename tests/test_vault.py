@@ -272,18 +272,21 @@ def test_a_changed_max_note_bytes_invalidates_the_index(make_vault, parse_calls)
 # walking the notes folder
 
 
-def test_hidden_and_tool_folders_are_skipped(make_vault):
+def test_dot_folders_are_skipped_but_dot_named_notes_are_read(make_vault):
     root = make_vault(
         {
             "notes/A/a.md": "# A\n",
             "notes/.obsidian/x.md": "# no\n",
             "notes/.trash/y.md": "# no\n",
             "notes/A/node_modules/z.md": "# no\n",
-            "notes/A/.hidden.md": "# no\n",
+            "notes/A/.hidden.md": "# yes\n",
             "notes/A/readme.txt": "not a note",
         }
     )
-    assert [e.rel for e in iter_note_files(open_vault(root))] == ["notes/A/a.md"]
+    assert [e.rel for e in iter_note_files(open_vault(root))] == [
+        "notes/A/.hidden.md",
+        "notes/A/a.md",
+    ]
 
 
 def test_folder_symlink_loops_are_not_followed(make_vault):

@@ -15,6 +15,9 @@ app = typer.Typer(
 )
 
 _FORCE = typer.Option(False, "--force", help="Replace FILE if it exists.")
+_FOLLOWUPS = typer.Option(
+    True, "--followups/--no-followups", help="Also export each follow-up Q&A as a card."
+)
 
 
 @app.command()
@@ -22,22 +25,24 @@ def anki(
     ctx: typer.Context,
     file: Path = typer.Argument(..., metavar="FILE.apkg", help="The package to write."),
     force: bool = _FORCE,
+    followups: bool = _FOLLOWUPS,
 ) -> None:
-    """Write an Anki package: one card per note, one deck per topic (studycards::Topic).
+    """Write an Anki package: a card per note and per follow-up Q&A, one deck per topic
+    (studycards::Topic), maths for MathJax, the images the cards show as media.
 
-    Reviewed notes carry their schedule, FSRS memory state and review history, so Anki (or
+    Reviewed cards carry their schedule, FSRS memory state and review history, so Anki (or
     AnkiDroid) goes on from where studycards is; importing a re-export updates the cards.
 
     Example: studycards export anki ~/interview.apkg --force"""
-    from studycards.progress.export import export_anki
+    from studycards.progress.anki import export_anki
     from studycards.scheduling.clock import now_in
 
     vault = state(ctx).vault()
-    result = export_anki(vault, file, now_in(vault.config.timezone), force)
-    _report(
-        result,
-        f"{result.notes} notes in {result.decks} decks, {result.scheduled} with their schedule",
-    )
+    result = export_anki(vault, file, now_in(vault.config.timezone), force, followups)
+    what = f"{_cards(result)} in {result.decks} decks, {result.scheduled} with their schedule"
+    if result.media:
+        what += f", {result.media} image{'' if result.media == 1 else 's'}"
+    _report(result, what)
 
 
 @app.command()
@@ -45,12 +50,21 @@ def csv(
     ctx: typer.Context,
     file: Path = typer.Argument(..., metavar="FILE", help="The CSV file to write."),
     force: bool = _FORCE,
+    followups: bool = _FOLLOWUPS,
 ) -> None:
-    """Write a CSV table (UTF-8 with BOM): one row per note with its schedule and short answer."""
+    """Write a CSV table (UTF-8 with BOM): a row per note with its schedule and short answer,
+    then a row per follow-up Q&A (column card: note or followup)."""
     from studycards.progress.export import export_csv
 
-    result = export_csv(state(ctx).vault(), file, force)
-    _report(result, f"{result.notes} notes")
+    result = export_csv(state(ctx).vault(), file, force, followups)
+    _report(result, _cards(result))
+
+
+def _cards(result) -> str:
+    notes = f"{result.notes} note{'' if result.notes == 1 else 's'}"
+    if not result.followups:
+        return notes
+    return f"{notes} and {result.followups} follow-up{'' if result.followups == 1 else 's'}"
 
 
 def _report(result, what: str) -> None:

@@ -102,6 +102,8 @@ def check(
     from studycards.upkeep.check import check_vault
 
     report = check_vault(state(ctx).vault())
+    if report.skipped_line:
+        typer.echo(report.skipped_line, err=True)
     if as_json:
         print_json([p.to_dict() for p in report.problems])
     else:

@@ -45,6 +45,8 @@ class Config:
     link_top_k: int = 5
     link_threshold: float = 0.3
     template: str | None = None
+    exclude: list[str] = field(default_factory=list)
+    include_nested_repos: bool = False
 
     @classmethod
     def from_mapping(cls, data: dict[str, Any], path: Path | None = None) -> Config:
@@ -114,10 +116,10 @@ def _sections(value: Any) -> dict[str, list[str]]:
 
 def _pattern_problems(kind: str, patterns: list[str]) -> list[str]:
     """What is wrong with one kind's extra heading patterns."""
-    from studycards.notes.sections import DEFAULT_PATTERNS
+    from studycards.notes.section_patterns import KINDS
 
-    if kind not in DEFAULT_PATTERNS:
-        return [f"unknown section kind {kind!r} (one of {', '.join(DEFAULT_PATTERNS)})"]
+    if kind not in KINDS:
+        return [f"unknown section kind {kind!r} (one of {', '.join(KINDS)})"]
     problems = []
     for pattern in patterns:
         try:
@@ -125,6 +127,14 @@ def _pattern_problems(kind: str, patterns: list[str]) -> list[str]:
         except re.error as error:
             problems.append(f"bad pattern {pattern!r} for {kind}: {error}")
     return problems
+
+
+def _globs(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise ValueError("expected a list of gitignore-style patterns like 'notes/drafts/'")
+    return list(value)
 
 
 def _parameters(value: Any) -> list[float] | None:
@@ -180,6 +190,8 @@ _CHECKS = {
     "parameters": _parameters,
     "fuzz": _bool,
     "followups": _bool,
+    "include_nested_repos": _bool,
+    "exclude": _globs,
 }
 
 

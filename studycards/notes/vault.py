@@ -19,6 +19,7 @@ from studycards.notes.body import parse_note
 from studycards.notes.config import CONFIG_NAME, Config, load_config
 from studycards.notes.note import Note, NoteSummary, Problem
 from studycards.notes.sections import freeze_extra
+from studycards.notes.selection import DOT_FOLDER, Selection, Skipped, count_markdown
 from studycards.notes.summary import broken_summary, decode, parse_summary
 
 STATE_DIR = ".studycards"
@@ -122,26 +123,39 @@ class _FileEntry:
     problem: Problem | None = None
 
 
-def iter_note_files(vault: Vault) -> Iterator[_FileEntry]:
-    """Every ``*.md`` under the notes folder, directory symlinks not followed (no loops)."""
+def iter_note_files(vault: Vault, skipped: list[Skipped] | None = None) -> Iterator[_FileEntry]:
+    """Every note file under the notes folder (see :mod:`studycards.notes.selection`), directory
+    symlinks not followed (no loops); what is not a note goes into ``skipped`` when given."""
     root = str(vault.root)
     start = os.path.join(root, vault.config.notes_dir)
-    yield from _walk(start, len(root) + 1)
+    config = vault.config
+    rules = Selection(tuple(config.exclude), config.include_nested_repos)
+    yield from _walk(start, len(root) + 1, rules, skipped)
 
 
-def _walk(folder: str, cut: int) -> Iterator[_FileEntry]:
+def _walk(
+    folder: str, cut: int, rules: Selection, skipped: list[Skipped] | None
+) -> Iterator[_FileEntry]:
     # Plain strings, not pathlib: this runs once per file on every command.
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except OSError:
         return
     for entry in entries:
-        if entry.name.startswith(".") or entry.name in SKIP_DIRS:
-            continue
+        rel = entry.path[cut:].replace(os.sep, "/")
         if entry.is_dir(follow_symlinks=False):
-            yield from _walk(entry.path, cut)
+            reason = rules.folder_reason(entry.name, entry.path, rel)
+            if reason is None:
+                yield from _walk(entry.path, cut, rules, skipped)
+            elif skipped is not None:
+                files = 0 if reason == DOT_FOLDER else count_markdown(entry.path)
+                skipped.append(Skipped(rel, reason, files))
         elif entry.name.endswith(".md"):
-            yield _file_entry(entry, entry.path[cut:].replace(os.sep, "/"))
+            reason = rules.file_reason(entry.name, rel)
+            if reason is None:
+                yield _file_entry(entry, rel)
+            elif skipped is not None:
+                skipped.append(Skipped(rel, reason))
 
 
 def _file_entry(entry: os.DirEntry[str], rel: str) -> _FileEntry:

@@ -21,12 +21,13 @@ from pathlib import Path
 from studycards._atomic import atomic_create
 from studycards.lock import vault_lock
 from studycards.notes.frontmatter_edit import update_text
-from studycards.notes.vault import Vault, scan
+from studycards.notes.note import FollowUp
+from studycards.notes.vault import Vault
 from studycards.progress._html_md import html_to_markdown, html_to_text
 from studycards.progress.anki_package import PackageNote, Review, read_package
-from studycards.progress.anki_schedule import anki_guid_of, guid_source, read_scheduling
+from studycards.progress.anki_schedule import read_scheduling
 from studycards.scheduling.events import Event, parse_stamp
-from studycards.scheduling.grading import _review_event
+from studycards.scheduling.grading import _review_event, ensure_note_id
 from studycards.scheduling.history import migrated_state, replay
 from studycards.scheduling.schedule import MemoryState, Rating, grade, mastery
 from studycards.scheduling.writes import (
@@ -60,6 +61,7 @@ class _Known:
     rel: str
     id: str | None
     body_hash: str
+    followup: FollowUp | None = None  # set when this is one of the note's follow-ups
 
 
 def import_anki(
@@ -93,19 +95,25 @@ def import_anki(
 
 
 def _known_notes(vault: Vault, now: dt.datetime) -> dict[str, _Known]:
-    """Vault notes by the GUID they have (``anki_guid``) or that an export gives them."""
-    import genanki
+    """Vault cards by the GUID they have (``anki_guid``) or that an export gives them: each
+    note's own, and each of its follow-ups'."""
+    from studycards.progress.anki import followup_guid, note_guid
+    from studycards.progress.export import read_notes
 
     scheduling = read_scheduling(vault, now)
     found = {}
-    for summary in scan(vault).summaries:
-        if summary.broken:
-            continue
-        text = read_note_file(vault, summary.rel).text
-        own = anki_guid_of(text[4 : text.find("\n---", 4) + 1] if text.startswith("---") else "")
-        body = _BODY_HASH.search(text)
-        entry = _Known(summary.rel, summary.id, body.group(1) if body else "")
-        found[own or genanki.guid_for(guid_source(summary, scheduling))] = entry
+    for note in read_notes(vault)[0]:
+        summary = note.summary
+        body = (
+            _BODY_HASH.search(read_note_file(vault, summary.rel).text) if note.anki_guid else None
+        )
+        found[note_guid(note, scheduling)] = _Known(
+            summary.rel, summary.id, body.group(1) if body else ""
+        )
+        for followup in note.followups:
+            found[followup_guid(note, followup, scheduling)] = _Known(
+                summary.rel, summary.id, "", followup
+            )
     return found
 
 
@@ -238,8 +246,8 @@ def _refresh(
     result: ImportResult,
 ) -> None:
     """Replace an imported note's text with Anki's when it changed there and not here."""
-    if not known.body_hash:
-        return  # a note of studycards' own: its text lives here, only reviews come back
+    if not known.body_hash or known.followup:
+        return  # a card of studycards' own: its text lives here, only reviews come back
     current = read_note_file(vault, known.rel)
     body_start = current.text.find("\n---", 4) + 5
     here = current.text[body_start:].lstrip("\n")
@@ -262,14 +270,18 @@ def _refresh(
 def _log_reviews(
     vault: Vault, ledger, known: _Known, reviews: list[Review], now: dt.datetime
 ) -> int:
-    """Append the reviews as ledger events, then write the note's projection."""
+    """Append the reviews as ledger events, then write the note's projection (a follow-up's
+    state lives only in the ledger)."""
     if not reviews:
         return 0
+    if known.followup is not None:  # its card id needs the note's id
+        card = known.followup.card_id(ensure_note_id(vault, known.rel))
     note = read_note_file(vault, known.rel)
-    card = note.summary.id or new_note_id()
+    if known.followup is None:
+        card = note.summary.id or new_note_id()
     settings = settings_of(vault)
     history = replay_state(ledger, card)
-    state = history or migrated_state(note.summary, settings)
+    state = history or (None if known.followup else migrated_state(note.summary, settings))
     events = []
     for review in reviews:
         when = dt.datetime.fromtimestamp(review.id / 1000, dt.timezone.utc)
@@ -277,8 +289,11 @@ def _log_reviews(
         outcome = grade(card, state, Rating(review.ease), day, settings)
         state = outcome.state
         event = _review_event(card, note, when, day, outcome, review.time_ms / 1000, None)
-        events.append(replace(event, reason=REVLOG_REASON + str(review.id)))
+        note_id = note.summary.id if known.followup else card
+        events.append(replace(event, note=note_id, reason=REVLOG_REASON + str(review.id)))
     ledger.append(events)
+    if known.followup:
+        return len(events)
     last = events[-1]
     updates = {
         "last_reviewed": last.day_date,

@@ -84,23 +84,31 @@ def guid_source(summary: NoteSummary, scheduling: Scheduling | None) -> str:
     return summary.id or summary.rel
 
 
+def history_schedule(history: CardHistory | None, review_count: int = 0) -> CardSchedule | None:
+    """A card's schedule from its ledger history (``None`` when it was never scheduled)."""
+    if history is None or history.state is None or history.due is None:
+        return None
+    reviews = [e for e in history.events if e.kind == "review"]
+    last = parse_stamp(reviews[-1].ts) if reviews else None
+    interval = reviews[-1].interval if reviews and reviews[-1].interval else 1
+    return CardSchedule(
+        history.state,
+        history.due,
+        max(1, interval),
+        max(history.reviews, review_count),
+        history.lapses,
+        last,
+        tuple(reviews),
+        any(e.kind == "import" for e in history.events),
+    )
+
+
 def card_schedule(summary: NoteSummary, scheduling: Scheduling) -> CardSchedule | None:
     """The note's schedule from its ledger history, else migrated from the old fields."""
     history = scheduling.cards.get(summary.id) if summary.id else None
-    if history is not None and history.state is not None and history.due is not None:
-        reviews = [e for e in history.events if e.kind == "review"]
-        last = parse_stamp(reviews[-1].ts) if reviews else None
-        interval = reviews[-1].interval if reviews and reviews[-1].interval else 1
-        return CardSchedule(
-            history.state,
-            history.due,
-            max(1, interval),
-            max(history.reviews, summary.review_count),
-            history.lapses,
-            last,
-            tuple(reviews),
-            any(e.kind == "import" for e in history.events),
-        )
+    found = history_schedule(history, summary.review_count)
+    if found is not None:
+        return found
     migrated = migrated_state(summary, scheduling.settings)
     if migrated is None or summary.next_review is None or summary.last_reviewed is None:
         return None
@@ -201,7 +209,7 @@ OPTIONS_NAME = "studycards"
 def _deck_options(cursor: sqlite3.Cursor, settings: Settings) -> None:
     """A deck options group of its own (an importing collection keeps its existing groups as
     they are) with the FSRS parameters and desired retention, used by every deck; FSRS on."""
-    from studycards.progress.export import stable_id
+    from studycards.progress.anki import stable_id
 
     parameters = [round(p, 4) for p in settings.parameters or default_parameters()]
     key = "fsrsParams6" if len(parameters) >= 21 else "fsrsParams5"

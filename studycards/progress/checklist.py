@@ -13,11 +13,11 @@ import posixpath
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
-from urllib.parse import quote, unquote
 
 from studycards._atomic import atomic_write
 from studycards.errors import StudycardsError
 from studycards.lock import vault_lock
+from studycards.notes.links import decoded, destination, leading_link, wiki_matches
 from studycards.notes.note import NoteSummary
 from studycards.notes.vault import Vault
 from studycards.scheduling.events import Event
@@ -32,14 +32,9 @@ HOW_TO = (
 _SECTIONS = (("overdue", "Overdue"), ("today", "Today"), ("week", "This week"))
 _EMPTY = {"overdue": "Nothing overdue.", "today": "Nothing due today.", "week": "Nothing else."}
 _TITLE_SPECIALS = re.compile(r"([\\\[\]*_`<])")
-_PATH_SPECIALS = frozenset(" \t()<>[]%#?")
 
 # ``- [x] [Title](target) rest``: the box, then (optionally) a link right after it.
 _ITEM = re.compile(r"^\ufeff?[ \t]*[-*+][ \t]+\[(?P<box>[ xX])\](?P<rest>.*?)\r?$")
-_LINK = re.compile(
-    r"[ \t]*\[(?:\\.|[^\]\\])*\]"
-    r"\((?:<(?P<angle>[^>\n]*)>|(?P<bare>[^)\s]*))(?:[ \t]+\"[^\"]*\")?\)"
-)
 _GRADE = re.compile(r"\((again|hard|good|easy|[1-4])\)", re.IGNORECASE)
 
 
@@ -102,9 +97,9 @@ def escape_title(title: str) -> str:
 
 
 def link_target(rel: str) -> str:
-    """A vault path as a link target editors follow: only characters Markdown cares about
-    (spaces, brackets, parentheses, ``%#?``) are percent-encoded; CJK text stays readable."""
-    return "".join(quote(c) if c in _PATH_SPECIALS else c for c in rel)
+    """A vault path as a link target editors follow: in ``<...>`` when it holds spaces or
+    brackets (see :func:`studycards.notes.links.destination`); CJK text stays readable."""
+    return destination(rel)
 
 
 def write_checklist(
@@ -200,21 +195,22 @@ def parse_ticks(text: str) -> tuple[list[Tick], list[LineProblem]]:
 
 
 def _tick(match: re.Match[str], number: int, start: int) -> Tick | LineProblem:
-    link = _LINK.match(match["rest"])
-    if link is None:
+    found = leading_link(match["rest"])
+    if found is None:
         return LineProblem(number, "ticked box without a note link after it: left ticked")
-    grades = {Rating.parse(g) for g in _GRADE.findall(match["rest"][link.end() :])}
+    link, after = found
+    grades = {Rating.parse(g) for g in _GRADE.findall(after)}
     if len(grades) > 1:
         shown = ", ".join(f"({g.name.lower()})" for g in sorted(grades))
         return LineProblem(number, f"more than one grade ({shown}): keep one")
     rating = grades.pop() if grades else Rating.GOOD
-    rel = _link_rel(link["angle"] if link["angle"] is not None else link["bare"])
+    rel = f"[[{link.target}]]" if link.wiki else _link_rel(link.target)
     return Tick(number, rel, rating, start + match.start("box"))
 
 
 def _link_rel(target: str) -> str:
     """A link target as a vault path: fragment dropped, percent-escapes decoded, ``./`` gone."""
-    path = unquote(target.split("#", 1)[0].strip())
+    path = decoded(target)
     return posixpath.normpath(path) if path else ""
 
 
@@ -267,6 +263,7 @@ def sync_checklist(vault: Vault, now: dt.datetime) -> SyncResult:
     notes = _notes_by_rel(vault)
     logged: list[Synced] = []
     for tick in ticks:
+        tick = _wiki_resolved(tick, notes)
         problem = _check_target(vault, tick, notes)
         outcome = problem or _log(vault, path, text, tick, notes[tick.rel], now, marked)
         if isinstance(outcome, LineProblem):
@@ -285,7 +282,17 @@ def _notes_by_rel(vault: Vault) -> dict[str, NoteSummary]:
     return {summary.rel: summary for summary in scan(vault).summaries}
 
 
+def _wiki_resolved(tick: Tick, notes: dict[str, NoteSummary]) -> Tick:
+    """A ``[[name]]`` tick with the path of the note it names (unchanged when none does)."""
+    if not tick.rel.startswith("[["):
+        return tick
+    found = wiki_matches(tick.rel[2:-2], notes)
+    return replace(tick, rel=found[0]) if found else tick
+
+
 def _check_target(vault: Vault, tick: Tick, notes: dict[str, NoteSummary]) -> LineProblem | None:
+    if tick.rel.startswith("[["):
+        return LineProblem(tick.line, f"no note named {tick.rel}")
     if not tick.rel or tick.rel.startswith("../") or posixpath.isabs(tick.rel):
         return LineProblem(tick.line, f"link {tick.rel or '(empty)'!r} is not a note in the vault")
     summary = notes.get(tick.rel)

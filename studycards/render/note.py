@@ -44,9 +44,11 @@ def note_view(note: Note, today: dt.date, short: bool = False) -> RenderableType
     """The whole ``show`` screen for a note."""
     header = [Rule(Text(note.title, style="bold"), align="left"), facts_line(note, today)]
     short_answer = note.short_answer.strip()
+    section = note.short_answer_section
+    from_opening = section is not None and section.kind == "opening"
     answer = Panel(
         markdown_view(short_answer) if short_answer else Text("(no short answer found)"),
-        title="30-second answer",
+        title="answer (the note's opening)" if from_opening else "30-second answer",
         title_align="left",
         border_style="green",
     )

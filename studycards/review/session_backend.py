@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -21,8 +20,7 @@ from studycards.scheduling.writes import ledger_of, read_note_file, settings_of
 
 def followup_card_id(note_id: str, question: str) -> str:
     """A follow-up card's stable id: the note's id and a hash of the question text."""
-    digest = hashlib.sha256(question.strip().encode("utf-8")).hexdigest()[:10]
-    return f"{note_id}#{digest}"
+    return FollowUp(question, "", 0).card_id(note_id)
 
 
 def note_card(note: Note) -> Card:
