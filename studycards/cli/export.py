@@ -39,7 +39,9 @@ def anki(
 
     vault = state(ctx).vault()
     result = export_anki(vault, file, now_in(vault.config.timezone), force, followups)
-    what = f"{_cards(result)} in {result.decks} decks, {result.scheduled} with their schedule"
+    what = f"{_cards(result)} in {result.decks} decks"
+    if result.scheduled:
+        what += f", {result.scheduled} with their schedule"
     if result.media:
         what += f", {result.media} image{'' if result.media == 1 else 's'}"
     _report(result, what)
