@@ -21,6 +21,7 @@ from studycards.notes.body import parse_note
 from studycards.notes.note import Note, Problem
 from studycards.notes.sections import freeze_extra
 from studycards.notes.terms import term_counts, term_hash
+from studycards._statefile import safe_for_sqlite
 from studycards.notes.vault import Vault, iter_note_files, read_text
 
 CACHE_NAME = "text.sqlite"
@@ -162,6 +163,8 @@ class TextCache:
     def open(cls, vault: Vault) -> TextCache | None:
         try:
             path = vault.ensure_state_dir() / CACHE_NAME
+            if not safe_for_sqlite(path):
+                return None
             connection = sqlite3.connect(path, timeout=2.0, isolation_level=None)
             cache = cls(connection)
             cache._prepare(vault)

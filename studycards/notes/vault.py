@@ -9,15 +9,16 @@ from __future__ import annotations
 import marshal
 import os
 import sqlite3
-import stat
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from studycards._statefile import check_state_dir, create_once, safe_for_sqlite
 from studycards.errors import NoteNotFound, PathEscapesVault, VaultNotFound
 from studycards.notes.body import parse_note
 from studycards.notes.config import CONFIG_NAME, Config, load_config
 from studycards.notes.note import Note, NoteSummary, Problem
+from studycards.notes.note_file import kind_problem, read_note_bytes, too_large
 from studycards.notes.sections import freeze_extra
 from studycards.notes.summary import broken_summary, decode, parse_summary
 
@@ -64,10 +65,9 @@ class Vault:
 
     def ensure_state_dir(self) -> Path:
         """Create ``.studycards/`` with its ``.gitignore`` (caches out of git, ledger in)."""
+        check_state_dir(self.root, self.state_dir)
         self.state_dir.mkdir(exist_ok=True)
-        ignore = self.state_dir / ".gitignore"
-        if not ignore.exists():
-            ignore.write_text(_GITIGNORE, encoding="utf-8")
+        create_once(self.state_dir / ".gitignore", _GITIGNORE.encode("utf-8"))
         return self.state_dir
 
 
@@ -90,7 +90,9 @@ def find_vault(explicit: str | None, cwd: Path, environ: Mapping[str, str]) -> V
 
 
 def open_vault(root: Path) -> Vault:
-    return Vault(_absolute(root), load_config(root))
+    vault = Vault(_absolute(root), load_config(root))
+    check_state_dir(vault.root, vault.state_dir)
+    return vault
 
 
 # ---------------------------------------------------------------------------------------------
@@ -126,32 +128,40 @@ def iter_note_files(vault: Vault) -> Iterator[_FileEntry]:
     """Every ``*.md`` under the notes folder, directory symlinks not followed (no loops)."""
     root = str(vault.root)
     start = os.path.join(root, vault.config.notes_dir)
-    yield from _walk(start, len(root) + 1)
+    yield from _walk(start, len(root) + 1, os.path.realpath(root))
 
 
-def _walk(folder: str, cut: int) -> Iterator[_FileEntry]:
-    # Plain strings, not pathlib: this runs once per file on every command.
-    try:
-        entries = sorted(os.scandir(folder), key=lambda e: e.name)
-    except OSError:
-        return
-    for entry in entries:
-        if entry.name.startswith(".") or entry.name in SKIP_DIRS:
+def _walk(folder: str, cut: int, real_root: str) -> Iterator[_FileEntry]:
+    # Plain strings, not pathlib: this runs once per file on every command. A stack, not
+    # recursion, so a tree of a thousand nested folders is walked like any other.
+    stack = [iter(_entries(folder))]
+    while stack:
+        entry = next(stack[-1], None)
+        if entry is None:
+            stack.pop()
+        elif entry.name.startswith(".") or entry.name in SKIP_DIRS:
             continue
-        if entry.is_dir(follow_symlinks=False):
-            yield from _walk(entry.path, cut)
+        elif entry.is_dir(follow_symlinks=False):
+            stack.append(iter(_entries(entry.path)))
         elif entry.name.endswith(".md"):
-            yield _file_entry(entry, entry.path[cut:].replace(os.sep, "/"))
+            yield _file_entry(entry, entry.path[cut:].replace(os.sep, "/"), real_root)
 
 
-def _file_entry(entry: os.DirEntry[str], rel: str) -> _FileEntry:
+def _entries(folder: str) -> list[os.DirEntry[str]]:
+    try:
+        return sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        return []
+
+
+def _file_entry(entry: os.DirEntry[str], rel: str, real_root: str) -> _FileEntry:
     path = entry.path
     try:
-        info = os.stat(entry.path)
+        problem = kind_problem(rel, path, real_root)
+        info = None if problem else os.stat(path)
     except OSError as error:
         return _FileEntry(rel, path, 0, 0, _os_problem(rel, error, entry))
-    if stat.S_ISDIR(info.st_mode):
-        problem = Problem(rel, None, "error", "is a folder named like a note, not a file")
+    if info is None:
         return _FileEntry(rel, path, 0, 0, problem)
     return _FileEntry(rel, path, info.st_size, info.st_mtime_ns)
 
@@ -176,15 +186,17 @@ def read_summary(vault: Vault, entry: _FileEntry) -> NoteSummary:
 
 
 def read_text(vault: Vault, rel: str, path: Path, size: int) -> tuple[str | None, Problem | None]:
-    """A note's text, or the problem that stops it being read."""
+    """A note's text, or the problem that stops it being read (too large, not a regular file,
+    a symlink leading out of the vault)."""
     limit = vault.config.max_note_bytes
     if size > limit:
-        message = f"too large ({size / 1e6:.1f} MB, limit {limit / 1e6:.1f} MB)"
-        return None, Problem(rel, None, "error", message)
+        return None, too_large(rel, size, limit)
     try:
-        raw = path.read_bytes()
+        raw, problem = read_note_bytes(rel, str(path), os.path.realpath(vault.root), limit)
     except OSError as error:
         return None, _os_problem(rel, error)
+    if raw is None:
+        return None, problem
     return decode(raw, rel)
 
 
@@ -246,6 +258,8 @@ class _Index:
     def open(cls, vault: Vault) -> _Index | None:
         try:
             path = vault.ensure_state_dir() / INDEX_NAME
+            if not safe_for_sqlite(path):
+                return None  # a symlink (or worse) where the cache belongs: do without
             try:
                 return cls._connect(path, vault)
             except sqlite3.OperationalError:

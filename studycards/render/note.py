@@ -25,7 +25,7 @@ def markdown_view(text: str) -> RenderableType:
 
             parts.append(render_demo_block(content))
         else:
-            parts.append(Markdown(content, code_theme="ansi_dark"))
+            parts.append(Markdown(content, code_theme="ansi_dark", hyperlinks=False))
     return Group(*parts)
 
 

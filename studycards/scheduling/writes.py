@@ -5,6 +5,7 @@ write and written back atomically, and the event it logs.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from studycards.errors import NoteParseError, WriteError
 from studycards.notes._yaml import YAMLError
 from studycards.notes.frontmatter_edit import update_text
 from studycards.notes.note import NoteSummary
+from studycards.notes.note_file import read_note_bytes
 from studycards.notes.summary import decode, parse_summary
 from studycards.notes.vault import Vault
 from studycards.scheduling.clock import zone
@@ -65,10 +67,14 @@ class NoteFile:
 
 def read_note_file(vault: Vault, rel: str) -> NoteFile:
     path = vault.path_of(rel)
+    limit = vault.config.max_note_bytes
     try:
-        raw = path.read_bytes()
+        raw, problem = read_note_bytes(rel, str(path), os.path.realpath(vault.root), limit)
     except OSError as error:
         raise NoteParseError(f"cannot read: {error.strerror}", rel) from None
+    if raw is None:
+        assert problem is not None
+        raise NoteParseError(f"{problem.message}: left unchanged", rel)
     text, problem = decode(raw, rel)
     if problem or text is None:
         raise NoteParseError(
