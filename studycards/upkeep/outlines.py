@@ -19,6 +19,7 @@ from urllib.parse import unquote
 from studycards.errors import PathEscapesVault, StudycardsError
 from studycards.notes._document import UnclosedFrontmatter, markdown_lines, split_document
 from studycards.notes.note import NoteSummary, Problem
+from studycards.notes.note_file import read_note_bytes
 from studycards.notes.sections import outline as heading_outline
 from studycards.notes.summary import decode
 from studycards.notes.vault import Vault
@@ -258,11 +259,14 @@ def outline_files(vault: Vault) -> list[str]:
 
 def load_outline(vault: Vault, rel: str) -> OutlineFile:
     """Read and parse one outline; an unreadable file comes back with its problem."""
+    path, root = str(vault.path_of(rel)), os.path.realpath(vault.root)
     try:
-        raw = vault.path_of(rel).read_bytes()
+        raw, problem = read_note_bytes(rel, path, root, vault.config.max_note_bytes)
     except OSError as error:
         unreadable = Problem(rel, None, "error", f"cannot read: {error.strerror or error}")
         return OutlineFile(rel, _stem(rel), problems=(unreadable,))
+    if raw is None:
+        return OutlineFile(rel, _stem(rel), problems=(problem,) if problem else ())
     text, problem = decode(raw, rel)
     if problem or text is None:
         return OutlineFile(rel, _stem(rel), problems=(problem,) if problem else ())
