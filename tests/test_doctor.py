@@ -77,9 +77,9 @@ def test_an_interrupted_review_is_finished(vault, cli):
     assert result.stdout == (
         f"{A}: the ledger holds a review the note does not show yet (next_review 2025-11-03, "
         f"ledger {due}): --repair writes it\n"
-        ".studycards/index.sqlite: stale rows: 1 older than the note: --repair rebuilds it\n"
+        ".studycards/index.sqlite: warning: stale rows: 1 older than the note: --repair rebuilds it\n"
     )
-    assert result.stderr == "2 problems found; 2 can be fixed with --repair\n"
+    assert result.stderr == "1 problem found; 1 can be fixed with --repair\n"
     repaired = doctor(cli, "--repair")
     assert repaired.exit_code == 0
     assert repaired.stdout == (
@@ -219,7 +219,7 @@ def test_cache_rows_for_deleted_and_changed_notes(vault, cli):
     write(vault, A, text(vault, A) + "\nMore.\n")
     result = doctor(cli)
     assert result.stdout == _orphan_line(vault, B) + (
-        ".studycards/index.sqlite: stale rows: 1 for notes that no longer exist, 1 older than "
+        ".studycards/index.sqlite: warning: stale rows: 1 for notes that no longer exist, 1 older than "
         "the note: --repair rebuilds it\n"
     )
     repaired = doctor(cli, "--repair")
@@ -247,7 +247,7 @@ def test_a_cached_row_that_lies_about_its_note(vault, cli):
     assert path.stat().st_size == info.st_size
     result = doctor(cli)
     assert result.stdout == (
-        ".studycards/index.sqlite: stale rows: 1 not matching the note, whose size and time did "
+        ".studycards/index.sqlite: warning: stale rows: 1 not matching the note, whose size and time did "
         "not change: --repair rebuilds it\n"
     )
     assert doctor(cli, "--repair").exit_code == 0
@@ -270,7 +270,7 @@ def test_a_cached_row_that_lies_about_its_note(vault, cli):
 def test_an_unreadable_or_foreign_index(vault, cli, damage, message):
     damage(vault.state_dir / INDEX_NAME)
     result = doctor(cli)
-    assert result.stdout == f".studycards/index.sqlite: {message}: --repair rebuilds it\n"
+    assert result.stdout == f".studycards/index.sqlite: warning: {message}: --repair rebuilds it\n"
     assert doctor(cli, "--repair").stdout == (
         "repaired: rebuilt the cache .studycards/index.sqlite (2 notes)\n"
     )

@@ -194,7 +194,13 @@ class TextCache:
             rows = self.connection.execute(f"SELECT {', '.join(names)} FROM notes").fetchall()
         except sqlite3.Error:
             return {}
-        return {row[0]: ((row[1], row[2]), _from_row(row)) for row in rows}
+        loaded = {}
+        for row in rows:
+            try:
+                loaded[row[0]] = ((row[1], row[2]), _from_row(row))
+            except (ValueError, TypeError, IndexError):
+                continue  # a damaged row: that note is read again
+        return loaded
 
     def store(self, fresh: Iterable[tuple[object, NoteText]], keep: set[str]) -> None:
         rows = [_to_row(entry, note) for entry, note in fresh]
@@ -207,7 +213,7 @@ class TextCache:
             c.executemany("DELETE FROM notes WHERE rel = ?", stale)
             c.execute("COMMIT")
         except sqlite3.Error:
-            self.connection.rollback()
+            _rollback(self.connection)
 
     def restamp(self, changes: Iterable[tuple[str, tuple[int, int], tuple[int, int]]]) -> None:
         """Re-key entries whose file was rewritten without changing its extracted text.
@@ -226,10 +232,17 @@ class TextCache:
             )
             c.execute("COMMIT")
         except sqlite3.Error:
-            self.connection.rollback()
+            _rollback(self.connection)
 
     def close(self) -> None:
         self.connection.close()
+
+
+def _rollback(connection: sqlite3.Connection) -> None:
+    try:
+        connection.rollback()
+    except sqlite3.Error:
+        pass
 
 
 _TYPES = {"size": "INTEGER", "mtime_ns": "INTEGER", "terms": "BLOB", "counts": "BLOB"}

@@ -47,7 +47,7 @@ def read_note_bytes(rel: str, path: str, root: str, limit: int) -> tuple[bytes |
     problem = kind_problem(rel, path, root)
     if problem:
         return None, problem
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    fd = _open(path)
     with os.fdopen(fd, "rb") as handle:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
@@ -58,6 +58,10 @@ def read_note_bytes(rel: str, path: str, root: str, limit: int) -> tuple[bytes |
     if len(data) > limit:  # grew since it was checked
         return None, too_large(rel, len(data), limit)
     return data, None
+
+
+def _open(path: str) -> int:
+    return os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
 
 
 def too_large(rel: str, size: int, limit: int) -> Problem:

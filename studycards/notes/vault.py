@@ -222,14 +222,28 @@ def _summaries(
     stale: list[_FileEntry] = []
     for entry in entries:
         hit = cached.get(entry.rel)
-        if hit and entry.problem is None and hit[0] == entry.size and hit[1] == entry.mtime_ns:
-            by_rel[entry.rel] = NoteSummary.from_row(marshal.loads(hit[2]))
+        fits = hit and entry.problem is None and hit[0] == entry.size and hit[1] == entry.mtime_ns
+        summary = _cached_summary(entry.rel, hit[2]) if fits else None
+        if summary is not None:
+            by_rel[entry.rel] = summary
         else:
             stale.append(entry)
     parsed = _parse_all(vault, stale)
     by_rel.update((entry.rel, summary) for entry, summary in zip(stale, parsed, strict=True))
     fresh = [(e, s) for e, s in zip(stale, parsed, strict=True) if e.problem is None]
     return [by_rel[entry.rel] for entry in entries], fresh
+
+
+def _cached_summary(rel: str, blob: object) -> NoteSummary | None:
+    """A row of the index as a summary; None for a damaged row (it is parsed again)."""
+    try:
+        summary = NoteSummary.from_row(marshal.loads(blob))  # type: ignore[arg-type]
+    except (ValueError, TypeError, EOFError, KeyError, IndexError, OverflowError):
+        return None
+    texts = (summary.title, summary.topic, *summary.tags)
+    plain = summary.rel == rel and all(isinstance(t, str) for t in texts)
+    numbers = type(summary.review_count) is int and isinstance(summary.mastery_level, float)
+    return summary if plain and numbers else None
 
 
 def _parse_all(vault: Vault, entries: list[_FileEntry]) -> list[NoteSummary]:
@@ -311,10 +325,17 @@ class _Index:
             c.executemany("DELETE FROM notes WHERE rel = ?", stale)
             c.execute("COMMIT")
         except sqlite3.Error:
-            self.connection.rollback()
+            _rollback(self.connection)
 
     def close(self) -> None:
         self.connection.close()
+
+
+def _rollback(connection: sqlite3.Connection) -> None:
+    try:
+        connection.rollback()
+    except sqlite3.Error:
+        pass  # a damaged cache: the next open starts it afresh
 
 
 # ---------------------------------------------------------------------------------------------

@@ -83,7 +83,7 @@ def _stale_rows(vault: Vault, rows: list[tuple], fresh: dict[str, NoteSummary]) 
 def _cached(blob: bytes) -> NoteSummary | None:
     try:
         return NoteSummary.from_row(marshal.loads(blob))
-    except (ValueError, TypeError, EOFError):
+    except (ValueError, TypeError, EOFError, KeyError, IndexError, OverflowError):
         return None
 
 

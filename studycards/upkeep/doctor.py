@@ -236,6 +236,7 @@ def _pending_findings(state: _State, notes: list[NoteSummary]) -> list[Finding]:
 
 
 def _cache_findings(state: _State) -> list[Finding]:
+    """The cache is disposable and every command repairs it as it goes: never a vault error."""
     vault = state.vault
     path = vault.state_dir / INDEX_NAME
     if not path.exists():
@@ -244,15 +245,16 @@ def _cache_findings(state: _State) -> list[Finding]:
     try:
         stamp, rows = _read_index(path)
     except (sqlite3.Error, OSError) as error:
-        return [Finding("cache", where, f"unreadable ({error}): --repair rebuilds it")]
+        return [Finding("cache", where, f"unreadable ({error}): --repair rebuilds it", WARNING)]
     if stamp is not None and stamp != index_stamp(vault):
         message = "built by another studycards version or settings: --repair rebuilds it"
-        return [Finding("cache", where, message)]
+        return [Finding("cache", where, message, WARNING)]
     counts = _stale_rows(vault, rows, {s.rel: s for s in state.result.summaries})
     if not counts:
         return []
     parts = ", ".join(f"{counts[what]} {what}" for what in _STALE if counts[what])
-    return [Finding("cache", where, f"stale rows: {parts}: --repair rebuilds it")]
+    message = f"stale rows: {parts}: --repair rebuilds it"
+    return [Finding("cache", where, message, WARNING)]
 
 
 # ---------------------------------------------------------------------------------------------
