@@ -17,12 +17,13 @@ from studycards._atomic import TEMPORARY
 from studycards.lock import LOCK_NAME
 from studycards.notes.note import NoteSummary
 from studycards.notes.vault import INDEX_NAME, ScanResult, Vault, index_stamp, scan
-from studycards.scheduling.events import Event
+from studycards.scheduling.events import Event, live_events
 from studycards.scheduling.history import CardHistory, replay
 from studycards.scheduling.ledger import TORN_NAME, LedgerRead
 from studycards.scheduling.reconcile import pending
 from studycards.scheduling.writes import ledger_of
 from studycards.upkeep._doctor_files import (
+    _LYING,
     _STALE,
     _alive,
     _lock_held,
@@ -177,10 +178,11 @@ def _no_id(state: _State) -> list[NoteSummary]:
 
 
 def _events_by_note(events: tuple[Event, ...]) -> dict[str, list[Event]]:
+    """Each note's events that still count: a review taken back by undo leaves nothing behind
+    (undo also removes the id that review gave the note)."""
     by_note: dict[str, list[Event]] = defaultdict(list)
-    for event in events:
-        if event.kind != "undo":
-            by_note[event.note].append(event)
+    for event in live_events(events):
+        by_note[event.note].append(event)
     return by_note
 
 
@@ -250,8 +252,8 @@ def _cache_findings(state: _State) -> list[Finding]:
         message = "built by another studycards version or settings: --repair rebuilds it"
         return [Finding("cache", where, message, WARNING)]
     counts = _stale_rows(vault, rows, {s.rel: s for s in state.result.summaries})
-    if not counts:
-        return []
+    if not counts[_LYING]:
+        return []  # rows of notes since changed or deleted: the next scan refreshes them
     parts = ", ".join(f"{counts[what]} {what}" for what in _STALE if counts[what])
     message = f"stale rows: {parts}: --repair rebuilds it"
     return [Finding("cache", where, message, WARNING)]
