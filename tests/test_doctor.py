@@ -115,7 +115,10 @@ def test_duplicate_ids_give_the_copy_a_new_id(vault, cli):
     same = note_id(vault, A)
     result = doctor(cli)
     assert result.exit_code == 1
-    assert result.stdout == f"{copy}: has the same id {same} as {A}: --repair gives it a new id\n"
+    assert result.stdout == (
+        f"{copy}: has the same id {same} as {A} (a copy?): the next writing command, or "
+        "--repair, gives it a new id\n"
+    )
     repaired = doctor(cli, "--repair")
     assert repaired.exit_code == 0
     new = note_id(vault, copy)

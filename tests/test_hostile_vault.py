@@ -277,3 +277,47 @@ def test_check_says_what_the_fifo_is(make_vault: MakeVault):
         "notes/fifo.md: is not a regular file (a FIFO, socket or device): not read"
         in result.stdout.splitlines()
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# a note copied to start a new one carries the original's id
+
+
+COPY = "notes/Transformer/copy of the seq2seq note.md"
+
+
+def _reviewed_then_copied(root: Path) -> tuple[bytes, str]:
+    assert invoke("grade", SEQ2SEQ, "good").exit_code == 0
+    original = (root / SEQ2SEQ).read_bytes()
+    (root / COPY).write_bytes(original)
+    note_id = next(
+        line.split(": ")[1] for line in original.decode().splitlines() if line.startswith("id: ")
+    )
+    return original, note_id
+
+
+def test_grading_a_copy_gives_it_its_own_id_and_leaves_the_original(make_vault, use_vault):
+    root = use_vault(make_vault())
+    original, note_id = _reviewed_then_copied(root)
+    result = invoke("grade", COPY, "again")
+    assert result.exit_code == 0
+    (line,) = [x for x in result.stderr.splitlines() if "same id" in x]
+    assert line.startswith(f"warning: {COPY}: had the same id {note_id} as {SEQ2SEQ} (a copy?)")
+    assert f"id: {note_id}" not in (root / COPY).read_text(encoding="utf-8")
+    for command in (("reschedule",), ("doctor", "--repair"), ("grade", COPY, "good")):
+        invoke(*command)
+        assert (root / SEQ2SEQ).read_bytes() == original, command
+    doctor = invoke("doctor")
+    assert doctor.exit_code == 0, doctor.stdout
+
+
+def test_doctor_names_the_copy_and_repair_renames_only_the_copy(make_vault, use_vault):
+    root = use_vault(make_vault())
+    original, note_id = _reviewed_then_copied(root)
+    result = invoke("doctor")
+    assert result.exit_code == 1
+    assert f"{COPY}: has the same id {note_id} as {SEQ2SEQ} (a copy?)" in result.stdout
+    repaired = invoke("doctor", "--repair")
+    assert repaired.exit_code == 0
+    assert (root / SEQ2SEQ).read_bytes() == original
+    assert f"id: {note_id}" not in (root / COPY).read_text(encoding="utf-8")

@@ -11,6 +11,7 @@ from studycards.notes._yaml import YAMLError, load_yaml
 from studycards.notes.frontmatter_edit import NO_BLOCK, capture_lines
 from studycards.notes.note import NoteSummary
 from studycards.notes.vault import Vault, scan
+from studycards.scheduling.copies import split_copies
 from studycards.scheduling.events import Event
 from studycards.scheduling.history import CardHistory, replay
 from studycards.scheduling.schedule import MemoryState, mastery
@@ -30,14 +31,23 @@ from studycards.scheduling.writes import (
 class Reconciled:
     finished: tuple[str, ...] = ()
     manual: tuple[str, ...] = ()
-    notices: tuple[str, ...] = ()  # the ledger's, for the command to print once
+    notices: tuple[str, ...] = ()  # the ledger's and the copies', for the command to print once
+    copies: tuple[str, ...] = ()
 
 
 def reconcile(vault: Vault, now: dt.datetime) -> Reconciled:
-    """Make notes and ledger agree; call under the vault lock."""
+    """Make notes and ledger agree; call under the vault lock.
+
+    Notes sharing an id are split first, so no review of a copy is replayed onto its original.
+    """
     ledger = ledger_of(vault)
     read = ledger.read()
-    items = pending(vault, replay(read.events), scan(vault).notes)
+    cards = replay(read.events)
+    notes = scan(vault).notes
+    copies = tuple(split_copies(vault, notes, cards))
+    if copies:
+        notes = scan(vault).notes
+    items = pending(vault, cards, notes)
     for item in items:
         if item.finish:
             _finish(vault, item.note, item.last)
@@ -45,7 +55,8 @@ def reconcile(vault: Vault, now: dt.datetime) -> Reconciled:
     manual = [i for i in items if not i.finish]
     ledger.append([_manual_event(i.note.summary, i.note, now, today) for i in manual])
     finished = tuple(i.note.rel for i in items if i.finish)
-    return Reconciled(finished, tuple(i.note.rel for i in manual), read.notices)
+    manual_rels = tuple(i.note.rel for i in manual)
+    return Reconciled(finished, manual_rels, read.notices + copies, copies)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from studycards._atomic import TEMPORARY
 from studycards.lock import LOCK_NAME
 from studycards.notes.note import NoteSummary
 from studycards.notes.vault import INDEX_NAME, ScanResult, Vault, index_stamp, scan
+from studycards.scheduling.copies import find_copies
 from studycards.scheduling.events import Event, live_events
 from studycards.scheduling.history import CardHistory, replay
 from studycards.scheduling.ledger import TORN_NAME, LedgerRead
@@ -132,28 +133,13 @@ def _ledger_findings(vault: Vault, read: LedgerRead) -> list[Finding]:
 
 def _duplicate_findings(state: _State) -> list[Finding]:
     findings = []
-    for note_id, rels in _duplicate_ids(state.result.notes).items():
-        keeper = _keeper(note_id, rels, state.cards)
-        for rel in rels:
-            if rel != keeper:
-                message = f"has the same id {note_id} as {keeper}: --repair gives it a new id"
-                findings.append(Finding("duplicate-id", rel, message))
+    for copy in find_copies(state.result.notes, state.cards):
+        message = (
+            f"has the same id {copy.note_id} as {copy.keeper} (a copy?): the next writing "
+            "command, or --repair, gives it a new id"
+        )
+        findings.append(Finding("duplicate-id", copy.rel, message))
     return findings
-
-
-def _duplicate_ids(notes: list[NoteSummary]) -> dict[str, list[str]]:
-    by_id: dict[str, list[str]] = defaultdict(list)
-    for summary in notes:
-        if summary.id:
-            by_id[summary.id].append(summary.rel)
-    return {note_id: sorted(rels) for note_id, rels in by_id.items() if len(rels) > 1}
-
-
-def _keeper(note_id: str, rels: list[str], cards: dict[str, CardHistory]) -> str:
-    """The copy the ledger's history belongs to: the one at its last path, else the first."""
-    history = cards.get(note_id)
-    last = history.last.path if history and history.last else None
-    return last if last in rels else rels[0]
 
 
 def _id_findings(state: _State) -> list[Finding]:
