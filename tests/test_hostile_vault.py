@@ -5,6 +5,7 @@ Each test is one finding of an attack run on a real vault, with its exact input.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import os
@@ -321,3 +322,83 @@ def test_doctor_names_the_copy_and_repair_renames_only_the_copy(make_vault, use_
     assert repaired.exit_code == 0
     assert (root / SEQ2SEQ).read_bytes() == original
     assert f"id: {note_id}" not in (root / COPY).read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------------------------
+# a kill between the ledger write and the note write of undo, reschedule and bury
+
+
+class Killed(BaseException):
+    """Stands for SIGKILL right after the ledger append: nothing after it runs."""
+
+
+def _kill_note_write(monkeypatch, module: str) -> None:
+    def killed(*args, **kwargs):
+        raise Killed
+
+    monkeypatch.setattr(f"studycards.scheduling.{module}.write_note", killed)
+
+
+def _hand_edits(root: Path) -> list[dict]:
+    lines = (root / ".studycards" / "reviews.jsonl").read_text(encoding="utf-8").splitlines()
+    events = [json.loads(line) for line in lines]
+    return [e for e in events if e.get("reason") == "next_review edited by hand"]
+
+
+def _next_review(root: Path, rel: str) -> str:
+    text = (root / rel).read_text(encoding="utf-8")
+    return next(line for line in text.splitlines() if line.startswith("next_review:"))
+
+
+def test_a_killed_reschedule_is_finished_not_reverted(make_vault, use_vault, monkeypatch):
+    root = use_vault(make_vault())
+    assert invoke("grade", SEQ2SEQ, "easy").exit_code == 0
+    (root / "studycards.yaml").write_text("notes_dir: notes\nmaximum_interval: 2\n")
+    planned = invoke("reschedule", "--dry-run").stdout
+    assert SEQ2SEQ in planned
+    with monkeypatch.context() as patch:
+        _kill_note_write(patch, "reschedule")
+        with pytest.raises(Killed):
+            invoke("reschedule")
+    assert invoke("doctor", "--repair").exit_code == 0
+    due = planned.split(f"{SEQ2SEQ}: ")[1].split(" -> ")[1].split()[0]
+    assert _next_review(root, SEQ2SEQ) == f"next_review: '{due}'"
+    assert _hand_edits(root) == []
+    assert invoke("doctor").exit_code == 0
+
+
+def test_a_killed_bury_is_finished(make_vault, use_vault, monkeypatch):
+    from studycards.notes.vault import open_vault
+    from studycards.scheduling.reschedule import bury
+
+    root = use_vault(make_vault())
+    assert invoke("grade", SEQ2SEQ, "good").exit_code == 0
+    vault = open_vault(root)
+    now = dt.datetime.now(dt.timezone.utc)
+    with monkeypatch.context() as patch:
+        _kill_note_write(patch, "reschedule")
+        with pytest.raises(Killed):
+            bury(vault, SEQ2SEQ, None, now)
+    assert invoke("grade", "two_sum", "good").exit_code == 0  # any writing command
+    lines = (root / ".studycards" / "reviews.jsonl").read_text(encoding="utf-8").splitlines()
+    (tomorrow,) = [e["due"] for e in map(json.loads, lines) if e.get("reason") == "buried"]
+    assert _next_review(root, SEQ2SEQ) == f"next_review: '{tomorrow}'"
+    assert _hand_edits(root) == []
+
+
+def test_a_killed_undo_is_finished(make_vault, use_vault, monkeypatch):
+    root = use_vault(make_vault())
+    before = (root / SEQ2SEQ).read_bytes()
+    assert invoke("grade", SEQ2SEQ, "good").exit_code == 0
+    with monkeypatch.context() as patch:
+        _kill_note_write(patch, "undo")
+        with pytest.raises(Killed):
+            invoke("undo")
+    assert (root / SEQ2SEQ).read_bytes() != before  # the undo is logged, not yet written
+    doctor = invoke("doctor")
+    assert doctor.exit_code == 1
+    assert f"{SEQ2SEQ}: the ledger holds an undo" in doctor.stdout
+    assert invoke("grade", "two_sum", "good").exit_code == 0  # any writing command finishes it
+    assert (root / SEQ2SEQ).read_bytes() == before
+    assert _hand_edits(root) == []
+    assert invoke("doctor").exit_code == 0

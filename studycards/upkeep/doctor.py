@@ -21,7 +21,7 @@ from studycards.scheduling.copies import find_copies
 from studycards.scheduling.events import Event, live_events
 from studycards.scheduling.history import CardHistory, replay
 from studycards.scheduling.ledger import TORN_NAME, LedgerRead
-from studycards.scheduling.reconcile import pending
+from studycards.scheduling.reconcile import pending, unfinished_undos
 from studycards.scheduling.writes import ledger_of
 from studycards.upkeep._doctor_files import (
     _LYING,
@@ -79,8 +79,9 @@ def diagnose(vault: Vault) -> list[Finding]:
     duplicates = _duplicate_findings(state)
     findings += duplicates + _id_findings(state)
     copies = {f.where for f in duplicates}
-    notes = [s for s in state.result.notes if s.rel not in copies]
-    findings += _pending_findings(state, notes)
+    undos = _undo_findings(state)
+    notes = [s for s in state.result.notes if s.rel not in copies | {f.where for f in undos}]
+    findings += undos + _pending_findings(state, notes)
     return findings + _cache_findings(state) + _temporary_findings(vault)
 
 
@@ -198,6 +199,17 @@ def _orphan_finding(
 
 # ---------------------------------------------------------------------------------------------
 # notes against the ledger
+
+
+def _undo_findings(state: _State) -> list[Finding]:
+    findings = []
+    for undo, target, note in unfinished_undos(state.vault, state.read.events, state.result.notes):
+        message = (
+            f"the ledger holds an undo ({undo.day}) of the review of {target.day} that the note "
+            "still shows: --repair finishes the undo"
+        )
+        findings.append(Finding("reconcile", note.rel, message))
+    return findings
 
 
 def _pending_findings(state: _State, notes: list[NoteSummary]) -> list[Finding]:

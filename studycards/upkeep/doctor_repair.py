@@ -88,6 +88,7 @@ def _restore_ids(vault: Vault) -> list[str]:
 def _reconcile(vault: Vault, now: dt.datetime) -> list[str]:
     done = reconcile(vault, now)
     wrote = [f"{rel}: wrote the review the ledger holds into the note" for rel in done.finished]
+    wrote += [f"{rel}: finished the undo the ledger holds" for rel in done.undone]
     logged = [f"{rel}: logged its next_review as a manual reschedule" for rel in done.manual]
     return wrote + logged
 
