@@ -402,3 +402,69 @@ def test_a_killed_undo_is_finished(make_vault, use_vault, monkeypatch):
     assert (root / SEQ2SEQ).read_bytes() == before
     assert _hand_edits(root) == []
     assert invoke("doctor").exit_code == 0
+
+
+# ---------------------------------------------------------------------------------------------
+# a ledger merged by taking one side
+
+
+def git(root: Path, *args: str) -> str:
+    env = dict(
+        os.environ,
+        GIT_AUTHOR_NAME="t",
+        GIT_AUTHOR_EMAIL="t@example.com",
+        GIT_COMMITTER_NAME="t",
+        GIT_COMMITTER_EMAIL="t@example.com",
+    )
+    done = subprocess.run(
+        ["git", "-C", str(root), *args], capture_output=True, text=True, env=env, check=True
+    )
+    return done.stdout
+
+
+def test_doctor_finds_the_reviews_a_one_sided_merge_dropped(make_vault, tmp_path: Path):
+    laptop = make_vault()
+    git(laptop, "init", "-q", "-b", "main")
+    git(laptop, "add", "-A")
+    git(laptop, "commit", "-qm", "vault")
+    desktop = tmp_path / "desktop"
+    git(tmp_path, "clone", "-q", str(laptop), str(desktop))
+    assert invoke("--vault", str(desktop), "grade", "two_sum", "good").exit_code == 0
+    git(desktop, "add", "-A", "--force")
+    git(desktop, "commit", "-qm", "desktop review")
+    assert invoke("--vault", str(laptop), "grade", SEQ2SEQ, "good").exit_code == 0
+    git(laptop, "add", "-A", "--force")
+    git(laptop, "commit", "-qm", "laptop review")
+    git(laptop, "pull", "-q", "--no-rebase", "-X", "ours", str(desktop), "main")
+    ledger = (laptop / ".studycards" / "reviews.jsonl").read_text(encoding="utf-8")
+    assert "notes/Coding/two_sum.md" not in ledger  # the desktop's lines were dropped
+
+    result = invoke("--vault", str(laptop), "doctor")
+    assert result.exit_code == 1
+    (line,) = [x for x in result.stdout.splitlines() if "committed to git" in x]
+    assert line.startswith(".studycards/reviews.jsonl: 2 events committed to git are missing")
+    assert "notes/Coding/two_sum.md on " in line
+    repaired = invoke("--vault", str(laptop), "doctor", "--repair")
+    assert "appended 2 events found in git history to the ledger" in repaired.stdout
+    assert invoke("--vault", str(laptop), "doctor").exit_code == 0
+
+
+def test_doctor_finds_a_note_showing_a_review_the_ledger_lost(make_vault, use_vault):
+    root = use_vault(make_vault())
+    assert invoke("grade", SEQ2SEQ, "good").exit_code == 0
+    ledger = root / ".studycards" / "reviews.jsonl"
+    kept = ledger.read_bytes()
+    assert invoke("grade", SEQ2SEQ, "good", "--duration", "5").exit_code == 0
+    ledger.write_bytes(kept)  # the second review's line lost; the note shows it
+    with_date = (root / SEQ2SEQ).read_text(encoding="utf-8")
+    lines = kept.decode().splitlines()
+    day = json.loads(lines[-1])["day"]
+    later = (dt.date.fromisoformat(day) + dt.timedelta(days=3)).isoformat()
+    (root / SEQ2SEQ).write_text(
+        with_date.replace(f"last_reviewed: '{day}'", f"last_reviewed: '{later}'"),
+        encoding="utf-8",
+    )
+    result = invoke("doctor")
+    assert result.exit_code == 1
+    assert f"{SEQ2SEQ}: shows a review on {later} that the ledger does not hold" in result.stdout
+    assert "edited by hand" not in result.stdout

@@ -33,6 +33,7 @@ from studycards.upkeep._doctor_files import (
     _stale_rows,
     _temporary_files,
 )
+from studycards.upkeep.ledger_loss import describe, lost_in_git, unlogged_reviews
 
 ERROR, WARNING = "error", "warning"
 
@@ -80,8 +81,10 @@ def diagnose(vault: Vault) -> list[Finding]:
     findings += duplicates + _id_findings(state)
     copies = {f.where for f in duplicates}
     undos = _undo_findings(state)
-    notes = [s for s in state.result.notes if s.rel not in copies | {f.where for f in undos}]
-    findings += undos + _pending_findings(state, notes)
+    lost = _lost_findings(state)
+    skip = copies | {f.where for f in undos + lost}
+    notes = [s for s in state.result.notes if s.rel not in skip]
+    findings += undos + lost + _pending_findings(state, notes)
     return findings + _cache_findings(state) + _temporary_findings(vault)
 
 
@@ -199,6 +202,33 @@ def _orphan_finding(
 
 # ---------------------------------------------------------------------------------------------
 # notes against the ledger
+
+
+def _lost_findings(state: _State) -> list[Finding]:
+    """Reviews a one-sided merge of the ledger dropped, from git history and from the notes."""
+    findings = []
+    lost = lost_in_git(state.vault, state.read.events)
+    if lost.events:
+        first = lost.events[0]
+        message = (
+            f"{len(lost.events)} event{'s' * (len(lost.events) != 1)} committed to git are "
+            f"missing from the ledger ({describe(lost.events)}; e.g. commit "
+            f"{lost.commits[first.id]}): a merge kept one side? --repair appends them again"
+        )
+        findings.append(
+            Finding("lost-lines", _shown(state.vault, ledger_of(state.vault).path), message)
+        )
+    recovered = {e.note for e in lost.events}
+    for summary, day in unlogged_reviews(state.result.notes, state.cards):
+        if summary.id in recovered:
+            continue
+        message = (
+            f"shows a review on {summary.last_reviewed} that the ledger does not hold (its last "
+            f"event for this note is from {day}): lost in a merge that kept one side of the "
+            "ledger? Restore the other side's lines from that machine"
+        )
+        findings.append(Finding("unlogged", summary.rel, message, repairable=False))
+    return findings
 
 
 def _undo_findings(state: _State) -> list[Finding]:

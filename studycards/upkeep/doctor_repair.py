@@ -15,6 +15,7 @@ from studycards.scheduling.reconcile import reconcile
 from studycards.scheduling.writes import ledger_of, new_note_id, read_note_file, write_note
 from studycards.upkeep._doctor_files import _shown, _temporary_files
 from studycards.upkeep.doctor import Finding, _duplicate_findings, _id_findings, _state, diagnose
+from studycards.upkeep.ledger_loss import lost_in_git, restore
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ def repair(vault: Vault, now: dt.datetime) -> Repaired:
     with vault_lock(vault.state_dir):
         steps: list[tuple[str, Callable[[Vault], list[str]]]] = [
             ("torn", _repair_torn),
+            ("lost-lines", _restore_lost),
             ("duplicate-id", _repair_duplicates),
             ("lost-id", _restore_ids),
             ("reconcile", lambda v: _reconcile(v, now)),
@@ -60,6 +62,15 @@ def _repair_torn(vault: Vault) -> list[str]:
         return []
     target = _shown(vault, ledger.path.with_name(TORN_NAME))
     return [f"moved the torn last line of the ledger ({len(moved)} bytes) to {target}"]
+
+
+def _restore_lost(vault: Vault) -> list[str]:
+    lost = lost_in_git(vault, ledger_of(vault).read().events)
+    if not lost.events:
+        return []
+    restore(vault, lost)
+    count = len(lost.events)
+    return [f"appended {count} event{'s' * (count != 1)} found in git history to the ledger"]
 
 
 def _repair_duplicates(vault: Vault) -> list[str]:
