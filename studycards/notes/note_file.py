@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Callable, Iterator
 
 from studycards.notes.note import Problem
 
@@ -67,3 +68,20 @@ def _open(path: str) -> int:
 def too_large(rel: str, size: int, limit: int) -> Problem:
     message = f"too large ({size / 1e6:.1f} MB, limit {limit / 1e6:.1f} MB)"
     return Problem(rel, None, "error", message)
+
+
+def walk(top: str, keep: Callable[[str], bool]) -> Iterator[tuple[str, list[str]]]:
+    """``(folder, file names)`` for ``top`` and every folder below whose name ``keep`` accepts,
+    sorted, symlinked folders not followed. A stack, not recursion (``os.walk`` recurses per
+    level before Python 3.12), so a thousand nested folders are walked like any others."""
+    stack = [top]
+    while stack:
+        folder = stack.pop()
+        try:
+            with os.scandir(folder) as found:
+                entries = sorted(found, key=lambda e: e.name)
+        except OSError:
+            continue
+        subfolders = [e.path for e in entries if e.is_dir(follow_symlinks=False) and keep(e.name)]
+        yield folder, [e.name for e in entries if not e.is_dir(follow_symlinks=False)]
+        stack.extend(reversed(subfolders))

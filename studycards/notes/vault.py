@@ -149,7 +149,8 @@ def _walk(folder: str, cut: int, real_root: str) -> Iterator[_FileEntry]:
 
 def _entries(folder: str) -> list[os.DirEntry[str]]:
     try:
-        return sorted(os.scandir(folder), key=lambda e: e.name)
+        with os.scandir(folder) as found:
+            return sorted(found, key=lambda e: e.name)
     except OSError:
         return []
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from studycards._atomic import TEMPORARY
 from studycards.notes.note import NoteSummary
+from studycards.notes.note_file import walk
 from studycards.notes.vault import SKIP_DIRS, STATE_DIR, Vault
 
 # ---------------------------------------------------------------------------------------------
@@ -106,9 +107,8 @@ def _temporary_files(vault: Vault) -> list[Path]:
     """Temporary files a killed write left behind, more than a minute old."""
     found = []
     oldest = time.time() - _TEMPORARY_MIN_AGE
-    for folder, dirs, files in os.walk(vault.root):
-        dirs[:] = sorted(d for d in dirs if d not in _NOT_WALKED)
-        for name in sorted(files):
+    for folder, files in walk(str(vault.root), lambda name: name not in _NOT_WALKED):
+        for name in files:
             path = Path(folder) / name
             if TEMPORARY.match(name) and _modified(path) < oldest:
                 found.append(path)

@@ -19,7 +19,7 @@ from urllib.parse import unquote
 from studycards.errors import PathEscapesVault, StudycardsError
 from studycards.notes._document import UnclosedFrontmatter, markdown_lines, split_document
 from studycards.notes.note import NoteSummary, Problem
-from studycards.notes.note_file import read_note_bytes
+from studycards.notes.note_file import read_note_bytes, walk
 from studycards.notes.sections import outline as heading_outline
 from studycards.notes.summary import decode
 from studycards.notes.vault import Vault
@@ -249,9 +249,8 @@ def outline_files(vault: Vault) -> list[str]:
     """Vault paths of every ``*.md`` under the outlines folder, in path order."""
     top = outlines_dir(vault)
     found = []
-    for folder, dirs, files in os.walk(top):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
+    for folder, files in walk(str(top), lambda name: not name.startswith(".")):
+        for name in files:
             if name.endswith(".md") and not name.startswith("."):
                 found.append(vault.rel(Path(folder) / name))
     return sorted(found)
