@@ -468,3 +468,26 @@ def test_doctor_finds_a_note_showing_a_review_the_ledger_lost(make_vault, use_va
     assert result.exit_code == 1
     assert f"{SEQ2SEQ}: shows a review on {later} that the ledger does not hold" in result.stdout
     assert "edited by hand" not in result.stdout
+
+
+# ---------------------------------------------------------------------------------------------
+# doctor after ordinary commands
+
+
+@pytest.mark.parametrize(
+    "commands",
+    [
+        [("grade", SEQ2SEQ, "good")],
+        [("mv", SEQ2SEQ, "notes/Transformer/moved.md")],
+        [("grade", SEQ2SEQ, "good"), ("undo",)],
+        [("grade", SEQ2SEQ, "good"), ("grade", SEQ2SEQ, "easy"), ("undo",), ("undo",)],
+        [("grade", SEQ2SEQ, "good"), ("reschedule",)],
+    ],
+    ids=lambda commands: " then ".join(c[0] for c in commands),
+)
+def test_doctor_is_healthy_after_ordinary_commands(make_vault, use_vault, commands):
+    use_vault(make_vault())
+    for command in commands:
+        assert invoke(*command).exit_code == 0, command
+    result = invoke("doctor")
+    assert (result.exit_code, result.stdout) == (0, "")
