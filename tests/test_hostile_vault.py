@@ -491,3 +491,14 @@ def test_doctor_is_healthy_after_ordinary_commands(make_vault, use_vault, comman
         assert invoke(*command).exit_code == 0, command
     result = invoke("doctor")
     assert (result.exit_code, result.stdout) == (0, "")
+
+
+@pytest.mark.parametrize("args", [("list", "--json"), ("due", "--json", "--all")], ids=" ".join)
+def test_json_output_escapes_every_control_character(make_vault, use_vault, args):
+    use_vault(make_vault({"notes/T/esc.md": note(f"Title {ESCAPES}")}))
+    result = invoke(*args)
+    assert result.exit_code == 0
+    assert not any(c in result.stdout for c in ("\x1b", "\x07", "\x9b"))
+    assert "\\u009b2J" in result.stdout and "\\u001b]0;PWNED\\u0007" in result.stdout
+    parsed = json.dumps(json.loads(result.stdout), ensure_ascii=False)
+    assert f"Title {ESCAPES}" in parsed  # the data is whole: only its printing is escaped

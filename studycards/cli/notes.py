@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from enum import Enum
 from pathlib import Path
@@ -31,7 +30,9 @@ class SortKey(str, Enum):
 
 def print_json(data: object) -> None:
     """JSON for scripts on stdout: one line (the fast C encoder), UTF-8 text kept readable."""
-    sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
+    from studycards.render.safe import json_text
+
+    sys.stdout.write(json_text(data) + "\n")
 
 
 def warn_broken(summaries: list) -> None:

@@ -9,6 +9,7 @@ itself makes for styles. :func:`clean` does the same for lines printed without R
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 
@@ -17,6 +18,15 @@ from rich.segment import Segment
 
 # C0 controls except tab and newline, DEL, and the C1 controls (which include the 8-bit CSI).
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+_UNESCAPED_IN_JSON = re.compile("[\x7f-\x9f]")  # JSON escapes C0 itself, not DEL or C1
+
+
+def json_text(data: object) -> str:
+    """``data`` as JSON for a terminal: every control character escaped (``\\u009b``)."""
+    text = json.dumps(data, ensure_ascii=False)
+    return _UNESCAPED_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def clean(text: str) -> str:
