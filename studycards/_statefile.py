@@ -64,7 +64,8 @@ def is_symlink(path: Path) -> bool:
 
 
 def safe_for_sqlite(path: Path) -> bool:
-    """True when ``path`` is missing or a regular file (SQLite itself follows symlinks)."""
+    """True when ``path`` is missing or a regular file: what a cache opened by a library that
+    follows symlinks (SQLite, NumPy) may be."""
     try:
         return stat.S_ISREG(os.lstat(path).st_mode)
     except FileNotFoundError:
