@@ -268,3 +268,18 @@ def test_a_cr_only_note_is_read_as_lines_and_keeps_its_line_ends(make_vault, use
     assert invoke("fix").exit_code in (0, 1)
     fixed = (root / "notes" / "T" / "mac.md").read_bytes()
     assert b"\n" not in fixed and fixed.count(b"---\r") == 2
+
+
+@pytest.mark.parametrize("damage", ["fifo", "garbage"])
+def test_a_damaged_cached_policy_is_solved_again(make_vault, damage):
+    root = make_vault(config="notes_dir: notes\nmaximum_interval: 300\n")
+    assert run(root, "grade", TWO_SUM, "good").returncode == 0
+    (policy,) = (root / ".studycards").glob("policy-*.npz")
+    policy.unlink()
+    if damage == "fifo":
+        os.mkfifo(policy)
+    else:
+        policy.write_bytes(b"PK\x03\x04 not really a zip archive")
+    result = run(root, "grade", SEQ2SEQ, "good", timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
