@@ -172,14 +172,16 @@ def test_a_dry_run_saves_nothing(synthetic_vault):
 
 def test_saving_creates_a_missing_config(make_vault):
     root = make_vault({}, config=False)
-    save_parameters(open_vault(root), [0.5, 1.25])
-    assert (root / "studycards.yaml").read_text() == "parameters:\n- 0.5\n- 1.25\n"
+    save_parameters(open_vault(root), [0.5] * 20 + [1.25])
+    expected = "parameters:\n" + "- 0.5\n" * 20 + "- 1.25\n"
+    assert (root / "studycards.yaml").read_text() == expected
+    assert open_vault(root).config.parameters == [0.5] * 20 + [1.25]
 
 
 def test_bad_parameters_in_the_config_are_a_config_error(synthetic_vault):
     text = CONFIG.replace("parameters: null", "parameters: [1, 2, 3]")
     (synthetic_vault / "studycards.yaml").write_text(text)
-    with pytest.raises(ConfigError, match="not a valid FSRS parameter list"):
+    with pytest.raises(ConfigError, match="parameters: expected 17, 19 or 21 FSRS weights, got 3"):
         optimize_vault(open_vault(synthetic_vault), min_reviews=100)
 
 

@@ -12,9 +12,10 @@ import pytest
 from conftest import BEAM_SEARCH, KV_CACHE, MULTI_HEAD, SEQ2SEQ, TWO_SUM
 
 from studycards.errors import NoteNotFound, PathEscapesVault, VaultNotFound
+from studycards.notes import index as index_module
 from studycards.notes import vault as vault_module
+from studycards.notes.index import INDEX_NAME
 from studycards.notes.vault import (
-    INDEX_NAME,
     STATE_DIR,
     find_vault,
     iter_note_files,
@@ -233,7 +234,7 @@ def test_a_locked_index_is_worked_around_and_kept(vault: Path, monkeypatch, pars
     scan(open_vault(vault))
     real_connect = sqlite3.connect
     monkeypatch.setattr(
-        vault_module.sqlite3, "connect", lambda *a, **k: real_connect(*a, **{**k, "timeout": 0.05})
+        index_module.sqlite3, "connect", lambda *a, **k: real_connect(*a, **{**k, "timeout": 0.05})
     )
     other = real_connect(vault / STATE_DIR / INDEX_NAME, isolation_level=None)
     try:

@@ -18,7 +18,7 @@ from studycards.cli import (
     schedule,
     stats,
 )
-from studycards.cli._common import AppState, StudycardsGroup
+from studycards.cli._common import AppState, StudycardsGroup, echo
 
 app = typer.Typer(
     cls=StudycardsGroup,
@@ -33,7 +33,7 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"studycards {__version__}")
+        echo(f"studycards {__version__}")
         raise typer.Exit()
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from studycards.cli._common import console, state, warn
+from studycards.cli._common import console, echo, state, warn
 from studycards.cli.notes import Difficulty, print_json, warn_broken
 
 
@@ -35,7 +35,7 @@ def new(
     vault = state(ctx).vault()
     today = today_in(vault.config.timezone)
     made = create_note(vault, title, topic, today, difficulty.value, lang.value if lang else None)
-    typer.echo(str(made.path))
+    echo(str(made.path))
     if edit:
         _edit_and_check(vault, made.rel)
 
@@ -61,10 +61,10 @@ def _edit_and_check(vault, rel: str) -> None:
         warn(f"the editor exited with status {status}")
     problems = check_note(vault, rel)
     for problem in problems:
-        typer.echo(str(problem))
+        echo(str(problem))
     errors = sum(1 for p in problems if p.severity == "error")
     warnings = len(problems) - errors
-    typer.echo(f"{rel}: {errors} errors, {warnings} warnings", err=True)
+    echo(f"{rel}: {errors} errors, {warnings} warnings", err=True)
     if errors:
         raise typer.Exit(1)
 
@@ -92,22 +92,22 @@ def _print_fix(report) -> None:
     for note in report.changed:
         if note.new_block:
             keys = ", ".join(f"{c.key}: {c.after}" for c in note.changes)
-            typer.echo(f"{note.rel}: + frontmatter: {keys}")
+            echo(f"{note.rel}: + frontmatter: {keys}")
             continue
         for change in note.changes:
             where = f"{note.rel}:{change.line}"
             if change.before is None:
-                typer.echo(f"{where}: + {change.key}: {change.after}")
+                echo(f"{where}: + {change.key}: {change.after}")
             else:
-                typer.echo(f"{where}: {change.key}: {change.before} -> {change.after}")
+                echo(f"{where}: {change.key}: {change.before} -> {change.after}")
     if report.problems:
-        typer.echo("cannot fix:")
+        echo("cannot fix:")
         for problem in report.problems:
-            typer.echo(f"  {problem}")
+            echo(f"  {problem}")
     verb = "would change" if report.dry_run else "changed"
     tail = " (dry run: nothing written)" if report.dry_run else ""
     summary = f"{report.notes_checked} notes checked: {len(report.changed)} {verb}, "
-    typer.echo(summary + f"{len(report.problems)} problems left{tail}", err=True)
+    echo(summary + f"{len(report.problems)} problems left{tail}", err=True)
 
 
 def _fix_json(report) -> dict:
@@ -159,7 +159,7 @@ def _groups(ctx: typer.Context, compute, label: str, as_json: bool) -> None:
 
     out = console()
     out.print(group_table(rows, label))
-    out.print(f"[dim]{len(rows)} {label.lower()}s, {len(result.notes)} notes[/dim]")
+    out.print(f"{len(rows)} {label.lower()}s, {len(result.notes)} notes", style="dim")
 
 
 def outline(
@@ -197,7 +197,7 @@ def _list_outlines(vault, rows, as_json: bool) -> None:
         print_json([row.to_dict() for row in rows])
         return
     if not rows:
-        typer.echo(f"no outlines in {vault.config.outlines_dir}/", err=True)
+        echo(f"no outlines in {vault.config.outlines_dir}/", err=True)
         return
     from studycards.render.authoring import outlines_table
 

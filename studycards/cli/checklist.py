@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from studycards.cli._common import state, warn
+from studycards.cli._common import echo, state, warn
 
 
 def today(
@@ -21,12 +21,12 @@ def today(
     vault = state(ctx).vault()
     written = write_checklist(vault, today_in(vault.config.timezone), force, not no_limits)
     counts = written.counts
-    typer.echo(
+    echo(
         f"wrote {CHECKLIST_NAME}: {counts['overdue']} overdue, {counts['today']} today, "
         f"{counts['week']} this week"
     )
     if written.left_out:
-        typer.echo(f"daily limits left {written.left_out} due notes out (--all lists them)")
+        echo(f"daily limits left {written.left_out} due notes out (--all lists them)")
 
 
 def sync(ctx: typer.Context) -> None:
@@ -40,12 +40,12 @@ def sync(ctx: typer.Context) -> None:
         warn(notice)
     for review in result.logged:
         again = " (already reviewed today: logged again)" if review.again_today else ""
-        typer.echo(
+        echo(
             f"{review.rel}: {review.rating.name.lower()} -> next review "
             f"{review.due.isoformat()} (in {review.interval}d){again}"
         )
     for problem in result.problems:
-        typer.echo(str(problem), err=True)
+        echo(str(problem), err=True)
     _summary(len(result.logged), len(result.problems), CHECKLIST_NAME)
     if result.problems:
         raise typer.Exit(1)
@@ -53,12 +53,12 @@ def sync(ctx: typer.Context) -> None:
 
 def _summary(logged: int, left: int, name: str) -> None:
     if not logged and not left:
-        typer.echo(f"nothing to sync: no ticked boxes in {name}")
+        echo(f"nothing to sync: no ticked boxes in {name}")
         return
     text = f"logged {logged} review{'s' * (logged != 1)}"
     if left:
         text += f"; {left} line{'s' * (left != 1)} left ticked"
-    typer.echo(text)
+    echo(text)
 
 
 def register(app: typer.Typer) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from studycards.cli._common import state
+from studycards.cli._common import echo, state
 
 
 def doctor(
@@ -25,12 +25,12 @@ def doctor(
 
         done = run_repair(vault, now_in(vault.config.timezone))
         for action in done.actions:
-            typer.echo(f"repaired: {action}")
+            echo(f"repaired: {action}")
         findings = list(done.remaining)
     else:
         findings = diagnose(vault)
     for finding in findings:
-        typer.echo(str(finding))
+        echo(str(finding))
     _summary(findings, repair)
     if not healthy(findings):
         raise typer.Exit(1)
@@ -42,14 +42,14 @@ def _summary(findings: list, repaired: bool) -> None:
     fixable = sum(1 for f in errors if f.repairable)
     if not errors:
         extra = f" ({warnings} warning{'s' * (warnings != 1)})" if warnings else ""
-        typer.echo(f"the vault is healthy{extra}", err=True)
+        echo(f"the vault is healthy{extra}", err=True)
         return
     problems = f"{len(errors)} problem{'s' * (len(errors) != 1)}"
     if repaired:
-        typer.echo(f"{problems} left that --repair cannot fix", err=True)
+        echo(f"{problems} left that --repair cannot fix", err=True)
     else:
         hint = f"; {fixable} can be fixed with --repair" if fixable else ""
-        typer.echo(f"{problems} found{hint}", err=True)
+        echo(f"{problems} found{hint}", err=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from studycards.cli._common import state, warn
+from studycards.cli._common import echo, state, warn
 
 app = typer.Typer(
     help="Export the notes: an Anki package or a CSV table.",
@@ -72,7 +72,7 @@ def _cards(result) -> str:
 def _report(result, what: str) -> None:
     for problem in result.skipped:
         warn(f"skipped {problem}")
-    typer.echo(f"wrote {result.path}: {what}")
+    echo(f"wrote {result.path}: {what}")
 
 
 def register(root: typer.Typer) -> None:

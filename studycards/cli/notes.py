@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from enum import Enum
 from pathlib import Path
 
 import typer
 
-from studycards.cli._common import console, state, warn
+from studycards.cli._common import console, echo, state, warn
 
 
 class Difficulty(str, Enum):
@@ -31,7 +30,9 @@ class SortKey(str, Enum):
 
 def print_json(data: object) -> None:
     """JSON for scripts on stdout: one line (the fast C encoder), UTF-8 text kept readable."""
-    sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
+    from studycards.render.safe import json_text
+
+    sys.stdout.write(json_text(data) + "\n")
 
 
 def warn_broken(summaries: list) -> None:
@@ -70,7 +71,7 @@ def list_notes(
 
     out = console()
     out.print(notes_table(notes, today))
-    out.print(f"[dim]{len(notes)} of {len(result.notes)} notes[/dim]")
+    out.print(f"{len(notes)} of {len(result.notes)} notes", style="dim")
 
 
 def show(
@@ -108,13 +109,13 @@ def check(
         print_json([p.to_dict() for p in report.problems])
     else:
         for problem in report.problems:
-            typer.echo(str(problem))
+            echo(str(problem))
         counts = (
             _count(report.notes_checked, "note"),
             _count(report.errors, "error"),
             _count(report.warnings, "warning"),
         )
-        typer.echo("{} checked: {}, {}".format(*counts), err=True)
+        echo("{} checked: {}, {}".format(*counts), err=True)
     if report.errors:
         raise typer.Exit(1)
 
@@ -131,10 +132,10 @@ def init(
 
     created = init_vault(path)
     for item in created.made:
-        typer.echo(f"created {item}")
+        echo(f"created {item}")
     for item in created.kept:
-        typer.echo(f"kept existing {item}")
-    typer.echo(f"vault ready at {created.root}: try 'studycards --vault {path} list'")
+        echo(f"kept existing {item}")
+    echo(f"vault ready at {created.root}: try 'studycards --vault {path} list'")
 
 
 def register(app: typer.Typer) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 
 import typer
 
-from studycards.cli._common import console, state
+from studycards.cli._common import console, state, warn
 from studycards.cli.notes import Difficulty
 
 _ESCAPES = {
@@ -174,6 +174,7 @@ def review(
     vault = state(ctx).vault()
     zone = vault.config.timezone
     now = now_in(zone)
+    _settle_vault(vault, now)
     where = NoteFilter(tag, topic, difficulty.value if difficulty else None)
     queue, _notices = load_queue(vault, now.date(), where, order)
     items = queue.study[:limit] if limit else queue.study
@@ -208,6 +209,22 @@ def review(
     finally:
         out.set_alt_screen(False)
     out.print(summary_view(session.summary()))
+
+
+def _settle_vault(vault: Any, now: Any) -> None:
+    """Before the first card: finish interrupted work and split notes sharing an id (a copy
+    graded in the session must not move its original). Another writer busy: go on without."""
+    from studycards.errors import VaultLocked
+    from studycards.lock import vault_lock
+    from studycards.scheduling.reconcile import reconcile
+
+    try:
+        with vault_lock(vault.state_dir):
+            copies = reconcile(vault, now).copies
+    except VaultLocked:
+        return
+    for line in copies:
+        warn(line)
 
 
 def interview(

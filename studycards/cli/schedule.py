@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from studycards.cli._common import console, state, warn
+from studycards.cli._common import console, echo, state, warn
 from studycards.cli.notes import Difficulty, print_json
 
 
@@ -68,12 +68,12 @@ def due(
 def _print_still(queue, target: float) -> None:
     """Interview mode: the notes still predicted below the target on the date."""
     count = len(queue.still)
-    typer.echo(
+    echo(
         f"still to do before {queue.until.isoformat()}: {count} note{'s' * (count != 1)} "
         f"below {target:.0%} predicted recall on the day"
     )
     for item in queue.still:
-        typer.echo(f"  {item.due.isoformat()}  {item.note.title} ({item.note.rel})")
+        echo(f"  {item.due.isoformat()}  {item.note.title} ({item.note.rel})")
 
 
 def grade(
@@ -103,7 +103,7 @@ def grade(
     rel = resolve(vault, note, scan(vault).summaries, Path.cwd())
     result = grade_note(vault, rel, grade_value, now, duration)
     outcome = result.outcome
-    typer.echo(
+    echo(
         f"{result.title}: {grade_value.name.lower()} -> next review {outcome.due.isoformat()} "
         f"(in {outcome.interval}d), mastery {result.mastery:.2f}"
     )
@@ -116,7 +116,7 @@ def undo(ctx: typer.Context) -> None:
 
     vault = state(ctx).vault()
     result = undo_last(vault, now_in(vault.config.timezone))
-    typer.echo(f"undid the review of {result.title} from {result.undone.day} ({result.rel})")
+    echo(f"undid the review of {result.title} from {result.undone.day} ({result.rel})")
 
 
 def reschedule(
@@ -131,9 +131,9 @@ def reschedule(
     moves = run(vault, now_in(vault.config.timezone), dry_run)
     for move in moves:
         old = move.old_due.isoformat() if move.old_due else "unscheduled"
-        typer.echo(f"{move.rel}: {old} -> {move.new_due.isoformat()}")
+        echo(f"{move.rel}: {old} -> {move.new_due.isoformat()}")
     verb = "would move" if dry_run else "moved"
-    typer.echo(f"{len(moves)} notes {verb}", err=True)
+    echo(f"{len(moves)} notes {verb}", err=True)
 
 
 def mv(
@@ -154,7 +154,7 @@ def mv(
             warn(notice)
     rel = resolve(vault, old, scan(vault).summaries, Path.cwd())
     source, target = move_note(vault, rel, new)
-    typer.echo(f"moved {source} -> {target}")
+    echo(f"moved {source} -> {target}")
 
 
 def register(app: typer.Typer) -> None:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from studycards.cli._common import console, state, warn
+from studycards.cli._common import console, echo, state, warn
 from studycards.cli.notes import print_json
 
 if TYPE_CHECKING:
@@ -51,11 +51,10 @@ def stats(
 def _save_svg(view: object, path: Path, width: int) -> None:
     import io
 
-    from rich.console import Console
-
     from studycards.errors import UsageError
+    from studycards.render.safe import SafeConsole
 
-    recorder = Console(
+    recorder = SafeConsole(
         record=True, file=io.StringIO(), width=width, force_terminal=True, color_system="truecolor"
     )
     recorder.print(view)
@@ -63,7 +62,7 @@ def _save_svg(view: object, path: Path, width: int) -> None:
         recorder.save_svg(str(path), title="studycards stats")
     except OSError as error:
         raise UsageError(f"--svg: cannot write {path}: {error.strerror}") from None
-    typer.echo(f"saved {path}", err=True)
+    echo(f"saved {path}", err=True)
 
 
 def optimize(
@@ -90,7 +89,7 @@ def optimize(
 
     def on_fit(reviews: int) -> None:
         if not as_json:
-            typer.echo(f"fitting FSRS-6 to {reviews} reviews...", err=True)
+            echo(f"fitting FSRS-6 to {reviews} reviews...", err=True)
 
     outcome = optimize_vault(vault, min_reviews, save=not dry_run, on_fit=on_fit)
     if as_json:

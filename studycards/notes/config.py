@@ -7,6 +7,7 @@ Every setting has a default, so a vault needs no config file at all. The bundled
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass, field, fields
 from pathlib import Path, PurePosixPath
@@ -76,10 +77,6 @@ def _probability(value: Any) -> float:
     return float(value)
 
 
-def _positive_int(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ValueError(f"expected a whole number >= 0, got {value!r}")
-    return value
 
 
 def _optional_date(value: Any) -> dt.date | None:
@@ -126,6 +123,12 @@ def _pattern_problems(kind: str, patterns: list[str]) -> list[str]:
             re.compile(pattern)
         except re.error as error:
             problems.append(f"bad pattern {pattern!r} for {kind}: {error}")
+            continue
+        if len(pattern) > _PATTERN_CHARS or _nested_repeat(_parse_pattern(pattern)):
+            problems.append(
+                f"pattern {pattern!r} for {kind} repeats a repeated group (like (a+)+): "
+                "it can take hours on one heading; write it without the nesting"
+            )
     return problems
 
 
@@ -137,12 +140,81 @@ def _globs(value: Any) -> list[str]:
     return list(value)
 
 
+_PATTERN_CHARS = 500
+
+
+def _parse_pattern(pattern: str):
+    try:
+        from re import _parser as parser  # type: ignore[attr-defined]
+    except ImportError:  # pragma: no cover - Python 3.10
+        import sre_parse as parser
+    return parser.parse(pattern)
+
+
+_REPEATS = ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
+
+
+def _nested_repeat(items) -> bool:
+    """Whether a repeated group holds another repeat: the shape of catastrophic backtracking."""
+    for op, argument in items:
+        name = str(op)
+        if name in _REPEATS and argument[1] > 1 and _has_repeat(argument[2]):
+            return True
+        body = [argument[2]] if name in _REPEATS else _subpatterns(name, argument)
+        if any(_nested_repeat(sub) for sub in body):
+            return True
+    return False
+
+
+def _has_repeat(items) -> bool:
+    for op, argument in items:
+        name = str(op)
+        if name in _REPEATS and argument[1] > 1:
+            return True
+        body = [argument[2]] if name in _REPEATS else _subpatterns(name, argument)
+        if any(_has_repeat(sub) for sub in body):
+            return True
+    return False
+
+
+def _subpatterns(name: str, argument) -> list:
+    if name == "SUBPATTERN":
+        return [argument[-1]]
+    if name == "BRANCH":
+        return list(argument[1])
+    if name in ("ASSERT", "ASSERT_NOT"):
+        return [argument[1]]
+    if name == "ATOMIC_GROUP":
+        return [argument]
+    return []
+
+
+# FSRS-4.5, FSRS-5 and FSRS-6 weights: the engine takes any of the three.
+PARAMETER_COUNTS = (17, 19, 21)
+
+
 def _parameters(value: Any) -> list[float] | None:
     if value is None:
         return None
-    if not isinstance(value, list) or not all(isinstance(v, (int, float)) for v in value):
+    if not isinstance(value, list) or not all(
+        isinstance(v, (int, float)) and not isinstance(v, bool) for v in value
+    ):
         raise ValueError("expected a list of numbers")
+    if len(value) not in PARAMETER_COUNTS:
+        raise ValueError(f"expected 17, 19 or 21 FSRS weights, got {len(value)}")
+    bad = [i for i, v in enumerate(value) if not math.isfinite(v) or not 0 <= v <= 100]
+    if bad:
+        raise ValueError(f"weight {bad[0]} is {value[bad[0]]!r}: each must be a number from 0 to 100")
     return [float(v) for v in value]
+
+
+def _int_in(low: int, high: int) -> Any:
+    def check(value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise ValueError(f"expected a whole number from {low} to {high:,}, got {value!r}")
+        return value
+
+    return check
 
 
 def _folder(value: Any) -> str:
@@ -177,12 +249,12 @@ _CHECKS = {
     "desired_retention": _probability,
     "interview_target": _probability,
     "link_threshold": lambda v: _probability(v) if v != 0 else 0.0,
-    "maximum_interval": _positive_int,
-    "max_note_bytes": _positive_int,
-    "new_per_day": _positive_int,
-    "reviews_per_day": _positive_int,
-    "again_repeats": _positive_int,
-    "link_top_k": _positive_int,
+    "maximum_interval": _int_in(1, 36_500),  # a hundred years
+    "max_note_bytes": _int_in(1, 1_000_000_000),
+    "new_per_day": _int_in(0, 1_000_000),
+    "reviews_per_day": _int_in(0, 1_000_000),
+    "again_repeats": _int_in(0, 100),
+    "link_top_k": _int_in(0, 1_000),
     "interview_date": _optional_date,
     "order": _one_of(ORDERS),
     "scheduler": _one_of(SCHEDULERS),

@@ -22,6 +22,7 @@ from studycards.notes.body import parse_note
 from studycards.notes.note import Note, Problem
 from studycards.notes.sections import freeze_extra
 from studycards.notes.terms import term_counts, term_hash
+from studycards._statefile import safe_for_sqlite
 from studycards.notes.vault import Vault, iter_note_files, read_text
 
 CACHE_NAME = "text.sqlite"
@@ -194,6 +195,8 @@ class TextCache:
     def open(cls, vault: Vault) -> TextCache | None:
         try:
             path = vault.ensure_state_dir() / CACHE_NAME
+            if not safe_for_sqlite(path):
+                return None
             connection = sqlite3.connect(path, timeout=2.0, isolation_level=None)
             cache = cls(connection)
             cache._prepare(vault)
@@ -224,7 +227,13 @@ class TextCache:
             rows = self.connection.execute(f"SELECT {', '.join(names)} FROM notes").fetchall()
         except sqlite3.Error:
             return {}
-        return {row[0]: ((row[1], row[2]), _from_row(row)) for row in rows}
+        loaded = {}
+        for row in rows:
+            try:
+                loaded[row[0]] = ((row[1], row[2]), _from_row(row))
+            except (ValueError, TypeError, IndexError):
+                continue  # a damaged row: that note is read again
+        return loaded
 
     def store(self, fresh: Iterable[tuple[object, NoteText]], keep: set[str]) -> None:
         rows = [_to_row(entry, note) for entry, note in fresh]
@@ -237,7 +246,7 @@ class TextCache:
             c.executemany("DELETE FROM notes WHERE rel = ?", stale)
             c.execute("COMMIT")
         except sqlite3.Error:
-            self.connection.rollback()
+            _rollback(self.connection)
 
     def restamp(self, changes: Iterable[tuple[str, tuple[int, int], tuple[int, int]]]) -> None:
         """Re-key entries whose file was rewritten without changing its extracted text.
@@ -256,10 +265,17 @@ class TextCache:
             )
             c.execute("COMMIT")
         except sqlite3.Error:
-            self.connection.rollback()
+            _rollback(self.connection)
 
     def close(self) -> None:
         self.connection.close()
+
+
+def _rollback(connection: sqlite3.Connection) -> None:
+    try:
+        connection.rollback()
+    except sqlite3.Error:
+        pass
 
 
 _TYPES = {"size": "INTEGER", "mtime_ns": "INTEGER", "terms": "BLOB", "counts": "BLOB"}

@@ -15,17 +15,30 @@ from studycards.notes.note import Note
 from studycards.notes.sections import split_demo_blocks
 from studycards.render.listing import due_text
 
+# Each demo block runs its demo; a note with hundreds of them would keep ``show`` busy for minutes.
+MAX_DEMO_BLOCKS = 10
+
 
 def markdown_view(text: str) -> RenderableType:
-    """Markdown with ``studycards-demo`` blocks rendered as the demo's live output."""
+    """Markdown with ``studycards-demo`` blocks rendered as the demo's live output (the first
+    :data:`MAX_DEMO_BLOCKS` of them; the rest are counted)."""
     parts: list[RenderableType] = []
+    demos = 0
     for kind, content in split_demo_blocks(text):
         if kind == "demo":
-            from studycards.render.demo import render_demo_block
+            demos += 1
+            if demos <= MAX_DEMO_BLOCKS:
+                from studycards.render.demo import render_demo_block
 
-            parts.append(render_demo_block(content))
+                parts.append(render_demo_block(content))
         else:
-            parts.append(Markdown(content, code_theme="ansi_dark"))
+            parts.append(Markdown(content, code_theme="ansi_dark", hyperlinks=False))
+    if demos > MAX_DEMO_BLOCKS:
+        more = demos - MAX_DEMO_BLOCKS
+        noun = "demo blocks" if more != 1 else "demo block"
+        parts.append(
+            Text(f"{more} more {noun} (at most {MAX_DEMO_BLOCKS} run per note)", style="dim")
+        )
     return Group(*parts)
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import math
 
-from rich.console import Console, Group, RenderableType
+from rich.console import Group, RenderableType
 from rich.panel import Panel
 from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
 from studycards.render.note import markdown_view
+from studycards.render.safe import SafeConsole
 from studycards.review.session import ANSWER, DETAIL, DONE, FRONT, HELP, HELP_TEXT, Screen, Summary
 from studycards.scheduling.schedule import Rating
 
@@ -121,7 +122,7 @@ def _detail(screen: Screen, height: int, width: int) -> RenderableType:
 
 
 def _render_lines(renderable: RenderableType, width: int) -> list[list[Segment]]:
-    console = Console(width=max(20, width), color_system="truecolor", force_terminal=True)
+    console = SafeConsole(width=max(20, width), color_system="truecolor", force_terminal=True)
     return console.render_lines(renderable, console.options.update(width=max(20, width)), pad=False)
 
 

@@ -76,12 +76,18 @@ def _model_for(parameters: tuple[float, ...] | None, maximum_interval: int) -> M
 
 def _load(path: Path, maximum_interval: int) -> Policy | None:
     """A solved policy saved earlier; anything unreadable just means solving again."""
+    import zipfile
+
     import numpy as np
 
+    from studycards._statefile import safe_for_sqlite
+
+    if not safe_for_sqlite(path):
+        return None  # a symlink or a FIFO where a cached policy belongs: solve instead
     try:
         with np.load(path) as data:
             price, value = float(data["price"]), data["value"]
-    except (OSError, ValueError, KeyError):
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
         return None
     model = _light_model(maximum_interval)
     if value.shape != (len(model.log_s) * len(model.ds),):

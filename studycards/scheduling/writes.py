@@ -5,6 +5,7 @@ write and written back atomically, and the event it logs.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,7 +17,8 @@ from studycards.errors import NoteParseError, WriteError
 from studycards.notes._yaml import YAMLError
 from studycards.notes.frontmatter_edit import update_text
 from studycards.notes.note import NoteSummary
-from studycards.notes.summary import decode, parse_summary
+from studycards.notes.note_file import read_note_bytes
+from studycards.notes.summary import cr_only, decode, parse_summary, with_endings
 from studycards.notes.vault import Vault
 from studycards.scheduling.clock import zone
 from studycards.scheduling.events import Event, utc_stamp
@@ -61,14 +63,19 @@ class NoteFile:
     path: Path
     text: str
     summary: NoteSummary
+    cr: bool = False  # the file ends its lines with CR alone; ``text`` has LF
 
 
 def read_note_file(vault: Vault, rel: str) -> NoteFile:
     path = vault.path_of(rel)
+    limit = vault.config.max_note_bytes
     try:
-        raw = path.read_bytes()
+        raw, problem = read_note_bytes(rel, str(path), os.path.realpath(vault.root), limit)
     except OSError as error:
         raise NoteParseError(f"cannot read: {error.strerror}", rel) from None
+    if raw is None:
+        assert problem is not None
+        raise NoteParseError(f"{problem.message}: left unchanged", rel)
     text, problem = decode(raw, rel)
     if problem or text is None:
         raise NoteParseError(
@@ -78,7 +85,7 @@ def read_note_file(vault: Vault, rel: str) -> NoteFile:
     if summary.broken:
         first = next(p for p in summary.problems if p.severity == "error")
         raise NoteParseError(f"{first.message}: fix the note before grading it", rel, first.line)
-    return NoteFile(rel, path, text, summary)
+    return NoteFile(rel, path, text, summary, cr_only(raw))
 
 
 def write_text(path: Path, text: str) -> None:
@@ -105,7 +112,7 @@ def _edited(note: NoteFile, edit: Callable[[str, Any], str], argument: Any) -> s
 def write_note(note: NoteFile, text: str) -> None:
     """:func:`write_text` for a note, naming it by its vault path when the write fails."""
     try:
-        write_text(note.path, text)
+        write_text(note.path, with_endings(text, note.cr))
     except WriteError as error:
         raise WriteError(error.message, note.rel) from None
 

@@ -9,12 +9,14 @@ from dataclasses import dataclass
 
 from studycards.lock import LOCK_NAME, vault_lock
 from studycards.notes.frontmatter_edit import update_text
-from studycards.notes.vault import INDEX_NAME, Vault, scan
+from studycards.notes.index import INDEX_NAME
+from studycards.notes.vault import Vault, scan
 from studycards.scheduling.ledger import TORN_NAME
 from studycards.scheduling.reconcile import reconcile
 from studycards.scheduling.writes import ledger_of, new_note_id, read_note_file, write_note
 from studycards.upkeep._doctor_files import _shown, _temporary_files
 from studycards.upkeep.doctor import Finding, _duplicate_findings, _id_findings, _state, diagnose
+from studycards.upkeep.ledger_loss import lost_in_git, restore
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,7 @@ def repair(vault: Vault, now: dt.datetime) -> Repaired:
     with vault_lock(vault.state_dir):
         steps: list[tuple[str, Callable[[Vault], list[str]]]] = [
             ("torn", _repair_torn),
+            ("lost-lines", _restore_lost),
             ("duplicate-id", _repair_duplicates),
             ("lost-id", _restore_ids),
             ("reconcile", lambda v: _reconcile(v, now)),
@@ -62,6 +65,15 @@ def _repair_torn(vault: Vault) -> list[str]:
     return [f"moved the torn last line of the ledger ({len(moved)} bytes) to {target}"]
 
 
+def _restore_lost(vault: Vault) -> list[str]:
+    lost = lost_in_git(vault, ledger_of(vault).read().events)
+    if not lost.events:
+        return []
+    restore(vault, lost)
+    count = len(lost.events)
+    return [f"appended {count} event{'s' * (count != 1)} found in git history to the ledger"]
+
+
 def _repair_duplicates(vault: Vault) -> list[str]:
     state = _state(vault)
     actions = []
@@ -88,6 +100,7 @@ def _restore_ids(vault: Vault) -> list[str]:
 def _reconcile(vault: Vault, now: dt.datetime) -> list[str]:
     done = reconcile(vault, now)
     wrote = [f"{rel}: wrote the review the ledger holds into the note" for rel in done.finished]
+    wrote += [f"{rel}: finished the undo the ledger holds" for rel in done.undone]
     logged = [f"{rel}: logged its next_review as a manual reschedule" for rel in done.manual]
     return wrote + logged
 

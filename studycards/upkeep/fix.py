@@ -22,7 +22,7 @@ from studycards.notes._document import UnclosedFrontmatter, split_document
 from studycards.notes._yaml import YAMLError, load_yaml
 from studycards.notes.frontmatter_edit import NO_BLOCK, capture_lines, key_line_index, update_text
 from studycards.notes.note import DIFFICULTIES, Problem
-from studycards.notes.summary import parse_summary, topic_of
+from studycards.notes.summary import cr_only, parse_summary, topic_of, with_endings
 from studycards.notes.vault import Vault, iter_note_files, read_text
 
 STANDARD_KEYS = (
@@ -351,6 +351,11 @@ def _fix_all(vault: Vault, today: dt.date, dry_run: bool) -> FixReport:
     return FixReport(tuple(fixes), count, dry_run)
 
 
+def _cr_only(path: Path) -> bool:
+    with open(path, "rb") as handle:
+        return cr_only(handle.read())
+
+
 def _fix_file(vault: Vault, entry: Any, defaults: Defaults, dry_run: bool) -> NoteFix:
     """Fix one file found by :func:`iter_note_files`."""
     if entry.problem is not None:
@@ -361,5 +366,5 @@ def _fix_file(vault: Vault, entry: Any, defaults: Defaults, dry_run: bool) -> No
         return NoteFix(entry.rel, problems=(problem,) if problem else ())
     fix = plan_fix(text, entry.rel, defaults, vault.config.notes_dir)
     if fix.text is not None and not dry_run:
-        atomic_write(path, fix.text.encode("utf-8"))
+        atomic_write(path, with_endings(fix.text, _cr_only(path)).encode("utf-8"))
     return fix

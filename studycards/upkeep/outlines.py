@@ -20,6 +20,7 @@ from studycards.errors import StudycardsError
 from studycards.notes._document import UnclosedFrontmatter, markdown_lines, split_document
 from studycards.notes.links import Link, links_in, plain_text
 from studycards.notes.note import NoteSummary, Problem
+from studycards.notes.note_file import read_note_bytes, walk
 from studycards.notes.sections import outline as heading_outline
 from studycards.notes.summary import decode
 from studycards.notes.vault import Vault
@@ -212,9 +213,8 @@ def outline_files(vault: Vault) -> list[str]:
     """Vault paths of every ``*.md`` under the outlines folder, in path order."""
     top = outlines_dir(vault)
     found = []
-    for folder, dirs, files in os.walk(top):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
+    for folder, files in walk(str(top), lambda name: not name.startswith(".")):
+        for name in files:
             if name.endswith(".md") and not name.startswith("."):
                 found.append(vault.rel(Path(folder) / name))
     return sorted(found)
@@ -222,11 +222,14 @@ def outline_files(vault: Vault) -> list[str]:
 
 def load_outline(vault: Vault, rel: str, links: LinkResolver | None = None) -> OutlineFile:
     """Read and parse one outline; an unreadable file comes back with its problem."""
+    path, root = str(vault.path_of(rel)), os.path.realpath(vault.root)
     try:
-        raw = vault.path_of(rel).read_bytes()
+        raw, problem = read_note_bytes(rel, path, root, vault.config.max_note_bytes)
     except OSError as error:
         unreadable = Problem(rel, None, "error", f"cannot read: {error.strerror or error}")
         return OutlineFile(rel, _stem(rel), problems=(unreadable,))
+    if raw is None:
+        return OutlineFile(rel, _stem(rel), problems=(problem,) if problem else ())
     text, problem = decode(raw, rel)
     if problem or text is None:
         return OutlineFile(rel, _stem(rel), problems=(problem,) if problem else ())
