@@ -21,9 +21,11 @@ def today(
     vault = state(ctx).vault()
     written = write_checklist(vault, today_in(vault.config.timezone), force, not no_limits)
     counts = written.counts
+    if written.archived is not None:
+        typer.echo(f"archived the previous checklist to {vault.rel(written.archived)}")
     typer.echo(
         f"wrote {CHECKLIST_NAME}: {counts['overdue']} overdue, {counts['today']} today, "
-        f"{counts['week']} this week"
+        f"{counts['week']} this week, {counts['done']} done today"
     )
     if written.left_out:
         typer.echo(f"daily limits left {written.left_out} due notes out (--all lists them)")
