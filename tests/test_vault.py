@@ -183,6 +183,7 @@ def test_state_folder_gitignore(vault: Path):
         "*",
         "!.gitignore",
         "!reviews.jsonl",
+        "!imported.json",
     ]
 
 

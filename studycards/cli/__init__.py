@@ -11,6 +11,7 @@ from studycards.cli import (
     demo,
     doctor,
     export,
+    migrate,
     notes,
     related,
     review,
@@ -63,6 +64,7 @@ checklist.register(app)
 export.register(app)
 related.register(app)
 doctor.register(app)
+migrate.register(app)
 app.add_typer(demo.app, name="demo", help="Run NumPy attention demos: worked answers.")
 
 

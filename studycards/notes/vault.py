@@ -26,7 +26,7 @@ INDEX_NAME = "index.sqlite"
 _INDEX_VERSION = "6"  # bumped when parsing changes what a summary holds
 _GITIGNORE = (
     "# studycards: caches are disposable and stay out of git; the review ledger is kept.\n"
-    "*\n!.gitignore\n!reviews.jsonl\n"
+    "*\n!.gitignore\n!reviews.jsonl\n!imported.json\n"
 )
 SKIP_DIRS = {".git", ".studycards", ".obsidian", ".trash", "node_modules", "__pycache__"}
 

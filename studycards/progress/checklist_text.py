@@ -95,7 +95,7 @@ ZH = Words(
         "- 🎯 平均掌握度: {mastery}",
     ),
     reviews="已复习: {n}次",
-    due="到期 {day}",
+    due="到期: {day}",
 )
 
 WORDS = {"en": EN, "zh": ZH}

@@ -35,12 +35,11 @@ class _Item(Protocol):
 T = TypeVar("T", bound=_Item)
 
 
-def with_new_order(items: Sequence[T], new_order: str, today: dt.date) -> list[T]:
-    """``items`` with its new notes re-ordered by ``new_order`` in the places new notes hold,
-    so the daily new-note limit takes the newest (or oldest, or a random day's pick) first."""
-    fresh = [i for i in items if i.is_new]
-    ordered = iter(sorted(fresh, key=lambda i: _new_key(i, new_order, today)))
-    return [next(ordered) if i.is_new else i for i in items]
+def new_picks(items: Sequence[T], new_order: str, today: dt.date, slots: int) -> set[int]:
+    """The ``id()`` of the new notes that fill the day's ``slots``: the newest (or oldest, or a
+    random pick that stays the same all day) first."""
+    fresh = sorted((i for i in items if i.is_new), key=lambda i: _new_key(i, new_order, today))
+    return {id(i) for i in fresh[: max(0, slots)]}
 
 
 def _new_key(item: _Item, new_order: str, today: dt.date) -> tuple:

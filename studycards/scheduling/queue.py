@@ -12,7 +12,7 @@ from studycards.notes.catalog import NoteFilter
 from studycards.notes.note import DIFFICULTIES, NoteSummary
 from studycards.scheduling.events import Event, live_events
 from studycards.scheduling.history import CardHistory, note_state
-from studycards.scheduling.order import weighted, with_new_order
+from studycards.scheduling.order import new_picks, weighted
 from studycards.scheduling.schedule import (
     MemoryState,
     Settings,
@@ -104,9 +104,16 @@ def build_queue(
     items = [_item(n, cards, today, settings) for n in notes if where.keeps(n, today)]
     groups = {g: tuple(sorted((i for i in items if i.group == g), key=_by_due)) for g in GROUPS}
     due_items = _ordered([i for i in items if i.due <= today], order, weights or {})
-    due_items = with_new_order(due_items, new_order, today)
     done_new, done_reviews = _done_today(events, today)
     study = _limited(due_items, limits, done_new, done_reviews)
+    if limits is not None:  # the new notes new_order picks, in the places ``order`` gives them
+        picked = new_picks(due_items, new_order, today, limits.new_per_day - done_new)
+        study = _limited(
+            [i for i in due_items if not i.is_new or id(i) in picked],
+            limits,
+            done_new,
+            done_reviews,
+        )
     new_total = sum(1 for i in due_items if i.is_new)
     limited = len(study) < len(due_items)
     done = done_new + done_reviews
