@@ -338,11 +338,11 @@ def test_init_creates_a_vault(cli, tmp_path: Path):
     target = tmp_path / "new-vault"
     result = cli("init", str(target))
     assert result.exit_code == 0
-    assert (
-        (target / ".gitattributes")
-        .read_text(encoding="utf-8")
-        .endswith(".studycards/reviews.jsonl merge=union\n")
-    )
+    attributes = (target / ".gitattributes").read_text(encoding="utf-8").splitlines()
+    assert attributes[1:] == [
+        ".studycards/reviews.jsonl merge=union",
+        "notes/**/*.md merge=studycards-note",
+    ]
     assert result.stdout == (
         "created studycards.yaml\n"
         f"created {EXAMPLE_NOTE.as_posix()}\n"

@@ -54,7 +54,8 @@ def test_migrate_writes_settings_record_and_attributes_and_no_note(cli, old):
         "checklist_language",
         "recorded 4 notes' 10 earlier reviews, 6 study days and 800 XP in 3 topics in "
         ".studycards/imported.json",
-        "added '.studycards/reviews.jsonl merge=union' to .gitattributes",
+        "added to .gitattributes: .studycards/reviews.jsonl merge=union; "
+        "notes/**/*.md merge=studycards-note",
     ]
     assert "next: reviewsToday.md has 3 ticked boxes: run 'studycards sync' to log them" in (
         result.stdout
@@ -92,7 +93,7 @@ def test_migrate_twice_changes_nothing(cli, old):
     assert result.stdout.splitlines()[:3] == [
         "kept studycards.yaml: it sets every migrated key",
         "kept .studycards/imported.json (already made)",
-        "kept .gitattributes: the ledger already merges by union",
+        "kept .gitattributes: it has studycards' merge rules",
     ]
     assert snapshot(old) == first
 

@@ -38,5 +38,27 @@ def migrate(
         typer.echo(f"next: {line}")
 
 
+def merge_note(
+    base: Path = typer.Argument(..., help="The common ancestor's version (git's %O)."),
+    ours: Path = typer.Argument(..., help="Our version, replaced by the result (git's %A)."),
+    theirs: Path = typer.Argument(..., help="Their version (git's %B)."),
+    path: str = typer.Argument("", help="The note's path in the vault (git's %P), for messages."),
+) -> None:
+    """git's merge driver for notes: a note reviewed on two machines merges without conflict.
+
+    The later review's frontmatter projection (last_reviewed, next_review, mastery_level, id)
+    is kept, review_count adds up both machines' reviews, and everything else is merged as git
+    does; a conflict in the body or in other keys is left, with markers, for you. 'init',
+    'migrate' and 'sync --commit' register it in .git/config and .gitattributes.
+    """
+    from studycards.notes.merge import merge_driver
+
+    conflicts = merge_driver(base, ours, theirs)
+    if conflicts:
+        typer.echo(f"{path or ours}: {conflicts} conflict(s) left for you to resolve", err=True)
+        raise typer.Exit(1)
+
+
 def register(app: typer.Typer) -> None:
     app.command()(migrate)
+    app.command("merge-note")(merge_note)

@@ -24,7 +24,12 @@ from studycards._atomic import atomic_create, atomic_write
 from studycards.errors import ConfigError, StudycardsError
 from studycards.notes._yaml import YAMLError, error_line, error_text, load_yaml
 from studycards.notes.config import CONFIG_NAME, ORDER_WEIGHTS, load_config
-from studycards.notes.gitfiles import ATTRIBUTES_NAME, ensure_gitattributes, ensure_lines
+from studycards.notes.gitfiles import (
+    ATTRIBUTES_NAME,
+    ensure_gitattributes,
+    ensure_lines,
+    register_merge_driver,
+)
 from studycards.notes.vault import STATE_DIR, Vault, scan
 from studycards.progress.imported import IMPORTED_NAME, VERSION
 
@@ -264,11 +269,13 @@ def _migrate(root: Path, old: OldFiles, today: dt.date) -> Migrated:
     vault = open_vault(root)
     line = write_record(vault, old, today)
     (done if line else kept).append(line or f"kept {STATE_DIR}/{IMPORTED_NAME} (already made)")
-    added = ensure_gitattributes(root)
+    added = ensure_gitattributes(root, vault.config.notes_dir)
     if added:
-        done.append(f"added '{added[0]}' to {ATTRIBUTES_NAME}")
+        done.append(f"added to {ATTRIBUTES_NAME}: " + "; ".join(added))
     else:
-        kept.append(f"kept {ATTRIBUTES_NAME}: the ledger already merges by union")
+        kept.append(f"kept {ATTRIBUTES_NAME}: it has studycards' merge rules")
+    if register_merge_driver(root):
+        kept.append("git: notes reviewed on two machines merge with 'studycards merge-note'")
     return Migrated(tuple(done), tuple(kept), tuple(_advice(root)))
 
 
