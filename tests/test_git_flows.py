@@ -162,3 +162,97 @@ def test_doctor_repair_settles_review_key_conflicts_and_keeps_the_rest(machines)
         f"{SELECT}:{text[: text.index('<<<<<<<')].count(chr(10)) + 1}: "
         "merge conflict for you to resolve (left as it is)"
     ]
+
+
+# ---------------------------------------------------------------------------------------------
+# the nightly step: sync --commit [--push]
+
+
+def tick_all(root: Path, rel: str, grade: str = "") -> None:
+    text = (
+        f"# 📚 今日复习 - 2026-12-01\n\n- [x] [x]({rel}){grade}\n  - 已复习: 3次 | 难度: medium\n"
+    )
+    (root / "reviewsToday.md").write_text(text, encoding="utf-8")
+
+
+def test_sync_commit_push_logs_commits_and_shares(machines):
+    remote, laptop, desktop = machines
+    (laptop / "notes" / "C++" / "新笔记.md").write_text("# 新笔记\n\n## 面试标准答案\n\n答案。\n")
+    tick_all(laptop, SELECT)
+    result = invoke_in(laptop, "sync", "--commit", "--push", when=AT_9)
+    assert result.exit_code == 0, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith(f"{SELECT}: good -> next review ")
+    assert any(line.startswith("fixed the frontmatter of ") for line in lines)
+    assert any(
+        line.startswith("committed ") and line.endswith("Review 2026-12-01: 1 review, 1 new note")
+        for line in lines
+    )
+    assert lines[-1] == "pushed"
+    log = git(remote, "log", "-1", "--format=%s").stdout.strip()
+    assert log == "Review 2026-12-01: 1 review, 1 new note"
+    assert git(laptop, "status", "--porcelain").stdout == ""
+    # the other machine reviews the same note later the same day, then its nightly step runs
+    tick_all(desktop, SELECT, " (hard)")
+    result = invoke_in(desktop, "sync", "--commit", "--push", when=AT_11)
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert "pulled origin/main (rebased onto it)" in result.stdout
+    assert "rewrote the review keys of 1 merged note(s) from the ledger" in result.stdout
+    assert invoke_in(desktop, "doctor", when=AT_11).exit_code == 0
+    stats = json.loads(invoke_in(desktop, "stats", "--json", when=AT_11).stdout)
+    assert stats["reviews"]["today"] == 2
+    git(laptop, "pull", "-q", "--rebase")
+    doctor = invoke_in(laptop, "doctor", when=AT_11)
+    assert doctor.exit_code == 0, doctor.stdout
+
+
+def test_sync_commit_stops_before_writing_on_unrelated_changes(machines):
+    _remote, laptop, _desktop = machines
+    (laptop / "draft.txt").write_text("mine\n", encoding="utf-8")
+    tick_all(laptop, SELECT)
+    before = (laptop / "reviewsToday.md").read_bytes()
+    result = invoke_in(laptop, "sync", "--commit", when=AT_9)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "error: the work tree has changes studycards does not commit: draft.txt: commit or "
+        "stash them first\n"
+    )
+    assert (laptop / "reviewsToday.md").read_bytes() == before
+    assert not (laptop / ".studycards" / "reviews.jsonl").exists() or "review" not in (
+        laptop / ".studycards" / "reviews.jsonl"
+    ).read_text(encoding="utf-8")
+
+
+def test_sync_push_without_a_remote(tmp_path, machines):
+    _remote, laptop, _desktop = machines
+    git(laptop, "remote", "remove", "origin")
+    result = invoke_in(laptop, "sync", "--commit", "--push", when=AT_9)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "error: no git remote to push to: add one with 'git remote add origin URL'\n"
+    )
+
+
+def test_sync_commit_outside_git(make_vault):
+    root = make_vault()
+    result = invoke_in(root, "sync", "--commit", when=AT_9)
+    assert result.exit_code == 1
+    assert (
+        result.stderr == f"error: {root} is not in a git repository: run 'git init' there first\n"
+    )
+
+
+def test_a_refused_push_is_one_line_and_keeps_the_commit(machines):
+    remote, laptop, _desktop = machines
+    hook = remote / "hooks" / "pre-receive"
+    hook.write_text("#!/bin/sh\necho 'pushes are closed today' >&2\nexit 1\n", encoding="utf-8")
+    hook.chmod(0o755)
+    tick_all(laptop, SELECT)
+    result = invoke_in(laptop, "sync", "--commit", "--push", when=AT_9)
+    assert result.exit_code == 1
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("error: git push was refused: ")
+    assert line.endswith("; your commit is kept here")
+    assert git(laptop, "log", "-1", "--format=%s").stdout.strip() == (
+        "Review 2026-12-01: 1 review, 0 new notes"
+    )

@@ -268,7 +268,10 @@ def _cache_findings(state: _State) -> list[Finding]:
     if not counts:
         return []
     parts = ", ".join(f"{counts[what]} {what}" for what in _STALE if counts[what])
-    return [Finding("cache", where, f"stale rows: {parts}: --repair rebuilds it")]
+    # Rows older than their note (a git pull, an editor) are re-read by the next scan anyway.
+    only_older = set(+counts) == {_STALE[1]}
+    severity = WARNING if only_older else ERROR
+    return [Finding("cache", where, f"stale rows: {parts}: --repair rebuilds it", severity)]
 
 
 # ---------------------------------------------------------------------------------------------
