@@ -256,3 +256,62 @@ def test_a_refused_push_is_one_line_and_keeps_the_commit(machines):
     assert git(laptop, "log", "-1", "--format=%s").stdout.strip() == (
         "Review 2026-12-01: 1 review, 0 new notes"
     )
+
+
+def _head(root: Path) -> str:
+    return git(root, "rev-parse", "HEAD").stdout.strip()
+
+
+@pytest.mark.slow
+def test_kill_9_during_sync_commit_leaves_no_half_made_commit(machines):
+    """A nightly step killed at any instant leaves the last commit whole (or none made), and
+    the next run finishes the job without logging a tick twice."""
+    import os
+    import random
+    import signal
+    import sys
+    import time
+
+    _remote, laptop, _desktop = machines
+    rng = random.Random(15)
+    env = {**os.environ, "STUDYCARDS_VAULT": str(laptop)}
+    notes = [SELECT, RUST, "notes/Transformer/多头注意力（MHA）的作用.md"]
+    for round_ in range(6):
+        rel = notes[round_ % len(notes)]
+        tick_all(laptop, rel)
+        before = _head(laptop)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "studycards", "sync", "--commit"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(rng.uniform(0.2, 1.6))
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        for _ in range(100):  # a git the kill orphaned finishes on its own
+            if not (laptop / ".git" / "index.lock").exists():
+                break
+            time.sleep(0.05)
+        assert git(laptop, "fsck", "--no-dangling").returncode == 0
+        head = _head(laptop)
+        if head != before:  # a commit was made: it is whole
+            assert git(laptop, "log", "-1", "--format=%s").stdout.startswith("Review 2026-")
+            files = git(laptop, "show", "--name-only", "--format=", "HEAD").stdout.splitlines()
+            assert ".studycards/reviews.jsonl" in files and "reviewsToday.md" in files
+        finish = subprocess.run(
+            [sys.executable, "-m", "studycards", "sync", "--commit"],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert finish.returncode == 0, finish.stdout + finish.stderr
+        assert git(laptop, "status", "--porcelain").stdout == ""
+        ledger = (laptop / ".studycards" / "reviews.jsonl").read_text(encoding="utf-8")
+        marks = [
+            json.loads(line).get("reason")
+            for line in ledger.splitlines()
+            if json.loads(line)["kind"] == "review"
+        ]
+        assert len(marks) == len(set(marks)) == round_ + 1  # each tick logged exactly once
