@@ -177,13 +177,16 @@ def tick_all(root: Path, rel: str, grade: str = "") -> None:
 
 def test_sync_commit_push_logs_commits_and_shares(machines):
     remote, laptop, desktop = machines
-    (laptop / "notes" / "C++" / "新笔记.md").write_text("# 新笔记\n\n## 面试标准答案\n\n答案。\n")
+    new = "---\ncreated: '2026-12-01'\ndifficulty: Medium\n---\n# 新笔记\n\n## 面试标准答案\n\n答案。\n"
+    (laptop / "notes" / "C++" / "新笔记.md").write_text(new, encoding="utf-8")
+    tool_file = (laptop / "notes" / "CLAUDE.md").read_bytes()
     tick_all(laptop, SELECT)
     result = invoke_in(laptop, "sync", "--commit", "--push", when=AT_9)
     assert result.exit_code == 0, result.stdout + result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].startswith(f"{SELECT}: good -> next review ")
-    assert any(line.startswith("fixed the frontmatter of ") for line in lines)
+    assert "fixed the frontmatter of 1 note(s)" in lines  # difficulty: Medium -> medium
+    assert (laptop / "notes" / "CLAUDE.md").read_bytes() == tool_file  # not given frontmatter
     assert any(
         line.startswith("committed ") and line.endswith("Review 2026-12-01: 1 review, 1 new note")
         for line in lines

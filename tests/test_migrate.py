@@ -243,3 +243,10 @@ def test_today_never_says_nothing_due_while_limits_cut(cli, old):
     today = text.split("## Today\n")[1].split("## ")[0]
     assert "Nothing due today" not in today
     assert "_Daily limits reached: " in today
+
+
+def test_today_says_how_many_lines_the_caps_listed(cli, old):
+    (old / "studycards.yaml").write_text("checklist_max_overdue: 1\n", encoding="utf-8")
+    (old / "reviewsToday.md").unlink()
+    result = cli("today")
+    assert result.stdout.splitlines()[0].startswith("wrote reviewsToday.md: 1 of ")

@@ -23,9 +23,16 @@ def today(
     counts = written.counts
     if written.archived is not None:
         typer.echo(f"archived the previous checklist to {vault.rel(written.archived)}")
+    listed = written.listed or counts
+
+    def shown(group: str) -> str:
+        if listed[group] < counts[group]:
+            return f"{listed[group]} of {counts[group]}"
+        return str(counts[group])
+
     typer.echo(
-        f"wrote {CHECKLIST_NAME}: {counts['overdue']} overdue, {counts['today']} today, "
-        f"{counts['week']} this week, {counts['done']} done today"
+        f"wrote {CHECKLIST_NAME}: {shown('overdue')} overdue, {shown('today')} today, "
+        f"{shown('week')} this week, {counts['done']} done today"
     )
     if written.left_out:
         typer.echo(f"daily limits left {written.left_out} due notes out (--all lists them)")
@@ -88,7 +95,7 @@ def _share(vault, repo, now, push: bool) -> None:
     from studycards.progress import nightly
     from studycards.upkeep.fix import fix_vault
 
-    report = fix_vault(vault, now.date(), False)
+    report = fix_vault(vault, now.date(), False, new_blocks=False)
     if report.changed:
         typer.echo(f"fixed the frontmatter of {len(report.changed)} note(s)")
     if report.problems:

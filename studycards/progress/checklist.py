@@ -83,6 +83,7 @@ class Written:
     left_out: int
     archived: Path | None = None
     language: str = "en"
+    listed: dict[str, int] | None = None  # lines per section after the checklist_max_* caps
 
 
 @dataclass(frozen=True)
@@ -231,7 +232,9 @@ def write_checklist(
         atomic_write(path, text.encode("utf-8"))
     counts = {group: len(_section_items(queue, group)) for group in _SECTIONS}
     counts["done"] = len(done)
-    return Written(path, counts, queue.due_total - len(queue.study), archived, language)
+    caps = dict(zip(_SECTIONS, layout.caps, strict=True))
+    listed = {g: min(counts[g], caps[g]) if caps[g] else counts[g] for g in _SECTIONS}
+    return Written(path, counts, queue.due_total - len(queue.study), archived, language, listed)
 
 
 def _language(vault: Vault, queue: Queue) -> str:
