@@ -338,9 +338,15 @@ def test_init_creates_a_vault(cli, tmp_path: Path):
     target = tmp_path / "new-vault"
     result = cli("init", str(target))
     assert result.exit_code == 0
+    attributes = (target / ".gitattributes").read_text(encoding="utf-8").splitlines()
+    assert attributes[1:] == [
+        ".studycards/reviews.jsonl merge=union",
+        "notes/**/*.md merge=studycards-note",
+    ]
     assert result.stdout == (
         "created studycards.yaml\n"
         f"created {EXAMPLE_NOTE.as_posix()}\n"
+        "created .gitattributes\n"
         f"vault ready at {target}: try 'studycards --vault {target} list'\n"
     )
     assert (target / "studycards.yaml").read_text(encoding="utf-8") == template_text("config.yaml")
@@ -364,7 +370,12 @@ def test_init_twice_overwrites_nothing(cli, tmp_path: Path):
     ]
     assert (target / "studycards.yaml").read_text(encoding="utf-8") == "fuzz: false\n"
     assert (target / EXAMPLE_NOTE).read_text(encoding="utf-8") == "# Mine now\n"
-    assert sorted(p.name for p in target.iterdir()) == ["notes", "studycards.yaml"]
+    assert sorted(p.name for p in target.iterdir()) == [
+        ".gitattributes",
+        "notes",
+        "studycards.yaml",
+    ]
+    assert (target / ".gitattributes").read_text(encoding="utf-8").count("merge=union") == 1
 
 
 def test_init_into_the_working_folder(cli, tmp_path: Path, monkeypatch):

@@ -128,7 +128,10 @@ def test_the_order_can_come_from_the_config(root, cli):
 def test_due_with_an_unknown_order(root, cli):
     result = cli("due", "--order", "shuffle")
     assert result.exit_code == 2
-    assert result.stderr == "error: unknown order 'shuffle': use one of due, risk, easy-first\n"
+    assert (
+        result.stderr
+        == "error: unknown order 'shuffle': use one of due, risk, easy-first, weighted\n"
+    )
 
 
 def test_daily_limits_cut_the_list_and_the_totals_line_says_so(root, cli):

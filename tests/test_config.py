@@ -80,7 +80,7 @@ def test_bad_settings_are_reported_together_in_one_line(tmp_path: Path):
         f"{tmp_path / CONFIG_NAME}: unknown setting 'bogus'; "
         "desired_retention: expected a number between 0 and 1, got 2; "
         "fuzz: expected true or false, got 'maybe'; "
-        "order: expected one of due, risk, easy-first, got 'random'; "
+        "order: expected one of due, risk, easy-first, weighted, got 'random'; "
         "new_per_day: expected a whole number from 0 to 1,000,000, got -3"
     )
     assert "\n" not in message

@@ -184,6 +184,7 @@ def test_state_folder_gitignore(vault: Path):
         "*",
         "!.gitignore",
         "!reviews.jsonl",
+        "!imported.json",
     ]
 
 

@@ -12,6 +12,7 @@ from studycards.cli import (
     doctor,
     export,
     importing,
+    migrate,
     notes,
     related,
     review,
@@ -65,6 +66,7 @@ export.register(app)
 importing.register(app)
 related.register(app)
 doctor.register(app)
+migrate.register(app)
 app.add_typer(demo.app, name="demo", help="Run NumPy attention demos: worked answers.")
 
 

@@ -21,21 +21,63 @@ def today(
     vault = state(ctx).vault()
     written = write_checklist(vault, today_in(vault.config.timezone), force, not no_limits)
     counts = written.counts
+    if written.archived is not None:
+        echo(f"archived the previous checklist to {vault.rel(written.archived)}")
+    listed = written.listed or counts
+
+    def shown(group: str) -> str:
+        if listed[group] < counts[group]:
+            return f"{listed[group]} of {counts[group]}"
+        return str(counts[group])
+
     echo(
-        f"wrote {CHECKLIST_NAME}: {counts['overdue']} overdue, {counts['today']} today, "
-        f"{counts['week']} this week"
+        f"wrote {CHECKLIST_NAME}: {shown('overdue')} overdue, {shown('today')} today, "
+        f"{shown('week')} this week, {counts['done']} done today"
     )
     if written.left_out:
         echo(f"daily limits left {written.left_out} due notes out (--all lists them)")
 
 
-def sync(ctx: typer.Context) -> None:
-    """Log the ticked boxes of reviewsToday.md as reviews and untick them."""
+def sync(
+    ctx: typer.Context,
+    commit: bool = typer.Option(
+        False,
+        "--commit",
+        help="Then fix what 'fix' fixes safely, commit the notes, outlines, checklist and "
+        "ledger in git, and pull --rebase.",
+    ),
+    push: bool = typer.Option(False, "--push", help="With --commit: push the commit too."),
+) -> None:
+    """Log the ticked boxes of reviewsToday.md as reviews and mark them done ([✓]).
+
+    With --commit, the nightly step: also fix safe frontmatter problems, commit studycards'
+    files as 'Review DAY: N reviews, M new notes', pull --rebase (the ledger merges by union,
+    notes through 'studycards merge-note') and, with --push, push. It stops before writing
+    anything if the work tree has other changes, a merge is under way or there is no remote.
+    """
     from studycards.progress.checklist import CHECKLIST_NAME, sync_checklist
     from studycards.scheduling.clock import now_in
 
     vault = state(ctx).vault()
-    result = sync_checklist(vault, now_in(vault.config.timezone))
+    repo = None
+    if commit or push:
+        from studycards.progress.nightly import open_repo
+
+        repo = open_repo(vault, push)
+    now = now_in(vault.config.timezone)
+    problems = 0
+    if repo is None or (vault.root / CHECKLIST_NAME).exists():
+        result = sync_checklist(vault, now)
+        _print_sync(result)
+        _summary(len(result.logged), len(result.problems), CHECKLIST_NAME)
+        problems = len(result.problems)
+    if repo is not None:
+        _share(vault, repo, now, push)
+    if problems:
+        raise typer.Exit(1)
+
+
+def _print_sync(result) -> None:
     for notice in result.notices:
         warn(notice)
     for review in result.logged:
@@ -46,9 +88,25 @@ def sync(ctx: typer.Context) -> None:
         )
     for problem in result.problems:
         echo(str(problem), err=True)
-    _summary(len(result.logged), len(result.problems), CHECKLIST_NAME)
-    if result.problems:
-        raise typer.Exit(1)
+
+
+def _share(vault, repo, now, push: bool) -> None:
+    """fix, commit, pull --rebase, push: one line per step."""
+    from studycards.progress import nightly
+    from studycards.upkeep.fix import fix_vault
+
+    report = fix_vault(vault, now.date(), False, new_blocks=False)
+    if report.changed:
+        echo(f"fixed the frontmatter of {len(report.changed)} note(s)")
+    if report.problems:
+        warn(f"{len(report.problems)} problem(s) 'studycards fix' cannot fix: run it to see them")
+    lines = list(nightly.commit_day(vault, repo, now.date()).lines)
+    lines += nightly.pull(repo, vault)
+    lines += nightly.settle_after_pull(vault, repo, now)
+    if push:
+        lines += nightly.push(repo)
+    for line in lines:
+        echo(line)
 
 
 def _summary(logged: int, left: int, name: str) -> None:

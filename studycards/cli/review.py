@@ -155,7 +155,9 @@ def review(
         None, "--difficulty", help="Only this difficulty."
     ),
     limit: int | None = typer.Option(None, "--limit", min=1, help="At most this many notes."),
-    order: str | None = typer.Option(None, "--order", help="due, risk or easy-first."),
+    order: str | None = typer.Option(
+        None, "--order", help="due, risk, easy-first or weighted (the old scripts' order_weights)."
+    ),
     timed: bool = typer.Option(False, "--timed", help="A 30-second countdown before reveal."),
     seconds: float = typer.Option(30.0, "--seconds", min=1, help="Countdown length for --timed."),
     followups: bool | None = typer.Option(

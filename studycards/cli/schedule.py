@@ -30,7 +30,9 @@ def due(
         None, "--difficulty", help="Only this difficulty."
     ),
     order: str | None = typer.Option(
-        None, "--order", help="due (oldest first), risk (lowest recall first) or easy-first."
+        None,
+        "--order",
+        help="due (oldest first), risk (lowest recall first), easy-first or weighted (order_weights).",
     ),
     until: str | None = typer.Option(
         None, "--until", metavar="DATE", help="Interview date: show what is still to be done."

@@ -18,7 +18,10 @@ from studycards.notes._yaml import YAMLError, error_line, error_text, load_yaml
 from studycards.errors import ConfigError
 
 CONFIG_NAME = "studycards.yaml"
-ORDERS = ("due", "risk", "easy-first")
+ORDERS = ("due", "risk", "easy-first", "weighted")
+NEW_ORDERS = ("oldest", "newest", "random")
+CHECKLIST_LANGUAGES = ("auto", "zh", "en")
+ORDER_WEIGHTS = ("created_new", "review_count", "difficulty_easy", "tags_count")
 SCHEDULERS = ("efficient", "retention")
 
 
@@ -48,6 +51,17 @@ class Config:
     template: str | None = None
     exclude: list[str] = field(default_factory=list)
     include_nested_repos: bool = False
+    # Which new notes fill the day's new slots: oldest or newest ``created`` first, or random.
+    new_order: str = "oldest"
+    # ``order: weighted``: the old scripts' weights (higher = earlier).
+    order_weights: dict[str, float] = field(default_factory=dict)
+    # The daily checklist: its language, where yesterday's file is archived (None: not kept),
+    # and the most lines listed per section (0 = no cap).
+    checklist_language: str = "auto"
+    checklist_archive: str | None = "reviewsArchived"
+    checklist_max_overdue: int = 0
+    checklist_max_today: int = 0
+    checklist_max_week: int = 0
 
     @classmethod
     def from_mapping(cls, data: dict[str, Any], path: Path | None = None) -> Config:
@@ -236,6 +250,25 @@ def _timezone(value: Any) -> str:
     return value
 
 
+def _weights(value: Any) -> dict[str, float]:
+    if not isinstance(value, dict):
+        raise ValueError(f"expected a mapping of {', '.join(ORDER_WEIGHTS)} to numbers")
+    bad = [str(k) for k in value if k not in ORDER_WEIGHTS]
+    if bad:
+        raise ValueError(f"unknown weight {bad[0]!r} (one of {', '.join(ORDER_WEIGHTS)})")
+    if not all(_finite_number(v) for v in value.values()):
+        raise ValueError("every weight must be a number")
+    return {str(k): float(v) for k, v in value.items()}
+
+
+def _finite_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value == value
+
+
+def _optional_folder(value: Any) -> str | None:
+    return None if value is None or value is False else _folder(value)
+
+
 def _bool(value: Any) -> bool:
     if not isinstance(value, bool):
         raise ValueError(f"expected true or false, got {value!r}")
@@ -264,6 +297,13 @@ _CHECKS = {
     "followups": _bool,
     "include_nested_repos": _bool,
     "exclude": _globs,
+    "new_order": _one_of(NEW_ORDERS),
+    "order_weights": _weights,
+    "checklist_language": _one_of(CHECKLIST_LANGUAGES),
+    "checklist_archive": _optional_folder,
+    "checklist_max_overdue": _int_in(0, 1_000_000),
+    "checklist_max_today": _int_in(0, 1_000_000),
+    "checklist_max_week": _int_in(0, 1_000_000),
 }
 
 

@@ -27,7 +27,7 @@ from studycards.notes.summary import broken_summary, decode, parse_summary
 STATE_DIR = ".studycards"
 _GITIGNORE = (
     "# studycards: caches are disposable and stay out of git; the review ledger is kept.\n"
-    "*\n!.gitignore\n!reviews.jsonl\n"
+    "*\n!.gitignore\n!reviews.jsonl\n!imported.json\n"
 )
 
 

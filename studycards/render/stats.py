@@ -52,6 +52,14 @@ def _percent(rate: float | None) -> str:
     return "-" if rate is None else f"{rate:.1%}"
 
 
+def _before(stats: Stats) -> str:
+    """Where the total includes the old scripts' history, say how much of it."""
+    imported = stats.imported
+    if imported.migrated is None:
+        return ""
+    return f" ({imported.reviews} before studycards, imported {imported.migrated})"
+
+
 def _summary(stats: Stats) -> Table:
     counts = stats.counts
     grid = Table.grid(padding=(0, 2))
@@ -65,7 +73,7 @@ def _summary(stats: Stats) -> Table:
     grid.add_row(
         "Reviews",
         f"{stats.reviews_today} today, {stats.reviews_week} this week (since {week}), "
-        f"{stats.reviews_total} in all",
+        f"{stats.reviews_total} in all" + _before(stats),
     )
     parts = [f"{_percent(r.rate)} {r.days}d ({r.reviews})" for r in stats.retention]
     grid.add_row("True retention", ", ".join(parts))

@@ -71,7 +71,7 @@ def _grade_locked(
 ) -> GradeResult:
     settings = settings_of(vault)
     today = local_day(vault, now)
-    card = note.summary.id or new_note_id()
+    card = note.summary.id or new_note_id(note.summary)
     history = cards.get(card)
     events: list[Event] = []
     state = history.state if history else None
@@ -159,7 +159,7 @@ def ensure_note_id(vault: Vault, rel: str) -> str:
     note = read_note_file(vault, rel)
     if note.summary.id:
         return note.summary.id
-    card = new_note_id()
+    card = new_note_id(note.summary)
     write_note(note, _updated(note, {"id": card}))
     return card
 

@@ -35,6 +35,7 @@ class Reconciled:
     notices: tuple[str, ...] = ()  # the ledger's and the copies', for the command to print once
     copies: tuple[str, ...] = ()
     undone: tuple[str, ...] = ()  # notes an interrupted undo was finished in
+    reprojected: tuple[str, ...] = ()  # stale review keys after a merge, rewritten
 
 
 def reconcile(vault: Vault, now: dt.datetime) -> Reconciled:
@@ -52,14 +53,18 @@ def reconcile(vault: Vault, now: dt.datetime) -> Reconciled:
         notes = scan(vault).notes
     items = pending(vault, cards, notes)
     for item in items:
-        if item.finish:
+        if item.stale:
+            _reproject(vault, item.note, item.last)
+        elif item.finish:
             _finish(vault, item.note, item.last)
     today = local_day(vault, now)
-    manual = [i for i in items if not i.finish]
+    manual = [i for i in items if not i.finish and not i.stale]
     ledger.append([_manual_event(i.note.summary, i.note, now, today) for i in manual])
-    finished = tuple(i.note.rel for i in items if i.finish)
+    finished = tuple(i.note.rel for i in items if i.finish and not i.stale)
     manual_rels = tuple(i.note.rel for i in manual)
-    return Reconciled(finished, manual_rels, read.notices + copies, copies, tuple(undos))
+    stale = tuple(i.note.rel for i in items if i.stale)
+    notices = read.notices + copies
+    return Reconciled(finished, manual_rels, notices, copies, tuple(undos), stale)
 
 
 def finish_undos(vault: Vault, events: tuple[Event, ...], notes: list[NoteSummary]) -> list[str]:
@@ -97,13 +102,15 @@ def unfinished_undos(
 
 @dataclass(frozen=True)
 class Pending:
-    """A note its ledger history disagrees with: an interrupted review to finish (``finish``)
-    or a hand-edited ``next_review`` to log as a manual reschedule."""
+    """A note its ledger history disagrees with: an interrupted review to finish (``finish``),
+    review keys an earlier event gave (``stale``: two machines' reviews merged in git, and the
+    note kept the other one's), or a hand-edited ``next_review`` to log as a manual reschedule."""
 
     note: NoteFile
     last: Event
     ledger_due: dt.date
     finish: bool
+    stale: bool = False
 
 
 def pending(
@@ -122,9 +129,32 @@ def pending(
         note = read_note_file(vault, summary.rel)
         if _interrupted(note, history.last):
             items.append(Pending(note, history.last, history.due, True))
+        elif moved and _from_earlier_event(summary, history):
+            items.append(Pending(note, history.last, history.due, False, stale=True))
         elif moved and summary.id and summary.next_review is not None:
             items.append(Pending(note, history.last, history.due, False))
     return items
+
+
+def _from_earlier_event(summary: NoteSummary, history: CardHistory) -> bool:
+    """The note shows the review keys of an earlier review of its card (its day and due day),
+    not a date a person typed: what a merge of two machines' reviews leaves."""
+    for event in history.events[:-1]:
+        if event.kind == "review" and event.due_date == summary.next_review:
+            if event.day_date == summary.last_reviewed:
+                return True
+    return False
+
+
+def _reproject(vault: Vault, note: NoteFile, last: Event) -> None:
+    """Rewrite the review keys from the card's last event in the ledger."""
+    assert last.due_date is not None
+    updates: dict = {"next_review": last.due_date}
+    if last.kind == "review" and last.stability is not None and last.difficulty is not None:
+        state = MemoryState(last.stability, last.difficulty, last.day_date)
+        level = mastery(state, last.day_date, settings_of(vault).parameters)
+        updates.update(last_reviewed=last.day_date, mastery_level=level)
+    write_note(note, _updated(note, updates))
 
 
 def _shows_count_before(summary: NoteSummary, last: Event) -> bool:

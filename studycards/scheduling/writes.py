@@ -50,9 +50,18 @@ def local_day(vault: Vault, now: dt.datetime) -> dt.date:
     return now.astimezone(zone(vault.config.timezone)).date()
 
 
-def new_note_id() -> str:
-    """A short stable identity for a note: survives renames, moves and edits."""
-    return "sc_" + secrets.token_hex(6)
+def new_note_id(summary: NoteSummary | None = None) -> str:
+    """A short stable identity for a note: survives renames, moves and edits.
+
+    Given the note, the id is derived from its path, ``created`` day and title, so that two
+    machines giving the same note its first id give it the same one, and their reviews merged
+    in git stay one history. Without one (a duplicate to tell apart), it is random."""
+    if summary is None or summary.created is None:
+        return "sc_" + secrets.token_hex(6)
+    import hashlib
+
+    key = f"{summary.rel}\n{summary.created.isoformat()}\n{summary.title}"
+    return "sc_" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:12]
 
 
 @dataclass(frozen=True)

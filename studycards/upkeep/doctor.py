@@ -85,8 +85,18 @@ def diagnose(vault: Vault) -> list[Finding]:
     lost = _lost_findings(state)
     skip = copies | {f.where for f in undos + lost}
     notes = [s for s in state.result.notes if s.rel not in skip]
-    findings += undos + lost + _pending_findings(state, notes)
+    findings += undos + lost + _conflicts(state) + _pending_findings(state, notes)
     return findings + _cache_findings(state) + _temporary_findings(vault)
+
+
+def _conflicts(state: _State) -> list[Finding]:
+    from studycards.upkeep.doctor_conflicts import KIND, conflict_findings
+
+    rels = [s.rel for s in state.result.summaries]
+    return [
+        Finding(KIND, where, message, repairable=fixable)
+        for where, message, fixable in conflict_findings(state.vault, rels)
+    ]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -248,7 +258,13 @@ def _pending_findings(state: _State, notes: list[NoteSummary]) -> list[Finding]:
     for item in pending(state.vault, state.cards, notes):
         shown = item.note.summary.next_review
         note_due = shown.isoformat() if shown else "none"
-        if item.finish:
+        if item.stale:
+            message = (
+                f"review keys are an earlier review's (next_review {note_due}, ledger "
+                f"{item.ledger_due.isoformat()}), as a merge of two machines leaves them: "
+                "--repair rewrites them from the ledger"
+            )
+        elif item.finish:
             message = (
                 f"the ledger holds a review the note does not show yet (next_review {note_due}, "
                 f"ledger {item.ledger_due.isoformat()}): --repair writes it"

@@ -38,15 +38,24 @@ def repair(vault: Vault, now: dt.datetime) -> Repaired:
             ("lost-lines", _restore_lost),
             ("duplicate-id", _repair_duplicates),
             ("lost-id", _restore_ids),
+            ("conflict", _settle_conflicts),
             ("reconcile", lambda v: _reconcile(v, now)),
             ("cache", _rebuild_cache),
             ("temporary", _delete_temporary),
         ]
+        if "conflict" in kinds:
+            kinds.add("reconcile")  # settled review keys are then checked against the ledger
         for kind, step in steps:
             if kind in kinds:
                 actions += step(vault)
         scan(vault)  # notes written above: bring the cache up to date
     return Repaired(tuple(actions), tuple(diagnose(vault)))
+
+
+def _settle_conflicts(vault: Vault) -> list[str]:
+    from studycards.upkeep.doctor_conflicts import settle_conflicts
+
+    return settle_conflicts(vault, [s.rel for s in scan(vault, use_index=False).summaries])
 
 
 def _clear_pid(vault: Vault) -> list[str]:
@@ -102,7 +111,8 @@ def _reconcile(vault: Vault, now: dt.datetime) -> list[str]:
     wrote = [f"{rel}: wrote the review the ledger holds into the note" for rel in done.finished]
     wrote += [f"{rel}: finished the undo the ledger holds" for rel in done.undone]
     logged = [f"{rel}: logged its next_review as a manual reschedule" for rel in done.manual]
-    return wrote + logged
+    merged = [f"{rel}: rewrote its review keys from the ledger" for rel in done.reprojected]
+    return wrote + logged + merged
 
 
 def _rebuild_cache(vault: Vault) -> list[str]:
