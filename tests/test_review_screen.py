@@ -199,3 +199,18 @@ def test_a_tall_coding_question_stays_on_screen_at_80x24(vault: Path) -> None:
     screen.send("q")
     out = screen.finish()
     assert "Session done" in out and "left today" in out and "tomorrow" in out
+
+
+@pytest.mark.slow
+def test_a_resized_window_is_laid_out_again_at_its_new_size(vault: Path) -> None:
+    screen = PtyScreen(vault, "review", "--order", "due")
+    screen.wait_for("space reveal")
+    screen.send(" ")
+    screen.wait_for("1 Again")
+    screen.screen.resize(30, 100)
+    screen.child.setwinsize(30, 100)
+    screen.wait_for("u undo · d details · ? help")  # the whole grade bar fits at 100 columns
+    assert screen.lines[1] == "两数之和"
+    assert any(line.startswith("1 Again") for line in screen.lines[25:])
+    screen.send("q")
+    screen.finish()
