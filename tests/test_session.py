@@ -305,3 +305,12 @@ def test_a_failed_save_is_shown_and_the_card_stays() -> None:
     )
     assert screen.position == 1 and screen.phase == ANSWER
     assert s.history == []
+
+
+def test_prefetch_works_out_the_intervals_before_reveal_once() -> None:
+    s, backend, _ = session()
+    s.prefetch()
+    assert backend.previews == 1 and s.screen().labels == {}
+    assert s.press(" ").labels[Rating.GOOD] == 12
+    s.prefetch()  # revealed: nothing more to do
+    assert backend.previews == 1

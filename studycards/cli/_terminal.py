@@ -37,6 +37,7 @@ class Screenful:
     scroll: Callable[[], Scroll]
     done: Callable[[], bool]
     on_key: Callable[[str], bool] = lambda key: False  # True: the key was handled here
+    prefetch: Callable[[], None] = lambda: None  # work to do once a frame is on screen
 
 
 class Terminal:
@@ -73,6 +74,8 @@ class Terminal:
             self.painter.leave()
             termios.tcsetattr(self.fd_in, termios.TCSADRAIN, saved)
             signal.signal(signal.SIGWINCH, previous)
+            os.close(self._wake_r)
+            os.close(self._wake_w)
 
     @contextmanager
     def suspended(self) -> Iterator[None]:
@@ -126,6 +129,7 @@ def run(screenful: Screenful, terminal: Terminal) -> None:
     with terminal.active():
         draw(screenful, terminal)
         while not screenful.done():
+            screenful.prefetch()
             keys = terminal.read(_until_next_second())
             for key in keys or ():
                 if screenful.done():

@@ -169,13 +169,16 @@ def review(
         lambda: session.view,
         lambda: session.phase == "done",
         _edit_key(vault, session, watch, terminal),
+        session.prefetch,
     )
     with patience(LOCK_PATIENCE_SECONDS):
         run(screenful, terminal)
     console().print(summary_view(session.summary()))
 
 
-def _chosen(vault: Any, queue: Any, today: Any, ahead, search, outline) -> tuple[tuple, Any]:
+def _chosen(
+    vault: Any, queue: Any, today: Any, ahead: int | None, search: str | None, outline: str | None
+) -> tuple[tuple, frozenset[str] | None]:
     """The sitting's notes, and the set of paths it is limited to (None: the whole queue)."""
     from studycards.review.selection import ahead_items, named_items
 
@@ -197,7 +200,7 @@ def _chosen(vault: Any, queue: Any, today: Any, ahead, search, outline) -> tuple
     return queue.study, None
 
 
-def _say_nothing_to_study(queue: Any, today: Any, search, outline) -> None:
+def _say_nothing_to_study(queue: Any, today: Any, search: str | None, outline: str | None) -> None:
     from studycards.review.selection import nothing_due_lines
 
     if search is not None:

@@ -200,6 +200,14 @@ class Session:
             self.buried,
         )
 
+    def prefetch(self) -> None:
+        """Work out the card's intervals ahead of its reveal (called while the screen waits)."""
+        if self.phase == FRONT and self.card is not None:
+            try:
+                self._preview()
+            except StudycardsError:
+                self._labels = None  # the reveal will try again and say what went wrong
+
     def _preview(self) -> dict[Rating, int]:
         if self._labels is None and self.card is not None:
             self._labels = self.backend.preview(self.card)
