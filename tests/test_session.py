@@ -314,3 +314,17 @@ def test_prefetch_works_out_the_intervals_before_reveal_once() -> None:
     assert s.press(" ").labels[Rating.GOOD] == 12
     s.prefetch()  # revealed: nothing more to do
     assert backend.previews == 1
+
+
+def test_interview_reference_scrolls_and_each_question_starts_at_the_top() -> None:
+    backend, clock = FakeBackend(), FakeClock()
+    iv = Interview(cards(2), backend, clock, short_limit=30, long_limit=60)
+    iv.press(" ")
+    iv.view.fit(total=50, page=10, sections=(0, 20))
+    assert iv.press("k").scroll == 0
+    assert iv.press("pgdn").scroll == 9
+    assert iv.press("up").scroll == 8
+    assert iv.press("n").scroll == 20
+    assert iv.press("G").scroll == 40
+    iv.press("3")
+    assert iv.screen().scroll == 0 and iv.screen().position == 2

@@ -132,10 +132,10 @@ def run(screenful: Screenful, terminal: Terminal) -> None:
             screenful.prefetch()
             keys = terminal.read(_until_next_second())
             for key in keys or ():
-                if screenful.done():
-                    break
                 if not screenful.on_key(key):
                     screenful.press(key)
+                if screenful.done():
+                    return  # the caller prints the end screen once, outside this screen
                 fit(screenful, terminal)  # the next key in a burst scrolls what this one shows
             draw(screenful, terminal)
 

@@ -147,6 +147,7 @@ class VaultBackend:
     # A note reviewed for the first time gets its id when graded; the id it will get is chosen
     # when its intervals are previewed, so the fuzz on each key's label is the one recorded.
     _new_ids: dict[str, str] = field(default_factory=dict)
+    _outlook: tuple | None = None  # the notes and ledger events today's and tomorrow's lists use
 
     def histories(self) -> dict[str, CardHistory]:
         if self._cards is None:
@@ -155,6 +156,7 @@ class VaultBackend:
 
     def _changed(self) -> None:
         self._cards = None
+        self._outlook = None
 
     def _keyed_state(self, card: Card) -> tuple[str, MemoryState | None]:
         """The card's scheduling key (the id its review is logged under) and its memory."""
@@ -195,6 +197,7 @@ class VaultBackend:
         bury(self.vault, card.note_rel, card.card_id if card.followup else None, self.now())
 
     def reload(self, card: Card) -> Card:
+        self._outlook = None  # an edit may have moved its due day
         note = load_note(self.vault, card.note_rel)
         if card.followup:
             for followup in note.followups:
@@ -210,15 +213,17 @@ class VaultBackend:
 
     def _study_list(self, day: dt.date) -> tuple[QueueItem, ...]:
         """The study list for ``day`` within the daily limits and this sitting's filters."""
-        read = ledger_of(self.vault).read()
+        if self._outlook is None:
+            notes = scan(self.vault).notes
+            if self.only is not None:
+                notes = tuple(n for n in notes if n.rel in self.only)
+            self._outlook = (notes, ledger_of(self.vault).read().events)
+        notes, events = self._outlook
         config = self.vault.config
         limits = Limits(config.new_per_day, config.reviews_per_day)
-        notes = scan(self.vault).notes
-        if self.only is not None:
-            notes = tuple(n for n in notes if n.rel in self.only)
         settings = settings_of(self.vault)
         queue = build_queue(
-            notes, self.histories(), read.events, day, settings, self.where, "due", limits
+            notes, self.histories(), events, day, settings, self.where, "due", limits
         )
         return queue.study
 
