@@ -38,6 +38,7 @@ class Screenful:
     done: Callable[[], bool]
     on_key: Callable[[str], bool] = lambda key: False  # True: the key was handled here
     prefetch: Callable[[], None] = lambda: None  # work to do once a frame is on screen
+    started: Callable[[], float] | None = None  # when the clock on screen started (monotonic)
 
 
 class Terminal:
@@ -130,7 +131,7 @@ def run(screenful: Screenful, terminal: Terminal) -> None:
         draw(screenful, terminal)
         while not screenful.done():
             screenful.prefetch()
-            keys = terminal.read(_until_next_second())
+            keys = terminal.read(_until_next_second(screenful.started))
             for key in keys or ():
                 if not screenful.on_key(key):
                     screenful.press(key)
@@ -154,5 +155,7 @@ def draw(screenful: Screenful, terminal: Terminal) -> None:
     terminal.painter.paint(frame, key="\n".join(line.plain for line in frame.lines[1:]))
 
 
-def _until_next_second() -> float:
-    return 1.0 - (time.monotonic() % 1.0) + 0.005
+def _until_next_second(started: Callable[[], float] | None) -> float:
+    """Wake just after the clock on screen turns to its next second."""
+    origin = started() if started else 0.0
+    return 1.0 - ((time.monotonic() - origin) % 1.0) + 0.005

@@ -170,6 +170,7 @@ def review(
         lambda: session.phase == "done",
         _edit_key(vault, session, watch, terminal),
         session.prefetch,
+        lambda: session.shown_at,
     )
     with patience(LOCK_PATIENCE_SECONDS):
         run(screenful, terminal)
