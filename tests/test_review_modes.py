@@ -191,3 +191,19 @@ def test_each_previewed_interval_is_the_one_recorded_for_many_first_reviews(make
         graded = backend.grade(card, rating, 5.0)
         assert graded.interval == shown[rating], (card.note_rel, rating)
     assert all(s.id for s in scan(vault).notes)
+
+
+@pytest.mark.slow
+def test_an_edit_is_shown_at_once_and_the_session_goes_on(make_vault) -> None:
+    vault = make_vault({SELECT: note("select、poll、epoll", TODAY)})
+    editor = 'sh -c \'printf "\\nEDITED in the editor\\n" >> "$0"\''
+    screen = PtyScreen(vault, "review", columns=100, env={"EDITOR": editor, "VISUAL": ""})
+    screen.wait_for("space reveal")
+    screen.send("e")
+    screen.wait_for("reloaded select、poll、epoll")
+    screen.send(" d")
+    screen.wait_for("EDITED in the editor")
+    assert screen.lines[0].startswith("1/1") and screen.lines[1] == "select、poll、epoll"
+    screen.send("3")
+    assert "Session done" in screen.finish()
+    assert "EDITED in the editor" in (vault / SELECT).read_text(encoding="utf-8")
