@@ -207,3 +207,9 @@ def test_an_edit_is_shown_at_once_and_the_session_goes_on(make_vault) -> None:
     screen.send("3")
     assert "Session done" in screen.finish()
     assert "EDITED in the editor" in (vault / SELECT).read_text(encoding="utf-8")
+
+
+def test_ahead_search_and_outline_are_one_at_a_time(future_vault, cli) -> None:
+    result = cli("--vault", str(future_vault), "review", "--ahead", "2", "--search", "epoll")
+    assert result.exit_code == 2
+    assert result.stderr == "error: use one of --ahead, --search and --outline\n"
