@@ -62,7 +62,7 @@ def due(
         return
     from studycards.render.queue import queue_view
 
-    console().print(queue_view(queue, today, vault))
+    console().print(queue_view(queue, today, vault, order or vault.config.order))
     if queue.until is not None:
         _print_still(queue, vault.config.interview_target)
 
