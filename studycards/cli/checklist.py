@@ -19,7 +19,9 @@ def today(
     from studycards.scheduling.clock import today_in
 
     vault = state(ctx).vault()
-    written = write_checklist(vault, today_in(vault.config.timezone), force, not no_limits)
+    written = write_checklist(
+        vault, today_in(vault.config.timezone, vault.config.day_starts_at), force, not no_limits
+    )
     counts = written.counts
     typer.echo(
         f"wrote {CHECKLIST_NAME}: {counts['overdue']} overdue, {counts['today']} today, "

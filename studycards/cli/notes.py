@@ -58,7 +58,7 @@ def list_notes(
     from studycards.scheduling.clock import today_in
 
     vault = state(ctx).vault()
-    today = today_in(vault.config.timezone)
+    today = today_in(vault.config.timezone, vault.config.day_starts_at)
     result = scan(vault)
     warn_broken(result.broken)
     where = NoteFilter(tag, topic, difficulty.value if difficulty else None, today if due else None)
@@ -91,7 +91,9 @@ def show(
     if parsed.summary.broken:
         problem = next(p for p in parsed.summary.problems if p.severity == "error")
         raise NoteParseError(f"{problem}: cannot show this note")
-    console().print(note_view(parsed, today_in(vault.config.timezone), short=short))
+    console().print(
+        note_view(parsed, today_in(vault.config.timezone, vault.config.day_starts_at), short=short)
+    )
 
 
 def check(

@@ -167,7 +167,7 @@ def review(
     from studycards.render.session import screen_view, summary_view
     from studycards.review.session import Session
     from studycards.review.session_backend import VaultBackend, build_cards
-    from studycards.scheduling.clock import now_in
+    from studycards.scheduling.clock import now_in, study_day
     from studycards.scheduling.queue import load_queue
 
     require_terminal()
@@ -175,11 +175,12 @@ def review(
     zone = vault.config.timezone
     now = now_in(zone)
     where = NoteFilter(tag, topic, difficulty.value if difficulty else None)
-    queue, _notices = load_queue(vault, now.date(), where, order)
+    today = study_day(now, zone, vault.config.day_starts_at)
+    queue, _notices = load_queue(vault, today, where, order)
     items = queue.study[:limit] if limit else queue.study
     backend = VaultBackend(vault, lambda: now_in(zone))
     use_followups = vault.config.followups if followups is None else followups
-    cards = build_cards(vault, items, backend.histories(), now.date(), use_followups)
+    cards = build_cards(vault, items, backend.histories(), today, use_followups)
     import time
 
     session = Session(

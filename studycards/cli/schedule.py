@@ -45,7 +45,7 @@ def due(
     from studycards.scheduling.queue import load_queue
 
     vault = state(ctx).vault()
-    today = today_in(vault.config.timezone)
+    today = today_in(vault.config.timezone, vault.config.day_starts_at)
     where = NoteFilter(tag, topic, difficulty.value if difficulty else None)
     date = _parse_day(until, "--until")
     if date is not None and date < today:

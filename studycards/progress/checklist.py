@@ -23,6 +23,7 @@ from studycards.notes.vault import Vault
 from studycards.scheduling.events import Event
 from studycards.scheduling.queue import Queue, QueueItem, load_queue
 from studycards.scheduling.schedule import Rating
+from studycards.scheduling.writes import local_day
 
 CHECKLIST_NAME = "reviewsToday.md"
 HOW_TO = (
@@ -274,7 +275,7 @@ def sync_checklist(vault: Vault, now: dt.datetime) -> SyncResult:
             continue
         logged.append(outcome)
         text = untick(text, tick)
-        notes[tick.rel] = replace(notes[tick.rel], last_reviewed=now.date())
+        notes[tick.rel] = replace(notes[tick.rel], last_reviewed=local_day(vault, now))
     problems.sort(key=lambda p: p.line)
     return SyncResult(tuple(logged), tuple(problems), notices)
 
@@ -315,7 +316,7 @@ def _log(
 
     mark = tick_mark(path, text, tick)
     event = marked.get(mark)  # logged by a sync that was stopped before it unticked the box
-    again = event is None and summary.last_reviewed == now.date()
+    again = event is None and summary.last_reviewed == local_day(vault, now)
     if event is None:
         try:
             event = grade_note(vault, tick.rel, tick.rating, now, reason=mark).event

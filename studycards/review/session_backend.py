@@ -16,7 +16,7 @@ from studycards.scheduling.queue import QueueItem
 from studycards.scheduling.reschedule import bury
 from studycards.scheduling.schedule import MemoryState, Rating, next_outcomes
 from studycards.scheduling.undo import undo_event
-from studycards.scheduling.writes import ledger_of, read_note_file, settings_of
+from studycards.scheduling.writes import ledger_of, local_day, read_note_file, settings_of
 
 
 def followup_card_id(note_id: str, question: str) -> str:
@@ -150,7 +150,7 @@ class VaultBackend:
         return note_state(summary, cards, settings_of(self.vault))
 
     def preview(self, card: Card) -> dict[Rating, int]:
-        today = self.now().date()
+        today = local_day(self.vault, self.now())
         outcomes = next_outcomes(card.card_id, self._state(card), today, settings_of(self.vault))
         return {rating: outcome.interval for rating, outcome in outcomes.items()}
 
@@ -188,12 +188,12 @@ class VaultBackend:
         return note_card(note)
 
     def due_tomorrow(self) -> int:
-        tomorrow = self.now().date() + dt.timedelta(days=1)
+        tomorrow = local_day(self.vault, self.now()) + dt.timedelta(days=1)
         return sum(1 for s in scan(self.vault).notes if s.due_on(tomorrow) <= tomorrow)
 
     def streak(self) -> int:
         events = [e for h in self.histories().values() for e in h.events]
-        return review_streak(events, self.now().date())
+        return review_streak(events, local_day(self.vault, self.now()))
 
 
 def review_streak(events, today: dt.date) -> int:

@@ -66,6 +66,8 @@ class Settings:
     interview_date: dt.date | None = None
     interview_target: float = 0.9
     scheduler: str = "efficient"
+    # The person's measured hard / good / easy shares (None: the policy's assumed 1:3:1).
+    pass_shares: tuple[float, ...] | None = None
     # Where the efficient scheduler keeps its solved policy (None: solve in memory only).
     cache_dir: str | None = field(default=None, compare=False)
 
@@ -149,6 +151,7 @@ def _chosen_interval(memory: MemoryState, engine_interval: float, settings: Sett
         settings.desired_retention,
         settings.maximum_interval,
         settings.cache_dir,
+        settings.pass_shares,
     )
     return float(policy.interval(engine, memory.stability, memory.difficulty))
 

@@ -18,8 +18,8 @@ from studycards.notes.frontmatter_edit import update_text
 from studycards.notes.note import NoteSummary
 from studycards.notes.summary import decode, parse_summary
 from studycards.notes.vault import Vault
-from studycards.scheduling.clock import zone
-from studycards.scheduling.events import Event, utc_stamp
+from studycards.scheduling.clock import study_day, zone
+from studycards.scheduling.events import Event, parse_stamp, utc_stamp
 from studycards.scheduling.ledger import LEDGER_NAME, Ledger
 from studycards.scheduling.schedule import Settings
 
@@ -34,6 +34,7 @@ def settings_of(vault: Vault) -> Settings:
         interview_date=config.interview_date,
         interview_target=config.interview_target,
         scheduler=config.scheduler,
+        pass_shares=tuple(config.grade_mix) if config.grade_mix else None,
         cache_dir=str(vault.state_dir),
     )
 
@@ -43,9 +44,23 @@ def ledger_of(vault: Vault) -> Ledger:
 
 
 def local_day(vault: Vault, now: dt.datetime) -> dt.date:
-    """The person's calendar day at ``now``: the date in the vault's time zone, whatever the
-    zone ``now`` carries (a laptop abroad, a UTC server)."""
-    return now.astimezone(zone(vault.config.timezone)).date()
+    """The person's study day at ``now``: in the vault's time zone, starting at
+    ``day_starts_at`` o'clock."""
+    return study_day(now, vault.config.timezone, vault.config.day_starts_at)
+
+
+def event_day_of(vault: Vault) -> Callable[[Event], dt.date]:
+    """An event's study day recomputed from its time stamp with the current settings (so
+    reviews logged before ``day_starts_at`` existed count by it too); else its logged day."""
+    zone(vault.config.timezone)  # a bad zone is a config error here, not per event
+
+    def day_of(event: Event) -> dt.date:
+        try:
+            return local_day(vault, parse_stamp(event.ts))
+        except (TypeError, ValueError):
+            return event.day_date
+
+    return day_of
 
 
 def new_note_id() -> str:
