@@ -147,11 +147,13 @@ def topics(
 def _groups(ctx: typer.Context, compute, label: str, as_json: bool) -> None:
     from studycards.notes.vault import scan
     from studycards.scheduling.clock import today_in
+    from studycards.scheduling.live import live_mastery
 
     vault = state(ctx).vault()
     result = scan(vault)
     warn_broken(result.broken)
-    rows = compute(result.notes, today_in(vault.config.timezone, vault.config.day_starts_at))
+    today = today_in(vault.config.timezone, vault.config.day_starts_at)
+    rows = compute(live_mastery(vault, result.notes, today), today)
     if as_json:
         print_json([row.to_dict() for row in rows])
         return

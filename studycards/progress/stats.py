@@ -1,7 +1,9 @@
 """The numbers of ``studycards stats``, from the notes and the ledger's review activity.
 
-Card numbers (new / young / mature, the due forecast, mastery) come from the notes' frontmatter,
-the ledger's human-visible projection; activity numbers (reviews, true retention, streaks, time,
+Card numbers (new / young / mature, the due forecast) come from the notes' frontmatter, the
+ledger's human-visible projection; mastery is recomputed at today's date from each note's memory
+state (the frontmatter keeps the value at the last review); calibration compares the predicted
+recall of past reviews with what was recalled; activity numbers (reviews, true retention, streaks, time,
 the heatmap, XP) come from the ledger's live reviews, undone ones left out. Pure functions of
 their inputs and ``today``.
 """
@@ -11,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from studycards.notes.note import NoteSummary
@@ -20,6 +22,7 @@ from studycards.progress.activity import RECALL_REVIEWS, RECALLED, REVIEWS, SECO
 
 if TYPE_CHECKING:
     from studycards.notes.vault import Vault
+    from studycards.scheduling.calibration import Calibration
 
 MATURE_DAYS = 21  # a scheduled interval this long or longer makes a note mature, as in Anki
 RETENTION_WINDOWS = (7, 30, 365)
@@ -86,6 +89,7 @@ class Stats:
     heatmap_start: dt.date  # a Monday
     heatmap: tuple[int, ...]  # reviews on each day from heatmap_start to today
     topics: tuple[TopicRow, ...]
+    calibration: Calibration | None = None
 
     @property
     def week_start(self) -> dt.date:
@@ -253,11 +257,14 @@ def load_stats(vault: Vault, today: dt.date) -> tuple[Stats, int]:
     """Scan the vault and sum its ledger (through the activity cache); also the skipped lines."""
     from studycards.notes.vault import scan
     from studycards.progress.activity import CACHE_NAME, load_activity
+    from studycards.scheduling.calibration import vault_calibration
     from studycards.scheduling.ledger import LEDGER_NAME
+    from studycards.scheduling.live import live_mastery
 
     activity = load_activity(vault.state_dir / LEDGER_NAME, vault.state_dir / CACHE_NAME)
-    notes = scan(vault).notes
-    return compute_stats(notes, activity, today, vault.config.notes_dir), activity.skipped
+    notes = live_mastery(vault, scan(vault).notes, today)
+    stats = compute_stats(notes, activity, today, vault.config.notes_dir)
+    return replace(stats, calibration=vault_calibration(vault)), activity.skipped
 
 
 def stats_json(stats: Stats) -> dict[str, Any]:
@@ -287,6 +294,7 @@ def stats_json(stats: Stats) -> dict[str, Any]:
         "overdue": stats.overdue,
         "heatmap": _heatmap_json(stats),
         "topics": [_topic_json(row) for row in stats.topics],
+        "calibration": None if stats.calibration is None else stats.calibration.to_dict(),
     }
 
 

@@ -9,6 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from studycards.progress.stats import FORECAST_DAYS, Stats, TopicRow, heat_level
+from studycards.scheduling.calibration import Calibration
 from studycards.scheduling.optimize import FOLDS, Fit, Outcome
 from studycards.scheduling.workloads import (
     EFFICIENCY_KEPT,
@@ -35,7 +36,36 @@ def stats_view(stats: Stats) -> RenderableType:
         Heatmap(stats.heatmap_start, stats.heatmap, stats.today),
         Text(),
         _topics_table(stats.topics),
+        Text(),
+        calibration_view(stats.calibration),
     )
+
+
+def calibration_view(calibration: Calibration | None) -> RenderableType:
+    """Predicted recall of past reviews, in bins, against how often they were passed."""
+    if calibration is None:
+        return Text("Calibration: no reviews a day or more after an earlier one yet.")
+    table = Table(
+        title=(
+            f"Calibration: predicted recall vs what you recalled ({calibration.reviews} reviews)"
+        ),
+        title_justify="left",
+        show_edge=False,
+        header_style="bold",
+        pad_edge=False,
+    )
+    for name in ("Predicted", "Reviews", "Mean predicted", "Passed"):
+        table.add_column(name, justify="right")
+    for row in calibration.bins:
+        span = f"{row.low:.0%}-{row.high:.0%}"
+        table.add_row(span, str(row.reviews), f"{row.predicted:.1%}", f"{row.passed:.1%}")
+    table.add_row(
+        "all", str(calibration.reviews), f"{calibration.predicted:.1%}", f"{calibration.passed:.1%}"
+    )
+    gap = calibration.gap
+    verdict = "over-predicts" if gap > 0 else "under-predicts"
+    note = Text(f"The model {verdict} your recall by {abs(gap):.1%} on average.")
+    return Group(table, note)
 
 
 def duration_text(seconds: float) -> str:
