@@ -53,16 +53,23 @@ def due(
     queue, notices = load_queue(vault, today, where, order, date, use_limits=not no_limits)
     for notice in notices:
         warn(notice)
+    ready = None
+    if queue.until is not None:
+        from studycards.scheduling.readiness import vault_readiness
+
+        ready = vault_readiness(vault, queue.until)
     if as_json:
         from studycards.scheduling.queue import queue_json
 
-        print_json(queue_json(queue, today, vault))
+        data = queue_json(queue, today, vault)
+        print_json({**data, "readiness": None if ready is None else ready.to_dict()})
         return
-    from studycards.render.queue import queue_view
+    from studycards.render.queue import queue_view, readiness_text
 
     console().print(queue_view(queue, today, vault))
-    if queue.until is not None:
+    if ready is not None:
         _print_still(queue, vault.config.interview_target)
+        typer.echo(readiness_text(ready))
 
 
 def _print_still(queue, target: float) -> None:
@@ -70,7 +77,7 @@ def _print_still(queue, target: float) -> None:
     count = len(queue.still)
     typer.echo(
         f"still to do before {queue.until.isoformat()}: {count} note{'s' * (count != 1)} "
-        f"below {target:.0%} predicted recall on the day"
+        f"below {target:.0%} predicted recall on the day, with the margin"
     )
     for item in queue.still:
         typer.echo(f"  {item.due.isoformat()}  {item.note.title} ({item.note.rel})")

@@ -47,6 +47,7 @@ class Config:
     template: str | None = None
     day_starts_at: int = 4
     grade_mix: list[float] | None = None
+    recall_floor: float | None = None
 
     @classmethod
     def from_mapping(cls, data: dict[str, Any], path: Path | None = None) -> Config:
@@ -196,6 +197,7 @@ _CHECKS = {
     "interview_date": _optional_date,
     "day_starts_at": _hour,
     "grade_mix": _grade_mix,
+    "recall_floor": lambda v: None if v is None else (0.0 if v == 0 else _probability(v)),
     "order": _one_of(ORDERS),
     "scheduler": _one_of(SCHEDULERS),
     "sections": _sections,

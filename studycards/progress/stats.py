@@ -23,6 +23,7 @@ from studycards.progress.activity import RECALL_REVIEWS, RECALLED, REVIEWS, SECO
 if TYPE_CHECKING:
     from studycards.notes.vault import Vault
     from studycards.scheduling.calibration import Calibration
+    from studycards.scheduling.readiness import Readiness
 
 MATURE_DAYS = 21  # a scheduled interval this long or longer makes a note mature, as in Anki
 RETENTION_WINDOWS = (7, 30, 365)
@@ -90,6 +91,7 @@ class Stats:
     heatmap: tuple[int, ...]  # reviews on each day from heatmap_start to today
     topics: tuple[TopicRow, ...]
     calibration: Calibration | None = None
+    readiness: Readiness | None = None  # with an interview date in the settings
 
     @property
     def week_start(self) -> dt.date:
@@ -264,7 +266,13 @@ def load_stats(vault: Vault, today: dt.date) -> tuple[Stats, int]:
     activity = load_activity(vault.state_dir / LEDGER_NAME, vault.state_dir / CACHE_NAME)
     notes = live_mastery(vault, scan(vault).notes, today)
     stats = compute_stats(notes, activity, today, vault.config.notes_dir)
-    return replace(stats, calibration=vault_calibration(vault)), activity.skipped
+    ready = None
+    if vault.config.interview_date is not None and vault.config.interview_date >= today:
+        from studycards.scheduling.readiness import vault_readiness
+
+        ready = vault_readiness(vault, vault.config.interview_date)
+    stats = replace(stats, calibration=vault_calibration(vault), readiness=ready)
+    return stats, activity.skipped
 
 
 def stats_json(stats: Stats) -> dict[str, Any]:
@@ -295,6 +303,7 @@ def stats_json(stats: Stats) -> dict[str, Any]:
         "heatmap": _heatmap_json(stats),
         "topics": [_topic_json(row) for row in stats.topics],
         "calibration": None if stats.calibration is None else stats.calibration.to_dict(),
+        "readiness": None if stats.readiness is None else stats.readiness.to_dict(),
     }
 
 

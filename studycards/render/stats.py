@@ -38,7 +38,16 @@ def stats_view(stats: Stats) -> RenderableType:
         _topics_table(stats.topics),
         Text(),
         calibration_view(stats.calibration),
+        *_readiness(stats),
     )
+
+
+def _readiness(stats: Stats) -> list[RenderableType]:
+    if stats.readiness is None:
+        return []
+    from studycards.render.queue import readiness_text
+
+    return [Text(), Text("Interview", style="bold"), Text(readiness_text(stats.readiness))]
 
 
 def calibration_view(calibration: Calibration | None) -> RenderableType:

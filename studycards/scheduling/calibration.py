@@ -10,6 +10,7 @@ overall gap (mean prediction minus pass rate) is the margin interview-date mode 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +21,12 @@ from studycards.scheduling.schedule import MemoryState, retrievability
 
 # Lower edges of the prediction bins; the last bin runs to 1.
 EDGES = (0.0, 0.7, 0.8, 0.85, 0.9, 0.95)
+# Interview-date mode's margin: with fewer reviews to judge the model by, this much; else the
+# over-prediction seen plus Z standard errors of the pass rate (about 95 % one-sided).
+MIN_REVIEWS = 100
+UNKNOWN_MARGIN = 0.05
+Z = 1.645
+MAX_MARGIN = 0.09
 
 
 @dataclass(frozen=True)
@@ -52,12 +59,20 @@ class Calibration:
         """How much the model over-predicts (negative: it under-predicts)."""
         return self.predicted - self.passed
 
+    @property
+    def error(self) -> float:
+        """The standard error of the pass rate, so of the gap."""
+        p = self.passed
+        return math.sqrt(max(p * (1.0 - p), 0.01) / self.reviews)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "reviews": self.reviews,
             "predicted": round(self.predicted, 4),
             "passed": round(self.passed, 4),
             "gap": round(self.gap, 4),
+            "error": round(self.error, 4),
+            "margin": round(interview_margin(self), 4),
             "bins": [b.to_dict() for b in self.bins],
         }
 
@@ -106,9 +121,21 @@ def _bin(low: float, high: float, inside: list[tuple[float, bool]]) -> Bin:
     )
 
 
+def interview_margin(calibration: Calibration | None) -> float:
+    """How far above the target interview-date mode aims, for this person's model error."""
+    if calibration is None or calibration.reviews < MIN_REVIEWS:
+        return UNKNOWN_MARGIN
+    return min(MAX_MARGIN, max(0.0, calibration.gap + Z * calibration.error))
+
+
 def vault_calibration(vault: Any) -> Calibration | None:
     """The calibration of a vault's own ledger, with the parameters in use."""
-    from studycards.scheduling.writes import event_day_of, ledger_of, settings_of
+    from studycards.scheduling.writes import event_day_of, ledger_of
 
     events = ledger_of(vault).read().events
-    return calibrate(predictions(events, event_day_of(vault), settings_of(vault).parameters))
+    parameters = vault.config.parameters
+    return calibrate(predictions(events, event_day_of(vault), _tuple(parameters)))
+
+
+def _tuple(values: Any) -> tuple[float, ...] | None:
+    return tuple(values) if values else None

@@ -66,8 +66,12 @@ class Policy:
     price: float
     value: np.ndarray  # (NS * ND,)
 
-    def interval(self, engine: _Engine, stability: float, difficulty: float) -> int:
-        """The best interval in days for a card in this memory state."""
+    def interval(
+        self, engine: _Engine, stability: float, difficulty: float, floor: float | None = None
+    ) -> int:
+        """The best interval in days for a card in this memory state; with a ``floor``, the
+        best among those whose predicted recall at the end stays at or above it (one day at
+        least), so no card is left to sink lower for the sake of the average."""
         import numpy as np
 
         actions = self.model.actions
@@ -80,6 +84,8 @@ class Policy:
             self.value, recall[None, None, :], nodes, weights, self.model.shares
         )[0, 0]
         worth = gathered + DISCOUNT**actions * (later - self.price)
+        if floor is not None:
+            worth = np.where((recall >= floor) | (actions == actions[0]), worth, -np.inf)
         return int(actions[int(np.argmax(worth))])
 
 

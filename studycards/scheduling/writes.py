@@ -24,19 +24,42 @@ from studycards.scheduling.ledger import LEDGER_NAME, Ledger
 from studycards.scheduling.schedule import Settings
 
 
-def settings_of(vault: Vault) -> Settings:
+def settings_of(vault: Vault, interview: dt.date | None = None) -> Settings:
+    """The vault's scheduling settings; ``interview`` overrides ``interview_date``. With an
+    interview date, the margin comes from the person's own calibration."""
     config = vault.config
+    date = interview or config.interview_date
+    margin = 0.0
+    if date is not None:
+        from studycards.scheduling.calibration import interview_margin, vault_calibration
+
+        margin = interview_margin(vault_calibration(vault))
     return Settings(
         desired_retention=config.desired_retention,
         maximum_interval=config.maximum_interval,
         fuzz=config.fuzz,
         parameters=tuple(config.parameters) if config.parameters else None,
-        interview_date=config.interview_date,
+        interview_date=date,
         interview_target=config.interview_target,
+        interview_margin=margin,
         scheduler=config.scheduler,
         pass_shares=tuple(config.grade_mix) if config.grade_mix else None,
+        recall_floor=recall_floor(config.recall_floor, config.desired_retention),
         cache_dir=str(vault.state_dir),
     )
+
+
+# The efficient scheduler's floor on predicted recall, by default this far below the desired
+# retention (the population benchmark's choice: the weakest tenth of notes keep the retention
+# scheduler's recall, most of the saving stays).
+FLOOR_BELOW_RETENTION = 0.05
+
+
+def recall_floor(setting: float | None, desired_retention: float) -> float | None:
+    """``recall_floor`` from the settings: null is the default, 0 turns the floor off."""
+    if setting is None:
+        return max(0.0, desired_retention - FLOOR_BELOW_RETENTION) or None
+    return setting or None
 
 
 def ledger_of(vault: Vault) -> Ledger:
