@@ -106,15 +106,27 @@ def above_frontier(results: list[dict], name: str) -> str:
     return f"{sum(s > 0 for s in kept)} of {len(kept)} people (outside the frontier: {len(savings) - len(kept)})"
 
 
-def report(count: int, notes: int, days: int, floors, interview_day: int | None = None) -> str:
+def report(
+    count: int, notes: int, days: int, floors, interview_day: int | None = None, table_too=True
+) -> str:
     source, _ = published_people()
     group = people(count, notes, days)
-    results = [study(person, notes, days, floors) for person in group]
     lines = [
         f"Population: {len(group)} people, {notes} notes each, {days} days; schedulers use the "
         "default parameters.",
         f"True memory: {source}.",
         "Habits by person: " + "; ".join(f"{p.name}: {p.habits.describe()}" for p in group),
+    ]
+    if table_too:
+        lines += _scheduler_lines(group, notes, days, floors)
+    if interview_day is not None:
+        lines += ["", *interview_lines(group, notes, interview_day)]
+    return "\n".join(lines)
+
+
+def _scheduler_lines(group: list[Person], notes: int, days: int, floors) -> list[str]:
+    results = [study(person, notes, days, floors) for person in group]
+    lines = [
         "",
         "median (min to max) over the people:",
         *table(results),
@@ -124,9 +136,7 @@ def report(count: int, notes: int, days: int, floors, interview_day: int | None 
     for name in results[0]:
         if name.startswith("efficient"):
             lines.append(f"{name} above the retention frontier: {above_frontier(results, name)}")
-    if interview_day is not None:
-        lines += ["", *interview_lines(group, notes, interview_day)]
-    return "\n".join(lines)
+    return lines
 
 
 def interview_lines(group: list[Person], notes: int, day: int) -> list[str]:
@@ -172,6 +182,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--interview-day", type=int, default=120, help="0 leaves it out")
     parser.add_argument(
+        "--interview-only", action="store_true", help="only the interview-date experiment"
+    )
+    parser.add_argument(
         "--quick", action="store_true", help="smoke run: 2 people, 30 notes, 40 days"
     )
     return parser
@@ -184,7 +197,8 @@ def main(argv: list[str] | None = None) -> int:
     if min(count, notes, days) < 1:
         _parser().error("--people, --notes and --days must be at least 1")
     started = time.perf_counter()
-    print(report(count, notes, days, [None, *args.floors], interview or None))
+    floors = [None, *args.floors]
+    print(report(count, notes, days, floors, interview or None, not args.interview_only))
     print(f"\nwall time {time.perf_counter() - started:.1f} s")
     return 0
 

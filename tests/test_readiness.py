@@ -10,6 +10,7 @@ import pytest
 
 from studycards.notes.config import Config
 from studycards.scheduling.calibration import (
+    MIN_MARGIN,
     MIN_REVIEWS,
     UNKNOWN_MARGIN,
     Calibration,
@@ -38,8 +39,8 @@ def test_the_margin_is_the_over_prediction_plus_its_uncertainty():
     assert found.gap == pytest.approx(0.03)
     error = math.sqrt(0.87 * 0.13 / 1000)
     assert interview_margin(found) == pytest.approx(0.03 + 1.645 * error)
-    under = calibrate([(0.8, True)] * 1000)  # the model under-predicts: no margin to add
-    assert under is not None and interview_margin(under) == pytest.approx(0.0, abs=0.01)
+    under = calibrate([(0.8, True)] * 1000)  # the model under-predicts: the least margin
+    assert under is not None and interview_margin(under) == MIN_MARGIN
 
 
 def test_readiness_counts_the_notes_at_the_target_with_and_without_the_margin():

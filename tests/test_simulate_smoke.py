@@ -80,6 +80,13 @@ def test_quick_population_run_reports_every_scheduler(simulate, capsys):
         "efficient 0.90 floor 0.85",
     ]
     assert re.search(r"^efficient 0\.90 above the retention frontier: \d of \d people", out, re.M)
+    for label in ("no margin", "calibrated margin"):
+        assert re.search(
+            rf"^{label}: truly ready median \d+\.\d%, lowest \d+\.\d%; >= 95% for \d of 2 "
+            r"people; extra reviews median -?\d+\.\d%$",
+            out,
+            re.M,
+        )
 
 
 def test_population_outcomes_measure_what_they_say(monkeypatch):
