@@ -17,7 +17,7 @@ NOW = dt.datetime(2025, 11, 1, 9, 0, tzinfo=dt.timezone.utc)
 @pytest.fixture
 def root(make_vault, use_vault, monkeypatch) -> Path:
     monkeypatch.setattr("studycards.scheduling.clock.now_in", lambda _zone: NOW)
-    monkeypatch.setattr("studycards.scheduling.clock.today_in", lambda _zone: NOW.date())
+    monkeypatch.setattr("studycards.scheduling.clock.today_in", lambda *_: NOW.date())
     return use_vault(make_vault(config="notes_dir: notes\nfuzz: false\nchecklist_language: en\n"))
 
 

@@ -49,9 +49,9 @@ def test_list_table(cli):
         "Title                         ┃ Topic       ┃ Diff.  ┃ Reviews ┃ Mastery ┃ Next review\n"
         "━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━╇━━━━━━━━╇━━━━━━━━━╇━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━\n"
         "Seq2Seq模型中注意力的引入动机 │ Transformer │ medium │       0 │    0.00 │ 2025-10-19 (13d late)\n"
-        "beam search                   │ Inference   │ medium │       2 │    0.45 │ 2025-10-31 (1d late)\n"
-        "两数之和                      │ Coding      │ easy   │       1 │    0.30 │ 2025-11-01 (today)\n"
-        "多头注意力为什么有效          │ Attention   │ hard   │       3 │    0.60 │ 2025-11-05\n"
+        "beam search                   │ Inference   │ medium │       2 │    0.75 │ 2025-10-31 (1d late)\n"
+        "两数之和                      │ Coding      │ easy   │       1 │    0.65 │ 2025-11-01 (today)\n"
+        "多头注意力为什么有效          │ Attention   │ hard   │       3 │    0.80 │ 2025-11-05\n"
         "What does the KV cache store? │ Inference   │ medium │       5 │    0.90 │ 2025-12-01\n"
         "5 of 5 notes\n"
     )
@@ -79,10 +79,11 @@ def test_list_json_fields(cli):
         "topic": "Coding",
         "difficulty": "easy",
         "review_count": 1,
-        "mastery_level": 0.3,
+        "mastery_level": 0.65,  # today, from its memory state
         "next_review": "2025-11-01",
         "due": True,
     }
+    assert row["mastery_recorded"] == 0.3  # the frontmatter's value
     assert row["tags"] == ["Coding", "Coding/two_sum.md", "面试高频"]
     assert row["created"] == "2025-10-01" and row["last_reviewed"] == "2025-10-30"
 
@@ -149,7 +150,7 @@ def test_list_table_with_a_filter(cli):
         "Title                         ┃ Topic     ┃ Diff.  ┃ Reviews ┃ Mastery ┃ Next review\n"
         "━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━╇━━━━━━━━╇━━━━━━━━━╇━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━\n"
         "What does the KV cache store? │ Inference │ medium │       5 │    0.90 │ 2025-12-01\n"
-        "beam search                   │ Inference │ medium │       2 │    0.45 │ 2025-10-31 (1d late)\n"
+        "beam search                   │ Inference │ medium │       2 │    0.75 │ 2025-10-31 (1d late)\n"
         "2 of 5 notes\n"
     )
 

@@ -45,7 +45,7 @@ def clock(monkeypatch):
 
     def pin(now: dt.datetime) -> dt.datetime:
         monkeypatch.setattr("studycards.scheduling.clock.now_in", lambda _zone: now)
-        monkeypatch.setattr("studycards.scheduling.clock.today_in", lambda _zone: now.date())
+        monkeypatch.setattr("studycards.scheduling.clock.today_in", lambda *_: now.date())
         return now
 
     pin(NOW)

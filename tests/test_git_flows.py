@@ -61,7 +61,7 @@ def invoke_in(root: Path, *args: str, when: dt.datetime | None = None):
     saved = clock.now_in, clock.today_in
     if when is not None:
         clock.now_in = lambda _zone: when  # type: ignore[assignment]
-        clock.today_in = lambda _zone: when.date()  # type: ignore[assignment]
+        clock.today_in = lambda *_: when.date()  # type: ignore[assignment]
     try:
         return invoke("--vault", str(root), *args)
     finally:

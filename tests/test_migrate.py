@@ -32,7 +32,7 @@ def old(tmp_path: Path, use_vault, monkeypatch) -> Path:
     root = tmp_path / "vault"
     shutil.copytree(OLD_VAULT, root)
     monkeypatch.setattr("studycards.scheduling.clock.now_in", lambda _zone: NOW)
-    monkeypatch.setattr("studycards.scheduling.clock.today_in", lambda _zone: TODAY)
+    monkeypatch.setattr("studycards.scheduling.clock.today_in", lambda *_: TODAY)
     return use_vault(root)
 
 

@@ -33,7 +33,7 @@ def new(
     from studycards.upkeep.authoring import create_note
 
     vault = state(ctx).vault()
-    today = today_in(vault.config.timezone)
+    today = today_in(vault.config.timezone, vault.config.day_starts_at)
     made = create_note(vault, title, topic, today, difficulty.value, lang.value if lang else None)
     echo(str(made.path))
     if edit:
@@ -79,7 +79,7 @@ def fix(
     from studycards.upkeep.fix import fix_vault
 
     vault = state(ctx).vault()
-    report = fix_vault(vault, today_in(vault.config.timezone), dry_run)
+    report = fix_vault(vault, today_in(vault.config.timezone, vault.config.day_starts_at), dry_run)
     if as_json:
         print_json(_fix_json(report))
     else:
@@ -147,11 +147,13 @@ def topics(
 def _groups(ctx: typer.Context, compute, label: str, as_json: bool) -> None:
     from studycards.notes.vault import scan
     from studycards.scheduling.clock import today_in
+    from studycards.scheduling.live import live_mastery
 
     vault = state(ctx).vault()
     result = scan(vault)
     warn_broken(result.broken)
-    rows = compute(result.notes, today_in(vault.config.timezone))
+    today = today_in(vault.config.timezone, vault.config.day_starts_at)
+    rows = compute(live_mastery(vault, result.notes, today), today)
     if as_json:
         print_json([row.to_dict() for row in rows])
         return
@@ -173,7 +175,7 @@ def outline(
     from studycards.upkeep.outlines import find_outline, load_outlines, outline_stats
 
     vault = state(ctx).vault()
-    today = today_in(vault.config.timezone)
+    today = today_in(vault.config.timezone, vault.config.day_starts_at)
     outlines = load_outlines(vault)
     for item in outlines:
         for problem in item.problems:

@@ -19,7 +19,9 @@ def today(
     from studycards.scheduling.clock import today_in
 
     vault = state(ctx).vault()
-    written = write_checklist(vault, today_in(vault.config.timezone), force, not no_limits)
+    written = write_checklist(
+        vault, today_in(vault.config.timezone, vault.config.day_starts_at), force, not no_limits
+    )
     counts = written.counts
     if written.archived is not None:
         echo(f"archived the previous checklist to {vault.rel(written.archived)}")
@@ -93,6 +95,7 @@ def _print_sync(result) -> None:
 def _share(vault, repo, now, push: bool) -> None:
     """fix, commit, pull --rebase, push: one line per step."""
     from studycards.progress import nightly
+    from studycards.scheduling.writes import local_day
     from studycards.upkeep.fix import fix_vault
 
     report = fix_vault(vault, now.date(), False, new_blocks=False)
@@ -100,7 +103,7 @@ def _share(vault, repo, now, push: bool) -> None:
         echo(f"fixed the frontmatter of {len(report.changed)} note(s)")
     if report.problems:
         warn(f"{len(report.problems)} problem(s) 'studycards fix' cannot fix: run it to see them")
-    lines = list(nightly.commit_day(vault, repo, now.date()).lines)
+    lines = list(nightly.commit_day(vault, repo, local_day(vault, now)).lines)
     lines += nightly.pull(repo, vault)
     lines += nightly.settle_after_pull(vault, repo, now)
     if push:

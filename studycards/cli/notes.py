@@ -53,19 +53,22 @@ def list_notes(
     sort: SortKey = typer.Option(SortKey.next, "--sort", help="Order of the rows."),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON list of objects."),
 ) -> None:
-    """List the vault's notes with topic, difficulty, reviews, mastery and next review."""
+    """List the vault's notes with topic, difficulty, reviews, mastery today and next review."""
     from studycards.notes.catalog import NoteFilter, listing_row, select
     from studycards.notes.vault import scan
     from studycards.scheduling.clock import today_in
+    from studycards.scheduling.live import live_mastery
 
     vault = state(ctx).vault()
-    today = today_in(vault.config.timezone)
+    today = today_in(vault.config.timezone, vault.config.day_starts_at)
     result = scan(vault)
     warn_broken(result.broken)
     where = NoteFilter(tag, topic, difficulty.value if difficulty else None, today if due else None)
-    notes = select(result.notes, where, today, sort.value)
+    notes = select(live_mastery(vault, result.notes, today), where, today, sort.value)
     if as_json:
-        print_json([listing_row(note, today) for note in notes])
+        recorded = {note.rel: note.mastery_level for note in result.notes}
+        rows = [listing_row(note, today) for note in notes]
+        print_json([{**row, "mastery_recorded": recorded[row["path"]]} for row in rows])
         return
     from studycards.render.listing import notes_table
 
@@ -92,7 +95,9 @@ def show(
     if parsed.summary.broken:
         problem = next(p for p in parsed.summary.problems if p.severity == "error")
         raise NoteParseError(f"{problem}: cannot show this note")
-    console().print(note_view(parsed, today_in(vault.config.timezone), short=short))
+    console().print(
+        note_view(parsed, today_in(vault.config.timezone, vault.config.day_starts_at), short=short)
+    )
 
 
 def check(

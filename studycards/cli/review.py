@@ -140,7 +140,7 @@ def review(
     from studycards.render.session import session_frame, summary_view
     from studycards.review.session import Session
     from studycards.review.session_backend import VaultBackend, build_cards
-    from studycards.scheduling.clock import now_in
+    from studycards.scheduling.clock import now_in, study_day
     from studycards.scheduling.queue import load_queue
 
     if sum(x is not None for x in (ahead, search, outline)) > 1:
@@ -151,15 +151,16 @@ def review(
     now = now_in(zone)
     _settle_vault(vault, now)
     where = NoteFilter(tag, topic, difficulty.value if difficulty else None)
-    queue, _notices = load_queue(vault, now.date(), where, order)
-    items, only = _chosen(vault, queue, now.date(), ahead, search, outline)
+    today = study_day(now, zone, vault.config.day_starts_at)
+    queue, _notices = load_queue(vault, today, where, order)
+    items, only = _chosen(vault, queue, today, ahead, search, outline)
     items = items[:limit] if limit else items
     if not items:
-        _say_nothing_to_study(queue, now.date(), search, outline)
+        _say_nothing_to_study(queue, today, search, outline)
         return
     backend = VaultBackend(vault, lambda: now_in(zone), where, only)
     use_followups = vault.config.followups if followups is None else followups
-    cards = build_cards(vault, items, backend.histories(), now.date(), use_followups)
+    cards = build_cards(vault, items, backend.histories(), today, use_followups)
     session = Session(
         cards, backend, time.monotonic, vault.config.again_repeats, seconds if timed else None
     )

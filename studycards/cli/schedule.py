@@ -47,7 +47,7 @@ def due(
     from studycards.scheduling.queue import load_queue
 
     vault = state(ctx).vault()
-    today = today_in(vault.config.timezone)
+    today = today_in(vault.config.timezone, vault.config.day_starts_at)
     where = NoteFilter(tag, topic, difficulty.value if difficulty else None)
     date = _parse_day(until, "--until")
     if date is not None and date < today:
@@ -55,16 +55,23 @@ def due(
     queue, notices = load_queue(vault, today, where, order, date, use_limits=not no_limits)
     for notice in notices:
         warn(notice)
+    ready = None
+    if queue.until is not None:
+        from studycards.scheduling.readiness import vault_readiness
+
+        ready = vault_readiness(vault, queue.until)
     if as_json:
         from studycards.scheduling.queue import queue_json
 
-        print_json(queue_json(queue, today, vault))
+        data = queue_json(queue, today, vault)
+        print_json({**data, "readiness": None if ready is None else ready.to_dict()})
         return
-    from studycards.render.queue import queue_view
+    from studycards.render.queue import queue_view, readiness_text
 
     console().print(queue_view(queue, today, vault, order or vault.config.order))
-    if queue.until is not None:
+    if ready is not None:
         _print_still(queue, vault.config.interview_target)
+        echo(readiness_text(ready))
 
 
 def _print_still(queue, target: float) -> None:
@@ -72,7 +79,7 @@ def _print_still(queue, target: float) -> None:
     count = len(queue.still)
     echo(
         f"still to do before {queue.until.isoformat()}: {count} note{'s' * (count != 1)} "
-        f"below {target:.0%} predicted recall on the day"
+        f"below {target:.0%} predicted recall on the day, with the margin"
     )
     for item in queue.still:
         echo(f"  {item.due.isoformat()}  {item.note.title} ({item.note.rel})")

@@ -62,6 +62,9 @@ class Config:
     checklist_max_overdue: int = 0
     checklist_max_today: int = 0
     checklist_max_week: int = 0
+    day_starts_at: int = 4
+    grade_mix: list[float] | None = None
+    recall_floor: float | None = None
 
     @classmethod
     def from_mapping(cls, data: dict[str, Any], path: Path | None = None) -> Config:
@@ -231,6 +234,24 @@ def _int_in(low: int, high: int) -> Any:
     return check
 
 
+def _hour(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 23:
+        raise ValueError(f"expected an hour from 0 to 23, got {value!r}")
+    return value
+
+
+def _grade_mix(value: Any) -> list[float] | None:
+    if value is None:
+        return None
+    numbers = isinstance(value, list) and all(
+        isinstance(v, (int, float)) and not isinstance(v, bool) and v >= 0 for v in value
+    )
+    if not numbers or len(value) != 3 or sum(value) <= 0:
+        raise ValueError(f"expected three shares of hard, good, easy like [0.2, 0.6, 0.2], got {value!r}")
+    total = float(sum(value))
+    return [float(v) / total for v in value]
+
+
 def _folder(value: Any) -> str:
     path = PurePosixPath(value) if isinstance(value, str) else None
     if path is None or not path.parts or path.is_absolute() or ".." in path.parts:
@@ -289,6 +310,9 @@ _CHECKS = {
     "again_repeats": _int_in(0, 100),
     "link_top_k": _int_in(0, 1_000),
     "interview_date": _optional_date,
+    "day_starts_at": _hour,
+    "grade_mix": _grade_mix,
+    "recall_floor": lambda v: None if v is None else (0.0 if v == 0 else _probability(v)),
     "order": _one_of(ORDERS),
     "scheduler": _one_of(SCHEDULERS),
     "sections": _sections,

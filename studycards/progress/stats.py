@@ -1,7 +1,9 @@
 """The numbers of ``studycards stats``, from the notes and the ledger's review activity.
 
-Card numbers (new / young / mature, the due forecast, mastery) come from the notes' frontmatter,
-the ledger's human-visible projection; activity numbers (reviews, true retention, streaks, time,
+Card numbers (new / young / mature, the due forecast) come from the notes' frontmatter, the
+ledger's human-visible projection; mastery is recomputed at today's date from each note's memory
+state (the frontmatter keeps the value at the last review); calibration compares the predicted
+recall of past reviews with what was recalled; activity numbers (reviews, true retention, streaks, time,
 the heatmap, XP) come from the ledger's live reviews, undone ones left out. Pure functions of
 their inputs and ``today``.
 """
@@ -11,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from studycards.notes.note import NoteSummary
@@ -21,6 +23,8 @@ from studycards.progress.imported import Imported, imported_json
 
 if TYPE_CHECKING:
     from studycards.notes.vault import Vault
+    from studycards.scheduling.calibration import Calibration
+    from studycards.scheduling.readiness import Readiness
 
 MATURE_DAYS = 21  # a scheduled interval this long or longer makes a note mature, as in Anki
 RETENTION_WINDOWS = (7, 30, 365)
@@ -88,6 +92,8 @@ class Stats:
     heatmap: tuple[int, ...]  # reviews on each day from heatmap_start to today
     topics: tuple[TopicRow, ...]
     imported: Imported = Imported()  # history from before studycards (``migrate``)
+    calibration: Calibration | None = None
+    readiness: Readiness | None = None  # with an interview date in the settings
 
     @property
     def week_start(self) -> dt.date:
@@ -267,12 +273,20 @@ def load_stats(vault: Vault, today: dt.date) -> tuple[Stats, int]:
     from studycards.notes.vault import scan
     from studycards.progress.activity import CACHE_NAME, load_activity
     from studycards.progress.imported import load_imported
+    from studycards.scheduling.calibration import vault_calibration
     from studycards.scheduling.ledger import LEDGER_NAME
+    from studycards.scheduling.live import live_mastery
 
     activity = load_activity(vault.state_dir / LEDGER_NAME, vault.state_dir / CACHE_NAME)
     imported = load_imported(vault.state_dir)
-    notes = scan(vault).notes
+    notes = live_mastery(vault, scan(vault).notes, today)
     stats = compute_stats(notes, activity, today, vault.config.notes_dir, imported)
+    ready = None
+    if vault.config.interview_date is not None and vault.config.interview_date >= today:
+        from studycards.scheduling.readiness import vault_readiness
+
+        ready = vault_readiness(vault, vault.config.interview_date)
+    stats = replace(stats, calibration=vault_calibration(vault), readiness=ready)
     return stats, activity.skipped
 
 
@@ -304,6 +318,8 @@ def stats_json(stats: Stats) -> dict[str, Any]:
         "heatmap": _heatmap_json(stats),
         "topics": [_topic_json(row) for row in stats.topics],
         "imported": imported_json(stats.imported),
+        "calibration": None if stats.calibration is None else stats.calibration.to_dict(),
+        "readiness": None if stats.readiness is None else stats.readiness.to_dict(),
     }
 
 

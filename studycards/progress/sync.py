@@ -29,6 +29,7 @@ from studycards.progress.ticks import (
 )
 from studycards.scheduling.events import Event
 from studycards.scheduling.schedule import Rating
+from studycards.scheduling.writes import local_day
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,7 @@ def sync_checklist(vault: Vault, now: dt.datetime) -> SyncResult:
         done = mark_done(text, tick, tick.rating)
         shift += len(done) - len(text)
         text = done
-        notes[tick.rel] = replace(notes[tick.rel], last_reviewed=now.date())
+        notes[tick.rel] = replace(notes[tick.rel], last_reviewed=local_day(vault, now))
     problems.sort(key=lambda p: p.line)
     return SyncResult(tuple(logged), tuple(problems), notices)
 
@@ -137,7 +138,7 @@ def _log(
 
     mark = tick_mark(path, text, tick)
     event = marked.get(mark)  # logged by a sync that was stopped before it marked the box
-    again = event is None and summary.last_reviewed == now.date()
+    again = event is None and summary.last_reviewed == local_day(vault, now)
     if event is None:
         try:
             event = grade_note(vault, tick.rel, tick.rating, now, reason=mark).event

@@ -8,7 +8,9 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from studycards.scheduling.calibration import MIN_REVIEWS
 from studycards.scheduling.queue import GROUP_TITLES, GROUPS, Queue, QueueItem
+from studycards.scheduling.readiness import Readiness
 
 _STUDY_SHOWN = 50
 _ORDER_NAMES = {
@@ -27,7 +29,8 @@ def queue_view(queue: Queue, today: dt.date, vault=None, order: str = "due") -> 
     if queue.until is not None:
         rule = (
             f"Interview date {queue.until.isoformat()}: a note whose predicted recall on that day "
-            "would be below the target comes back the day before; the others keep their interval."
+            "would be below the target (plus a margin for the model's error, from your own "
+            "calibration) comes back in the last days before it; the others keep their interval."
         )
         parts.append(Text(rule, style="dim"))
     return Group(*parts)
@@ -112,3 +115,20 @@ def _rest(queue: Queue, today: dt.date) -> Text:
         "\n(studycards list --due for every due note, --json for the full queue)", style="dim"
     )
     return text
+
+
+def readiness_text(ready: Readiness) -> str:
+    """Interview readiness in two lines: the model's belief, then what to believe of it."""
+    day, target = ready.date.isoformat(), f"{ready.target:.0%}"
+    basis = (
+        f"your calibration over {ready.reviews} reviews"
+        if ready.reviews >= MIN_REVIEWS
+        else f"too few reviews to judge the model by ({ready.reviews}), so a default"
+    )
+    return (
+        f"predicted ready on {day}: {ready.predicted} of {ready.notes} notes at >= {target} "
+        "recall (the model's belief, if no more reviews)\n"
+        f"calibrated: {ready.calibrated} of {ready.notes} ({ready.share:.0%}) still at >= {target} "
+        f"after a margin of {ready.margin:.1%} for the model's error ({basis}); "
+        f"range {ready.low}-{ready.high}"
+    )

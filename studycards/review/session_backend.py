@@ -233,7 +233,7 @@ class VaultBackend:
 
     def streak(self) -> int:
         events = [e for h in self.histories().values() for e in h.events]
-        return review_streak(events, self.now().date())
+        return review_streak(events, local_day(self.vault, self.now()))
 
 
 def review_streak(events, today: dt.date) -> int:

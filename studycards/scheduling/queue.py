@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from studycards.errors import UsageError
@@ -17,6 +17,7 @@ from studycards.scheduling.schedule import (
     MemoryState,
     Settings,
     interview_due,
+    interview_goal,
     needs_review_before,
     retrievability,
 )
@@ -73,7 +74,7 @@ def effective_due(
     date = settings.interview_date
     if date is None or due < date or date < today:
         return due
-    if needs_review_before(state, date, settings.interview_target, settings.parameters):
+    if needs_review_before(state, date, interview_goal(settings), settings.parameters):
         return max(today, interview_due(state, date, settings))
     return due
 
@@ -193,7 +194,7 @@ def _limited(
 
 def still_to_do(items: Iterable[QueueItem], date: dt.date, settings: Settings) -> list[QueueItem]:
     """Interview mode: notes whose recall on ``date`` is predicted below the target."""
-    target, params = settings.interview_target, settings.parameters
+    target, params = interview_goal(settings), settings.parameters
     return [i for i in items if needs_review_before(i.state, date, target, params)]
 
 
@@ -210,9 +211,7 @@ def load_queue(
     from studycards.scheduling.history import replay
     from studycards.scheduling.writes import ledger_of, settings_of
 
-    settings = settings_of(vault)
-    if until is not None:
-        settings = replace(settings, interview_date=until)
+    settings = settings_of(vault, interview=until)
     read = ledger_of(vault).read()
     config = vault.config
     limits = Limits(config.new_per_day, config.reviews_per_day) if use_limits else None

@@ -20,24 +20,48 @@ from studycards.notes.note import NoteSummary
 from studycards.notes.note_file import read_note_bytes
 from studycards.notes.summary import cr_only, decode, parse_summary, with_endings
 from studycards.notes.vault import Vault
-from studycards.scheduling.clock import zone
-from studycards.scheduling.events import Event, utc_stamp
+from studycards.scheduling.clock import study_day, zone
+from studycards.scheduling.events import Event, parse_stamp, utc_stamp
 from studycards.scheduling.ledger import LEDGER_NAME, Ledger
 from studycards.scheduling.schedule import Settings
 
 
-def settings_of(vault: Vault) -> Settings:
+def settings_of(vault: Vault, interview: dt.date | None = None) -> Settings:
+    """The vault's scheduling settings; ``interview`` overrides ``interview_date``. With an
+    interview date, the margin comes from the person's own calibration."""
     config = vault.config
+    date = interview or config.interview_date
+    margin = 0.0
+    if date is not None:
+        from studycards.scheduling.calibration import interview_margin, vault_calibration
+
+        margin = interview_margin(vault_calibration(vault))
     return Settings(
         desired_retention=config.desired_retention,
         maximum_interval=config.maximum_interval,
         fuzz=config.fuzz,
         parameters=tuple(config.parameters) if config.parameters else None,
-        interview_date=config.interview_date,
+        interview_date=date,
         interview_target=config.interview_target,
+        interview_margin=margin,
         scheduler=config.scheduler,
+        pass_shares=tuple(config.grade_mix) if config.grade_mix else None,
+        recall_floor=recall_floor(config.recall_floor, config.desired_retention),
         cache_dir=str(vault.state_dir),
     )
+
+
+# The efficient scheduler's floor on predicted recall, by default this far below the desired
+# retention (the population benchmark's choice: the weakest tenth of notes keep the retention
+# scheduler's recall, most of the saving stays).
+FLOOR_BELOW_RETENTION = 0.05
+
+
+def recall_floor(setting: float | None, desired_retention: float) -> float | None:
+    """``recall_floor`` from the settings: null is the default, 0 turns the floor off."""
+    if setting is None:
+        return max(0.0, desired_retention - FLOOR_BELOW_RETENTION) or None
+    return setting or None
 
 
 def ledger_of(vault: Vault) -> Ledger:
@@ -45,9 +69,23 @@ def ledger_of(vault: Vault) -> Ledger:
 
 
 def local_day(vault: Vault, now: dt.datetime) -> dt.date:
-    """The person's calendar day at ``now``: the date in the vault's time zone, whatever the
-    zone ``now`` carries (a laptop abroad, a UTC server)."""
-    return now.astimezone(zone(vault.config.timezone)).date()
+    """The person's study day at ``now``: in the vault's time zone, starting at
+    ``day_starts_at`` o'clock."""
+    return study_day(now, vault.config.timezone, vault.config.day_starts_at)
+
+
+def event_day_of(vault: Vault) -> Callable[[Event], dt.date]:
+    """An event's study day recomputed from its time stamp with the current settings (so
+    reviews logged before ``day_starts_at`` existed count by it too); else its logged day."""
+    zone(vault.config.timezone)  # a bad zone is a config error here, not per event
+
+    def day_of(event: Event) -> dt.date:
+        try:
+            return local_day(vault, parse_stamp(event.ts))
+        except (TypeError, ValueError):
+            return event.day_date
+
+    return day_of
 
 
 def new_note_id(summary: NoteSummary | None = None) -> str:
