@@ -26,7 +26,7 @@ def test_link_dry_run_writes_nothing(make_vault, use_vault, cli) -> None:
     before = snapshot(root)
     result = cli("link", "--dry-run")
     assert result.exit_code == 0
-    assert "would update notes/Inference/kv.md  (2 links)" in result.stdout
+    assert "would update notes/Inference/kv.md  (1 link)" in result.stdout
     assert result.stdout.splitlines()[-1] == "6 notes: 6 would be updated, 0 unchanged"
     assert snapshot(root) == before
     assert not (root / ".studycards" / "lock").exists()
@@ -132,3 +132,19 @@ def test_link_a_broken_note_by_path_is_an_error(make_vault, use_vault, cli) -> N
     assert result.exit_code == 1
     assert result.stderr.startswith("error: notes/Attention/broken.md:")
     assert result.stderr.endswith(": cannot link this note\n")
+
+
+def test_link_dry_run_explain_shows_the_shared_words(make_vault, use_vault, cli) -> None:
+    root = use_vault(make_vault(ATTENTION))
+    before = snapshot(root)
+    result = cli("link", "KV cache", "--dry-run", "--explain")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    at = next(i for i, line in enumerate(lines) if "Continuous batching" in line)
+    assert lines[at + 1].strip().startswith("shared: ")
+    assert {"kv", "cache"} <= set(lines[at + 1].split(": ", 1)[1].split(", "))
+    whole = cli("link", "--dry-run", "--explain")
+    assert whole.exit_code == 0
+    assert "would update notes/Inference/kv.md  (1 link)" in whole.stdout
+    assert sum(1 for line in whole.stdout.splitlines() if "shared: " in line) >= 5
+    assert snapshot(root) == before

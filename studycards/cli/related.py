@@ -14,12 +14,17 @@ def link(
         None, help="A path, a file name, or a unique part of a title (default: every note)."
     ),
     dry_run: bool = typer.Option(False, "--dry-run", help="Show what would change; write nothing."),
+    explain: bool = typer.Option(
+        False, "--explain", help="Show each link's reason: the words both notes share."
+    ),
 ) -> None:
     """Write the generated related-notes block ('## 相关笔记') of one note or of every note.
 
     Only the lines after the '<!-- 自动生成 -->' marker change; up-to-date notes are not touched.
 
-    link_top_k and link_threshold in studycards.yaml set how many notes are listed and how alike.
+    Notes are linked on the words they share (title and short answer count most), never on tags
+    alone; a note gets from none to link_top_k links. link_top_k and link_threshold in
+    studycards.yaml set how many notes are listed at most and how alike they must be.
     """
     from studycards.render.related import link_view, note_links_view
     from studycards.upkeep.link import link as link_notes
@@ -30,7 +35,10 @@ def link(
             warn(f"{problem}: skipped")
     for skipped in (n for n in report.notes if n.status == "skipped"):
         warn(f"{skipped.rel}: {skipped.reason}: skipped")
-    console().print(note_links_view(report) if note is not None else link_view(report))
+    if note is not None:
+        console().print(note_links_view(report, explain))
+    else:
+        console().print(link_view(report, explain))
 
 
 def search(

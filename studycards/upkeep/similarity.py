@@ -1,0 +1,173 @@
+"""Which notes are related: BM25-weighted shared words, title and short answer first.
+
+Input is each note's :class:`Fields` (title, short answer, the rest of its text); output is,
+for each note, the notes whose text really overlaps with it, best first, each with the shared
+terms that made the link. Tags and topic folders play no part: two notes are linked only on
+text evidence, so a question filed in two folders finds its twin, and two notes of one folder
+that share nothing but the folder are not linked.
+
+A note's vector is BM25F: each term's count in a field is scaled by the field's weight
+(:data:`FIELD_WEIGHTS`: the title counts most, the deep dive least) and by the field's length
+against the vault's average, the weighted counts are summed and saturated
+(``tf * (K1 + 1) / (tf + K1)``) and multiplied by the term's idf. Only the note's
+:data:`KEYWORDS` heaviest terms that another note also uses are kept, and the vector is made
+unit length, so two notes score the cosine of their keyword vectors (0..1). A link needs a
+score of at least the threshold *and* at least :data:`MIN_SHARED` shared keywords; a note can
+get from none to ``top_k`` links.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy as np
+
+FIELD_WEIGHTS = (3.0, 1.5, 0.5)  # title, short answer, the rest
+LENGTH_NORM = (0.3, 0.75, 0.75)  # BM25 ``b`` per field
+K1 = 1.2
+KEYWORDS = 40
+MIN_SHARED = 2
+RELATIVE = 0.6  # a link scores at least this share of the note's best link
+REASONS = 5  # shared terms kept per link
+
+
+@dataclass(frozen=True)
+class Fields:
+    """The text of one note that similarity reads."""
+
+    title: str
+    answer: str
+    body: str
+
+
+@dataclass(frozen=True)
+class Match:
+    """One related note: its row, the score (0..1) and the shared terms, heaviest first."""
+
+    row: int
+    score: float
+    shared: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Vectors:
+    """Every note's unit keyword vector, and the terms the feature numbers stand for."""
+
+    matrix: object  # studycards.upkeep._topk.SparseRows
+    vocabulary: tuple[str, ...]
+
+
+def rank(
+    notes: Sequence[Fields],
+    top_k: int,
+    threshold: float,
+    rows: Sequence[int] | None = None,
+    segment: Callable[[str], list[str]] | None = None,
+) -> dict[int, list[Match]]:
+    """For each of ``rows`` (default all), up to ``top_k`` related notes scoring >= threshold."""
+    from studycards.upkeep._topk import top_k as nearest
+
+    if not notes:
+        return {}
+    vectors = vectorise(notes, segment)
+    # ask for a few more than top_k: some of the best may lack MIN_SHARED shared terms
+    found = nearest(vectors.matrix, top_k + 3, threshold, None if rows is None else list(rows))
+    result: dict[int, list[Match]] = {}
+    for row, picks in sorted(found.items()):
+        matches = [_match(vectors, row, other, score) for other, score in picks]
+        kept = [m for m in matches if len(m.shared) >= MIN_SHARED]
+        floor = RELATIVE * kept[0].score if kept else 0.0
+        result[row] = [m for m in kept if m.score >= floor][:top_k]
+    return result
+
+
+def vectorise(
+    notes: Sequence[Fields], segment: Callable[[str], list[str]] | None = None
+) -> Vectors:
+    """The unit BM25F keyword vector of every note."""
+    import numpy as np
+
+    from studycards.upkeep._topk import sparse_rows
+
+    rows, fields, ids, counts, vocabulary = _count(notes, segment)
+    n = len(notes)
+    lengths = np.bincount(rows * 3 + fields, weights=counts, minlength=3 * n).reshape(n, 3)
+    average = np.maximum(lengths.mean(axis=0), 1.0)
+    b = np.asarray(LENGTH_NORM)[fields]
+    scale = np.asarray(FIELD_WEIGHTS)[fields] / (
+        1 - b + b * lengths[rows, fields] / average[fields]
+    )
+    rows, ids, tf = _sum_pairs(rows, ids, counts * scale, len(vocabulary))
+    df = np.bincount(ids, minlength=len(vocabulary))
+    idf = np.log(1 + (n - df[ids] + 0.5) / (df[ids] + 0.5))
+    weights = idf * tf * (K1 + 1) / (tf + K1)
+    keep = _heaviest(rows, weights, df[ids] > 1, KEYWORDS)
+    rows, ids, weights = rows[keep], ids[keep], weights[keep]
+    norms = np.sqrt(np.bincount(rows, weights=weights * weights, minlength=n))
+    weights = weights / np.where(norms > 0, norms, 1.0)[rows]
+    return Vectors(sparse_rows(rows, ids, weights, n, len(vocabulary)), tuple(vocabulary))
+
+
+def _count(notes: Sequence[Fields], segment: Callable[[str], list[str]] | None) -> tuple:
+    """(row, field, term id, count) of every term of every field, and the vocabulary."""
+    import numpy as np
+
+    from studycards.upkeep.segment import segmenter
+
+    cut = segment or segmenter()
+    ids: dict[str, int] = {}
+    rows: list[int] = []
+    fields: list[int] = []
+    terms: list[int] = []
+    counts: list[int] = []
+    for row, note in enumerate(notes):
+        for field, text in enumerate((note.title, note.answer, note.body)):
+            for term, count in Counter(cut(text)).items():
+                rows.append(row)
+                fields.append(field)
+                terms.append(ids.setdefault(term, len(ids)))
+                counts.append(count)
+    vocabulary = list(ids)
+    as_int = (np.asarray(a, dtype=np.int64) for a in (rows, fields, terms))
+    return (*as_int, np.asarray(counts, dtype=np.float64), vocabulary)
+
+
+def _sum_pairs(rows: np.ndarray, ids: np.ndarray, values: np.ndarray, width: int) -> tuple:
+    """Sum ``values`` over equal (row, id) pairs; pairs come out sorted by row, then id."""
+    import numpy as np
+
+    keys = rows * max(width, 1) + ids
+    order = np.argsort(keys, kind="stable")
+    keys, values = keys[order], values[order]
+    if len(keys) == 0:
+        return rows[:0], ids[:0], values
+    starts = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]]))
+    sums = np.add.reduceat(values, starts)
+    unique = keys[starts]
+    return unique // max(width, 1), unique % max(width, 1), sums
+
+
+def _heaviest(rows: np.ndarray, weights: np.ndarray, usable: np.ndarray, limit: int) -> np.ndarray:
+    """Indexes of each row's ``limit`` heaviest usable entries, in their original order."""
+    import numpy as np
+
+    from studycards.upkeep._topk import rank_in_group
+
+    candidates = np.flatnonzero(usable)
+    order = candidates[np.lexsort((-weights[candidates], rows[candidates]))]
+    return np.sort(order[rank_in_group(rows[order]) < limit])
+
+
+def _match(vectors: Vectors, row: int, other: int, score: float) -> Match:
+    """The link from ``row`` to ``other`` with their shared terms, heaviest product first."""
+    m = vectors.matrix
+    a = slice(m.indptr[row], m.indptr[row + 1])  # type: ignore[attr-defined]
+    b = slice(m.indptr[other], m.indptr[other + 1])  # type: ignore[attr-defined]
+    mine = dict(zip(m.features[a].tolist(), m.values[a].tolist(), strict=True))  # type: ignore[attr-defined]
+    theirs = dict(zip(m.features[b].tolist(), m.values[b].tolist(), strict=True))  # type: ignore[attr-defined]
+    shared = sorted(set(mine) & set(theirs), key=lambda f: (-mine[f] * theirs[f], f))
+    return Match(other, score, tuple(vectors.vocabulary[f] for f in shared[:REASONS]))
