@@ -148,3 +148,15 @@ def test_link_dry_run_explain_shows_the_shared_words(make_vault, use_vault, cli)
     assert "would update notes/Inference/kv.md  (1 link)" in whole.stdout
     assert sum(1 for line in whole.stdout.splitlines() if "shared: " in line) >= 5
     assert snapshot(root) == before
+
+
+def test_search_with_a_phrase_and_a_topic(make_vault, use_vault, cli) -> None:
+    use_vault(make_vault(ATTENTION))
+    result = cli("search", '"KV cache" decoding', "--topic", "Inference")
+    assert result.exit_code == 0
+    assert "notes/Inference/kv.md" in result.stdout
+    assert "notes/Inference/batching.md" in result.stdout
+    assert "speculative" not in result.stdout
+    assert cli("search", "注意力", "--topic", "Inference").stdout == "no notes match '注意力'\n"
+    bad = cli("search", "x", "--topic", "Nowhere")
+    assert bad.exit_code == 2 and "no notes in topic 'Nowhere'" in bad.stderr

@@ -43,16 +43,23 @@ def link(
 
 def search(
     ctx: typer.Context,
-    query: str = typer.Argument(..., help="Words or Chinese text to look for."),
+    query: str = typer.Argument(
+        ..., help='Words or Chinese text to look for; "a phrase" in double quotes must occur as is.'
+    ),
     limit: int = typer.Option(10, "--limit", "-n", min=1, help="How many notes to show."),
+    topic: str | None = typer.Option(None, "--topic", help="Only notes of this topic folder."),
     as_json: bool = typer.Option(False, "--json", help="Print the results as JSON."),
 ) -> None:
-    """Search titles, answers and follow-ups; best matches first, matched words highlighted."""
+    """Search titles, answers, deep dives and follow-ups; best first, with each note's matched line.
+
+    Words are weighted BM25 style (rare words count more; the title counts most). Put a phrase
+    in double quotes to find only notes holding it: studycards search '"KV cache" 显存'.
+    """
     from studycards.notes.corpus import load_corpus
     from studycards.upkeep.search import search as run_search
 
     corpus = load_corpus(state(ctx).vault())
-    result = run_search(corpus, query, limit)
+    result = run_search(corpus, query, limit, topic)
     if as_json:
         print_json(result.to_dict())
         return
