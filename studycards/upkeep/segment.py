@@ -38,8 +38,9 @@ _FRAMES = frozenset(
 )
 
 
-def segmenter(name: str = DEFAULT) -> Callable[[str], list[str]]:
-    """The term function called ``name`` (see :data:`SEGMENTERS`)."""
+def segmenter(name: str | None = None) -> Callable[[str], list[str]]:
+    """The term function called ``name`` (see :data:`SEGMENTERS`; default :data:`DEFAULT`)."""
+    name = name or DEFAULT
     if name == "bigram":
         return _bigram_terms
     if name == "jieba":
