@@ -20,7 +20,7 @@ from studycards.upkeep.link import link
 from studycards.upkeep.related import fields_of, related
 from studycards.upkeep.related_block import BlockError, link_line, write_block
 from studycards.upkeep.segment import segmenter
-from studycards.upkeep.similarity import Fields, rank, vectorise
+from studycards.upkeep.similarity import Fields, rank, tokens_of, vectorise
 
 # The real note in ../shared beside the repository (as CI lays it out), when present.
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_83427f9bfff05a25.txt"
@@ -135,7 +135,7 @@ def test_one_row_scores_exactly_as_in_the_whole_run(corpus, monkeypatch) -> None
 
 
 def test_vectors_are_unit_length_and_links_carry_their_shared_terms(corpus) -> None:
-    vectors = vectorise([fields_of(n) for n in corpus.notes])
+    vectors = vectorise([tokens_of(fields_of(n)) for n in corpus.notes])
     matrix = vectors.matrix
     for row in range(matrix.rows):
         part = matrix.values[matrix.indptr[row] : matrix.indptr[row + 1]]
@@ -458,3 +458,24 @@ def test_a_symlinked_note_is_skipped_not_replaced(make_vault) -> None:
     (skipped,) = [n for n in report.notes if n.status == "skipped"]
     assert skipped.rel == "notes/Attention/alias.md" and "symlink" in skipped.reason
     assert alias.is_symlink()
+
+
+def test_a_warm_link_cuts_only_the_notes_whose_text_changed(make_vault, monkeypatch) -> None:
+    from studycards.upkeep import _token_cache
+
+    root = make_vault(ATTENTION)
+    vault = open_vault(root)
+    cold = link(vault, dry_run=True)
+    calls: list[str] = []
+    real = _token_cache.tokens_of
+    monkeypatch.setattr(_token_cache, "tokens_of", lambda f: calls.append(f.title) or real(f))
+    assert link(vault, dry_run=True) == cold
+    assert calls == []
+    path = root / "notes/Inference/speculative.md"
+    text = path.read_text(encoding="utf-8").replace("verifies them", "verifies them, KV cache")
+    path.write_text(text, encoding="utf-8")
+    link(vault, dry_run=True)
+    assert calls == ["Speculative decoding"]
+    (root / ".studycards" / _token_cache.CACHE_NAME).unlink()
+    uncached = related(load_corpus(vault), 5, vault.config.link_threshold)
+    assert related(load_corpus(vault), 5, vault.config.link_threshold, vault=vault) == uncached

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from studycards.notes.corpus import Corpus, NoteText
+from studycards.notes.vault import Vault
 from studycards.upkeep.similarity import Fields, Match, rank
 
 
@@ -36,14 +37,27 @@ class Suggestion:
 
 
 def related(
-    corpus: Corpus, top_k: int, threshold: float, rows: Sequence[int] | None = None
+    corpus: Corpus,
+    top_k: int,
+    threshold: float,
+    rows: Sequence[int] | None = None,
+    vault: Vault | None = None,
 ) -> dict[int, list[Suggestion]]:
     """Up to ``top_k`` notes scoring >= ``threshold`` for each of ``rows`` (default all).
 
     Rows are positions in ``corpus.notes``, which must be loaded with their text; equally
-    similar notes come in path order.
+    similar notes come in path order. With ``vault``, the notes' terms come from its token
+    cache where their text is unchanged.
     """
-    found = rank([fields_of(note) for note in corpus.notes], top_k, threshold, rows)
+    fields = [fields_of(note) for note in corpus.notes]
+    if vault is not None:
+        from studycards.upkeep._token_cache import cached_tokens
+
+        rels = [note.rel for note in corpus.notes]
+        found = rank(cached_tokens(vault, list(zip(rels, fields, strict=True))), top_k,
+                     threshold, rows)  # fmt: skip
+    else:
+        found = rank(fields, top_k, threshold, rows)
     return {
         row: [_suggestion(corpus.notes[m.row], m) for m in matches]
         for row, matches in found.items()

@@ -23,6 +23,7 @@ from functools import lru_cache
 from studycards.notes.terms import STOPWORDS, terms
 
 DEFAULT = "bigram"
+VERSION = "1"  # change when the word lists below change: cached tokens are then cut again
 SEGMENTERS = ("bigram", "jieba")
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -49,10 +50,15 @@ def segmenter(name: str | None = None) -> Callable[[str], list[str]]:
 
 
 def _bigram_terms(text: str) -> list[str]:
+    glue, frames = _GLUE, _FRAMES
     return [
         term
         for term in terms(text)
-        if not (len(term) == 2 and term[0] >= "\u3400" and (term in _FRAMES or _GLUE & set(term)))
+        if not (
+            len(term) == 2
+            and term[0] >= "\u3400"
+            and (term[0] in glue or term[1] in glue or term in frames)
+        )
     ]
 
 

@@ -45,6 +45,42 @@ class Fields:
 
 
 @dataclass(frozen=True)
+class Tokens:
+    """One note's distinct terms per field: parallel arrays, plus the terms as text.
+
+    ``words`` are the note's distinct terms; entry ``i`` says term ``words[word[i]]`` occurs
+    ``counts[i]`` times in field ``fields[i]`` (0 title, 1 short answer, 2 the rest), and
+    ``hashes[i]`` is its stable id. This is what the token cache stores.
+    """
+
+    fields: bytes  # int8
+    word: bytes  # int32
+    counts: bytes  # int32
+    hashes: bytes  # int64
+    words: tuple[str, ...]
+
+
+def tokens_of(note: Fields, segment: Callable[[str], list[str]] | None = None) -> Tokens:
+    """Cut one note's fields into terms and count them."""
+    from array import array
+
+    from studycards.notes.terms import term_hash
+    from studycards.upkeep.segment import segmenter
+
+    cut = segment or segmenter()
+    index: dict[str, int] = {}
+    fields, word, counts = array("b"), array("i"), array("i")
+    for field, text in enumerate((note.title, note.answer, note.body)):
+        found = Counter(cut(text))
+        fields.extend([field] * len(found))
+        word.extend([index.setdefault(term, len(index)) for term in found])
+        counts.extend(found.values())
+    hashes = array("q", [term_hash(term) for term in index])
+    return Tokens(fields.tobytes(), word.tobytes(), counts.tobytes(), hashes.tobytes(),
+                  tuple(index))  # fmt: skip
+
+
+@dataclass(frozen=True)
 class Match:
     """One related note: its row, the score (0..1) and the shared terms, heaviest first."""
 
@@ -58,42 +94,57 @@ class Vectors:
     """Every note's unit keyword vector, and the terms the feature numbers stand for."""
 
     matrix: object  # studycards.upkeep._topk.SparseRows
-    vocabulary: tuple[str, ...]
+    tokens: Sequence[Tokens]
+    hashes: np.ndarray  # the stable id of each feature number
+
+    def term(self, row: int, feature: int) -> str:
+        """The text of ``feature``, a term of note ``row``."""
+        import numpy as np
+
+        mine = np.frombuffer(self.tokens[row].hashes, dtype=np.int64)
+        return self.tokens[row].words[int(np.flatnonzero(mine == self.hashes[feature])[0])]
 
 
 def rank(
-    notes: Sequence[Fields],
+    notes: Sequence[Fields | Tokens],
     top_k: int,
     threshold: float,
     rows: Sequence[int] | None = None,
     segment: Callable[[str], list[str]] | None = None,
 ) -> dict[int, list[Match]]:
-    """For each of ``rows`` (default all), up to ``top_k`` related notes scoring >= threshold."""
+    """For each of ``rows`` (default all), up to ``top_k`` related notes scoring >= threshold.
+
+    Notes are given as their :class:`Fields`, or already cut into :class:`Tokens`.
+    """
     from studycards.upkeep._topk import top_k as nearest
 
     if not notes:
         return {}
-    vectors = vectorise(notes, segment)
+    tokens = [n if isinstance(n, Tokens) else tokens_of(n, segment) for n in notes]
+    vectors = vectorise(tokens)
     # ask for a few more than top_k: some of the best may lack MIN_SHARED shared terms
     found = nearest(vectors.matrix, top_k + 3, threshold, None if rows is None else list(rows))
     result: dict[int, list[Match]] = {}
     for row, picks in sorted(found.items()):
-        matches = [_match(vectors, row, other, score) for other, score in picks]
-        kept = [m for m in matches if len(m.shared) >= MIN_SHARED]
-        floor = RELATIVE * kept[0].score if kept else 0.0
-        result[row] = [m for m in kept if m.score >= floor][:top_k]
+        kept: list[Match] = []
+        for other, score in picks:  # best first
+            if len(kept) == top_k or (kept and score < RELATIVE * kept[0].score):
+                break
+            shared = _shared(vectors, row, other)
+            if len(shared) >= MIN_SHARED:
+                words = tuple(vectors.term(row, f) for f in shared[:REASONS])
+                kept.append(Match(other, score, words))
+        result[row] = kept
     return result
 
 
-def vectorise(
-    notes: Sequence[Fields], segment: Callable[[str], list[str]] | None = None
-) -> Vectors:
+def vectorise(notes: Sequence[Tokens]) -> Vectors:
     """The unit BM25F keyword vector of every note."""
     import numpy as np
 
     from studycards.upkeep._topk import sparse_rows
 
-    rows, fields, ids, counts, vocabulary = _count(notes, segment)
+    rows, fields, ids, counts, vocabulary = _count(notes)
     n = len(notes)
     lengths = np.bincount(rows * 3 + fields, weights=counts, minlength=3 * n).reshape(n, 3)
     average = np.maximum(lengths.mean(axis=0), 1.0)
@@ -109,31 +160,24 @@ def vectorise(
     rows, ids, weights = rows[keep], ids[keep], weights[keep]
     norms = np.sqrt(np.bincount(rows, weights=weights * weights, minlength=n))
     weights = weights / np.where(norms > 0, norms, 1.0)[rows]
-    return Vectors(sparse_rows(rows, ids, weights, n, len(vocabulary)), tuple(vocabulary))
+    return Vectors(sparse_rows(rows, ids, weights, n, len(vocabulary)), notes, vocabulary)
 
 
-def _count(notes: Sequence[Fields], segment: Callable[[str], list[str]] | None) -> tuple:
-    """(row, field, term id, count) of every term of every field, and the vocabulary."""
+def _count(notes: Sequence[Tokens]) -> tuple:
+    """(row, field, feature, count) of every term of every field, and each feature's hash."""
     import numpy as np
 
-    from studycards.upkeep.segment import segmenter
+    def joined(name: str, dtype: type) -> np.ndarray:
+        return np.frombuffer(b"".join(getattr(n, name) for n in notes), dtype=dtype)
 
-    cut = segment or segmenter()
-    ids: dict[str, int] = {}
-    rows: list[int] = []
-    fields: list[int] = []
-    terms: list[int] = []
-    counts: list[int] = []
-    for row, note in enumerate(notes):
-        for field, text in enumerate((note.title, note.answer, note.body)):
-            for term, count in Counter(cut(text)).items():
-                rows.append(row)
-                fields.append(field)
-                terms.append(ids.setdefault(term, len(ids)))
-                counts.append(count)
-    vocabulary = list(ids)
-    as_int = (np.asarray(a, dtype=np.int64) for a in (rows, fields, terms))
-    return (*as_int, np.asarray(counts, dtype=np.float64), vocabulary)
+    fields = joined("fields", np.int8).astype(np.int64)
+    counts = joined("counts", np.int32).astype(np.float64)
+    lengths = np.array([len(n.counts) // 4 for n in notes], dtype=np.int64)
+    rows = np.repeat(np.arange(len(notes), dtype=np.int64), lengths)
+    starts = np.repeat(np.cumsum([0] + [len(n.hashes) // 8 for n in notes])[:-1], lengths)
+    hashes = joined("hashes", np.int64)[starts + joined("word", np.int32)]
+    vocabulary = np.unique(hashes)
+    return rows, fields, np.searchsorted(vocabulary, hashes), counts, vocabulary
 
 
 def _sum_pairs(rows: np.ndarray, ids: np.ndarray, values: np.ndarray, width: int) -> tuple:
@@ -162,12 +206,18 @@ def _heaviest(rows: np.ndarray, weights: np.ndarray, usable: np.ndarray, limit: 
     return np.sort(order[rank_in_group(rows[order]) < limit])
 
 
-def _match(vectors: Vectors, row: int, other: int, score: float) -> Match:
-    """The link from ``row`` to ``other`` with their shared terms, heaviest product first."""
+def _shared(vectors: Vectors, row: int, other: int) -> list[int]:
+    """The features two notes share, heaviest product first."""
+    import numpy as np
+
     m = vectors.matrix
     a = slice(m.indptr[row], m.indptr[row + 1])  # type: ignore[attr-defined]
     b = slice(m.indptr[other], m.indptr[other + 1])  # type: ignore[attr-defined]
-    mine = dict(zip(m.features[a].tolist(), m.values[a].tolist(), strict=True))  # type: ignore[attr-defined]
-    theirs = dict(zip(m.features[b].tolist(), m.values[b].tolist(), strict=True))  # type: ignore[attr-defined]
-    shared = sorted(set(mine) & set(theirs), key=lambda f: (-mine[f] * theirs[f], f))
-    return Match(other, score, tuple(vectors.vocabulary[f] for f in shared[:REASONS]))
+    common, mine, theirs = np.intersect1d(
+        m.features[a],
+        m.features[b],
+        assume_unique=True,
+        return_indices=True,  # type: ignore[attr-defined]
+    )
+    products = m.values[a][mine] * m.values[b][theirs]  # type: ignore[attr-defined]
+    return common[np.lexsort((common, -products))].tolist()
