@@ -479,3 +479,19 @@ def test_a_warm_link_cuts_only_the_notes_whose_text_changed(make_vault, monkeypa
     (root / ".studycards" / _token_cache.CACHE_NAME).unlink()
     uncached = related(load_corpus(vault), 5, vault.config.link_threshold)
     assert related(load_corpus(vault), 5, vault.config.link_threshold, vault=vault) == uncached
+
+
+def test_twins_with_different_answers_still_find_each_other_first(make_vault) -> None:
+    files = dict(ATTENTION)
+    files["notes/Transformer/kv.md"] = note(
+        "KV Cache的原理与作用", "缓存每层的键和值，解码时只算新token的查询。", "Transformer"
+    )
+    files["notes/LLM推理/kv.md"] = note(
+        "KV Cache的原理与作用", "推理框架里它决定能同时服务多少请求，是吞吐的上限。", "LLM推理"
+    )
+    corpus = load_corpus(open_vault(make_vault(files)))
+    rels = [n.rel for n in corpus.notes]
+    found = related(corpus, 5, 0.15)
+    first = found[rels.index("notes/Transformer/kv.md")][0]
+    assert first.rel == "notes/LLM推理/kv.md" and first.shared[0] == "same title"
+    assert found[rels.index("notes/LLM推理/kv.md")][0].rel == "notes/Transformer/kv.md"

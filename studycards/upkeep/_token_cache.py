@@ -19,7 +19,7 @@ from studycards.upkeep import segment
 from studycards.upkeep.similarity import Fields, Tokens, tokens_of
 
 CACHE_NAME = "tokens.sqlite"
-_VERSION = "1"
+_VERSION = "2"
 _SEP = "\x1f"
 
 
@@ -38,7 +38,7 @@ def cached_tokens(vault: Vault, notes: Sequence[tuple[str, Fields]]) -> list[Tok
         tokens = tokens_of(fields)
         result.append(tokens)
         fresh.append((rel, digest, tokens.fields, tokens.word, tokens.counts, tokens.hashes,
-                      _SEP.join(tokens.words)))  # fmt: skip
+                      _SEP.join(tokens.words), tokens.title))  # fmt: skip
     if connection:
         _store(connection, fresh, set(stored) - {rel for rel, _ in notes})
         connection.close()
@@ -56,14 +56,14 @@ def _open(vault: Vault) -> sqlite3.Connection | None:
         path = vault.ensure_state_dir() / CACHE_NAME
         c = sqlite3.connect(path, timeout=2.0, isolation_level=None)
         c.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+        row = c.execute("SELECT value FROM meta WHERE key = 'stamp'").fetchone()
+        if row is None or row[0] != stamp:  # another format: start afresh
+            c.execute("DROP TABLE IF EXISTS tokens")
+            c.execute("INSERT OR REPLACE INTO meta VALUES ('stamp', ?)", (stamp,))
         c.execute(
             "CREATE TABLE IF NOT EXISTS tokens (rel TEXT PRIMARY KEY, digest BLOB, fields BLOB,"
-            " word BLOB, counts BLOB, hashes BLOB, words TEXT)"
+            " word BLOB, counts BLOB, hashes BLOB, words TEXT, title TEXT)"
         )
-        row = c.execute("SELECT value FROM meta WHERE key = 'stamp'").fetchone()
-        if row is None or row[0] != stamp:
-            c.execute("DELETE FROM tokens")
-            c.execute("INSERT OR REPLACE INTO meta VALUES ('stamp', ?)", (stamp,))
         return c
     except (OSError, sqlite3.Error):
         return None
@@ -71,13 +71,17 @@ def _open(vault: Vault) -> sqlite3.Connection | None:
 
 def _load(c: sqlite3.Connection) -> dict[str, tuple[bytes, Tokens]]:
     try:
-        rows = c.execute("SELECT rel, digest, fields, word, counts, hashes, words FROM tokens")
+        rows = c.execute(
+            "SELECT rel, digest, fields, word, counts, hashes, words, title FROM tokens"
+        )
         return {
             rel: (
                 digest,
-                Tokens(fields, word, counts, hashes, tuple(words.split(_SEP)) if words else ()),
+                Tokens(
+                    fields, word, counts, hashes, tuple(words.split(_SEP)) if words else (), title
+                ),
             )  # fmt: skip
-            for rel, digest, fields, word, counts, hashes, words in rows
+            for rel, digest, fields, word, counts, hashes, words, title in rows
         }
     except sqlite3.Error:
         return {}
@@ -88,7 +92,7 @@ def _store(c: sqlite3.Connection, fresh: list[tuple], gone: set[str]) -> None:
         return
     try:
         c.execute("BEGIN")
-        c.executemany("INSERT OR REPLACE INTO tokens VALUES (?, ?, ?, ?, ?, ?, ?)", fresh)
+        c.executemany("INSERT OR REPLACE INTO tokens VALUES (?, ?, ?, ?, ?, ?, ?, ?)", fresh)
         c.executemany("DELETE FROM tokens WHERE rel = ?", [(rel,) for rel in gone])
         c.execute("COMMIT")
     except sqlite3.Error:

@@ -10,7 +10,8 @@ Two segmenters give the same shape of output, lower-case terms in text order:
   的 and 是, are dropped.
 
 Both drop the words that frame a question rather than say what it is about (常见, 区别,
-为什么, 原理...). Latin text becomes words with English stop words and bare numbers left out in both.
+为什么, 原理...). Latin text becomes words with English stop words, words that say nothing
+about a topic (would, like, first...) and bare numbers left out in both.
 :data:`DEFAULT` is the one that scores better on ``benchmarks/bench_link_quality.py``.
 """
 
@@ -23,7 +24,7 @@ from functools import lru_cache
 from studycards.notes.terms import STOPWORDS, terms
 
 DEFAULT = "bigram"
-VERSION = "1"  # change when the word lists below change: cached tokens are then cut again
+VERSION = "2"  # change when the word lists below change: cached tokens are then cut again
 SEGMENTERS = ("bigram", "jieba")
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -39,6 +40,16 @@ _FRAMES = frozenset(
 )
 
 
+# English words that say nothing about a topic (the short function words are in STOPWORDS).
+_PLAIN = frozenset(
+    "about after all also always any because before being both could each either even every "
+    "first get gets good got however just least less like lot many may might more most much "
+    "must need needs never no not now often once one only other others our own rather really "
+    "roughly same should since some such them they thing things those though through too two "
+    "under until up use used uses using very way ways well were would yes yet".split()
+)
+
+
 def segmenter(name: str | None = None) -> Callable[[str], list[str]]:
     """The term function called ``name`` (see :data:`SEGMENTERS`; default :data:`DEFAULT`)."""
     name = name or DEFAULT
@@ -50,15 +61,15 @@ def segmenter(name: str | None = None) -> Callable[[str], list[str]]:
 
 
 def _bigram_terms(text: str) -> list[str]:
-    glue, frames = _GLUE, _FRAMES
+    glue, frames, plain = _GLUE, _FRAMES, _PLAIN
     return [
         term
         for term in terms(text)
         if not (
-            len(term) == 2
-            and term[0] >= "\u3400"
+            (len(term) == 2 and term[0] >= "\u3400")
             and (term[0] in glue or term[1] in glue or term in frames)
         )
+        and term not in plain
     ]
 
 
@@ -68,7 +79,7 @@ def _jieba_terms(text: str) -> list[str]:
     for token in _TOKEN.findall(text.lower()):
         if token[0] >= "\u3400":
             found.extend(word for word in cut(token) if len(word) > 1 and word not in _FRAMES)
-        elif len(token) > 1 and token not in STOPWORDS and not token.isdigit():
+        elif len(token) > 1 and token not in STOPWORDS | _PLAIN and not token.isdigit():
             found.append(token)
     return found
 

@@ -12,8 +12,10 @@ against the vault's average, the weighted counts are summed and saturated
 (``tf * (K1 + 1) / (tf + K1)``) and multiplied by the term's idf. Only the note's
 :data:`KEYWORDS` heaviest terms that another note also uses are kept, and the vector is made
 unit length, so two notes score the cosine of their keyword vectors (0..1). A link needs a
-score of at least the threshold *and* at least :data:`MIN_SHARED` shared keywords; a note can
-get from none to ``top_k`` links.
+score of at least the threshold, at least :data:`MIN_SHARED` shared keywords, and at least
+:data:`RELATIVE` times the score of the note's best link; a note can get from none to
+``top_k`` links. Notes with the same title terms (the same question filed in two places) are
+always linked, first, whatever their score; their reason starts with "same title".
 """
 
 from __future__ import annotations
@@ -58,6 +60,7 @@ class Tokens:
     counts: bytes  # int32
     hashes: bytes  # int64
     words: tuple[str, ...]
+    title: str = ""  # the title cased and spaced away, to find the same question twice
 
 
 def tokens_of(note: Fields, segment: Callable[[str], list[str]] | None = None) -> Tokens:
@@ -77,7 +80,12 @@ def tokens_of(note: Fields, segment: Callable[[str], list[str]] | None = None) -
         counts.extend(found.values())
     hashes = array("q", [term_hash(term) for term in index])
     return Tokens(fields.tobytes(), word.tobytes(), counts.tobytes(), hashes.tobytes(),
-                  tuple(index))  # fmt: skip
+                  tuple(index), title_key(note.title))  # fmt: skip
+
+
+def title_key(title: str) -> str:
+    """``title`` without case, spaces or punctuation: "KV cache？" and "kv Cache" are one."""
+    return "".join(ch for ch in title.casefold() if ch.isalnum())
 
 
 @dataclass(frozen=True)
@@ -124,18 +132,38 @@ def rank(
     vectors = vectorise(tokens)
     # ask for a few more than top_k: some of the best may lack MIN_SHARED shared terms
     found = nearest(vectors.matrix, top_k + 3, threshold, None if rows is None else list(rows))
+    twins = _twins(tokens)
     result: dict[int, list[Match]] = {}
     for row, picks in sorted(found.items()):
-        kept: list[Match] = []
+        kept = [_twin(vectors, row, other) for other in twins.get(row, ())][:top_k]
         for other, score in picks:  # best first
             if len(kept) == top_k or (kept and score < RELATIVE * kept[0].score):
                 break
             shared = _shared(vectors, row, other)
-            if len(shared) >= MIN_SHARED:
+            if len(shared) >= MIN_SHARED and other not in twins.get(row, ()):
                 words = tuple(vectors.term(row, f) for f in shared[:REASONS])
                 kept.append(Match(other, score, words))
         result[row] = kept
     return result
+
+
+def _twins(tokens: Sequence[Tokens]) -> dict[int, list[int]]:
+    """Notes asking the same question (the same title, see :func:`title_key`), in row order."""
+    by_title: dict[str, list[int]] = {}
+    for row, note in enumerate(tokens):
+        if len(note.title) >= 2:
+            by_title.setdefault(note.title, []).append(row)
+    return {row: [o for o in group if o != row] for group in by_title.values() if len(group) > 1
+            for row in group}  # fmt: skip
+
+
+def _twin(vectors: Vectors, row: int, other: int) -> Match:
+    """The link to a note with the same title, first in the block whatever its text score."""
+    from studycards.upkeep._topk import DIGITS
+
+    shared, products = _overlap(vectors, row, other)
+    words = ("same title", *(vectors.term(row, f) for f in shared[: REASONS - 1]))
+    return Match(other, round(float(sum(products)), DIGITS), words)
 
 
 def vectorise(notes: Sequence[Tokens]) -> Vectors:
@@ -208,6 +236,11 @@ def _heaviest(rows: np.ndarray, weights: np.ndarray, usable: np.ndarray, limit: 
 
 def _shared(vectors: Vectors, row: int, other: int) -> list[int]:
     """The features two notes share, heaviest product first."""
+    return _overlap(vectors, row, other)[0]
+
+
+def _overlap(vectors: Vectors, row: int, other: int) -> tuple[list[int], list[float]]:
+    """The features two notes share and their products, heaviest first."""
     import numpy as np
 
     m = vectors.matrix
@@ -220,4 +253,5 @@ def _shared(vectors: Vectors, row: int, other: int) -> list[int]:
         return_indices=True,  # type: ignore[attr-defined]
     )
     products = m.values[a][mine] * m.values[b][theirs]  # type: ignore[attr-defined]
-    return common[np.lexsort((common, -products))].tolist()
+    order = np.lexsort((common, -products))
+    return common[order].tolist(), products[order].tolist()
