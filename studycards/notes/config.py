@@ -43,7 +43,7 @@ class Config:
     followups: bool = False
     again_repeats: int = 2
     link_top_k: int = 5
-    link_threshold: float = 0.15
+    link_threshold: float = 0.2
     template: str | None = None
 
     @classmethod

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     import numpy as np
 
 FIELD_WEIGHTS = (3.0, 1.5, 0.5)  # title, short answer, the rest
-LENGTH_NORM = (0.3, 0.75, 0.75)  # BM25 ``b`` per field
+LENGTH_NORM = (0.5, 0.5, 0.9)  # BM25 ``b`` per field: a long deep dive is diluted most
 K1 = 1.2
 KEYWORDS = 40
 MIN_SHARED = 2
