@@ -11,7 +11,7 @@ generated vault (``benchmarks/gen_vault.py N DIR``):
 * same topic: the share of all suggestions that lie in the note's own topic folder
   (target: >= 80%).
 
-Both are also shown for text similarity alone (tags ignored), for comparison.
+Tags play no part in the score; ``bench_link_quality.py`` judges links by the vault's outlines.
 
 Speed and memory, on each generated vault, each run a fresh ``python -m studycards`` process
 (wall time includes start-up; peak memory is the process's maximum resident set size):
@@ -42,24 +42,15 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def quality(root: Path, use_cache: bool) -> dict[str, float]:
-    """Coverage and same-topic share of ``link``'s suggestions, with and without tags."""
+    """Coverage and same-topic share of ``link``'s suggestions."""
     from studycards.notes.corpus import load_corpus
     from studycards.notes.vault import open_vault
     from studycards.upkeep import related as related_module
 
     vault = open_vault(root)
-    corpus = load_corpus(vault, with_text=False, use_cache=use_cache)
+    corpus = load_corpus(vault, use_cache=use_cache)
     k, threshold = vault.config.link_top_k, vault.config.link_threshold
-    found = related_module.related(corpus, k, threshold)
-    result = _measure(corpus, found)
-    saved = related_module.TAG_WEIGHT
-    related_module.TAG_WEIGHT = 0.0
-    try:
-        text_only = _measure(corpus, related_module.related(corpus, k, threshold))
-    finally:
-        related_module.TAG_WEIGHT = saved
-    result.update({f"text_only_{key}": value for key, value in text_only.items()})
-    return result
+    return _measure(corpus, related_module.related(corpus, k, threshold))
 
 
 def _measure(corpus, found) -> dict[str, float]:
@@ -150,10 +141,6 @@ def show_quality(name: str, figures: dict[str, float]) -> None:
         f"{name}: {figures['notes']} notes, {figures['eligible']} in topics of 3+; "
         f"coverage {figures['coverage']:.1%}, same topic {figures['same_topic']:.1%} "
         f"({figures['suggestions']} suggestions)"
-    )
-    print(
-        f"{'':>{len(name)}}  text similarity alone: coverage {figures['text_only_coverage']:.1%},"
-        f" same topic {figures['text_only_same_topic']:.1%}"
     )
 
 

@@ -640,16 +640,46 @@ G A red-black tree keeps its longest path within twice the shortest and needs at
 """
 
 FOLDERS = [
-    "C++", "Transformer", "Attention", "操作系统", "计算机网络", "LeetCode", "Linux",
-    "System Design", "LLM推理", "网络编程", "数据库", "Redis", "分布式系统", "Python", "Go",
-    "Java", "机器学习", "深度学习", "计算机组成", "消息队列", "云原生", "RAG", "分布式训练",
-    "设计模式", "数据结构",
+    "C++",
+    "Transformer",
+    "Attention",
+    "操作系统",
+    "计算机网络",
+    "LeetCode",
+    "Linux",
+    "System Design",
+    "LLM推理",
+    "网络编程",
+    "数据库",
+    "Redis",
+    "分布式系统",
+    "Python",
+    "Go",
+    "Java",
+    "机器学习",
+    "深度学习",
+    "计算机组成",
+    "消息队列",
+    "云原生",
+    "RAG",
+    "分布式训练",
+    "设计模式",
+    "数据结构",
 ]
 
 ZH_QUALITY = "性能 延迟 吞吐量 内存占用 一致性 可用性 稳定性 可扩展性 正确性 实现复杂度 可维护性 CPU开销".split()
 EN_QUALITY = [
-    "performance", "latency", "throughput", "memory use", "consistency", "availability",
-    "stability", "scalability", "correctness", "implementation complexity", "maintainability",
+    "performance",
+    "latency",
+    "throughput",
+    "memory use",
+    "consistency",
+    "availability",
+    "stability",
+    "scalability",
+    "correctness",
+    "implementation complexity",
+    "maintainability",
     "CPU cost",
 ]
 
@@ -1012,54 +1042,129 @@ readinessProbe:
     port: 8080""",
     ],
 }
-FENCE_LANG = {"cpp": "cpp", "bash": "bash", "python": "python", "go": "go", "java": "java",
-              "sql": "sql", "redis": "bash", "yaml": "yaml"}
+FENCE_LANG = {
+    "cpp": "cpp",
+    "bash": "bash",
+    "python": "python",
+    "go": "go",
+    "java": "java",
+    "sql": "sql",
+    "redis": "bash",
+    "yaml": "yaml",
+}
 FOLDER_LANGS = {
-    "C++": ["cpp"], "Linux": ["bash"], "操作系统": ["cpp", "bash"], "计算机网络": ["bash"],
-    "网络编程": ["cpp", "bash"], "LeetCode": ["python"], "Transformer": ["python"],
-    "Attention": ["python"], "LLM推理": ["python"], "深度学习": ["python"], "机器学习": ["python"],
-    "RAG": ["python"], "分布式训练": ["python"], "Python": ["python"], "Go": ["go"],
-    "Java": ["java"], "数据库": ["sql"], "Redis": ["redis"], "云原生": ["bash", "yaml"],
-    "System Design": ["python", "java"], "分布式系统": ["go"], "消息队列": ["java"],
-    "计算机组成": ["cpp"], "设计模式": ["cpp", "java"], "数据结构": ["python", "cpp"],
+    "C++": ["cpp"],
+    "Linux": ["bash"],
+    "操作系统": ["cpp", "bash"],
+    "计算机网络": ["bash"],
+    "网络编程": ["cpp", "bash"],
+    "LeetCode": ["python"],
+    "Transformer": ["python"],
+    "Attention": ["python"],
+    "LLM推理": ["python"],
+    "深度学习": ["python"],
+    "机器学习": ["python"],
+    "RAG": ["python"],
+    "分布式训练": ["python"],
+    "Python": ["python"],
+    "Go": ["go"],
+    "Java": ["java"],
+    "数据库": ["sql"],
+    "Redis": ["redis"],
+    "云原生": ["bash", "yaml"],
+    "System Design": ["python", "java"],
+    "分布式系统": ["go"],
+    "消息队列": ["java"],
+    "计算机组成": ["cpp"],
+    "设计模式": ["cpp", "java"],
+    "数据结构": ["python", "cpp"],
 }
 
 # ---- math (with * and _ inside, as people write it) ---------------------------------------------
 MATH = {
-    "attn": (["$\\alpha_{ti} = \\text{softmax}(e_{ti})$", "$c_t = \\sum_i \\alpha_{ti} * h_i$",
-              "$O(n^2 * d)$", "$d_k$"],
-             ["\\text{Attention}(Q, K, V) = \\text{softmax}\\left(\\frac{Q K^\\top}{\\sqrt{d_k}}\\right) V",
-              "\\mathrm{Var}(q \\cdot k) = \\sum_{i=1}^{d_k} \\mathrm{Var}(q_i * k_i) = d_k"]),
-    "kv": (["$2 * L * n_{kv} * d_{head}$", "$s * b$", "$n_{kv} = n_{heads} / g$"],
-           ["M_{kv} = 2 * L * n_{kv} * d_{head} * s * b * p_{bytes}"]),
-    "rope": (["$\\theta_j = 10000^{-2j/d}$", "$q_m^\\top k_n$"],
-             ["f(x_m, m) = x_m * e^{i m \\theta}, \\quad \\langle f(q, m), f(k, n) \\rangle = g(q, k, m - n)"]),
-    "ml": (["$\\lambda * \\|w\\|_1$", "$\\lambda * \\|w\\|_2^2$", "$\\hat{y}_i$"],
-           ["\\mathcal{L} = -\\frac{1}{N} \\sum_{i=1}^{N} y_i * \\log \\hat{y}_i + (1 - y_i) * \\log(1 - \\hat{y}_i)"]),
-    "opt": (["$\\beta_1 = 0.9$", "$\\hat{v}_t = v_t / (1 - \\beta_2^t)$", "$g_t * g_t$"],
-            ["m_t = \\beta_1 * m_{t-1} + (1 - \\beta_1) * g_t, \\quad v_t = \\beta_2 * v_{t-1} + (1 - \\beta_2) * g_t^2"]),
-    "norm": (["$\\mu_B$", "$\\sigma_B^2$", "$x_i * \\gamma$"],
-             ["y_i = \\frac{x_i - \\mu_B}{\\sqrt{\\sigma_B^2 + \\epsilon}} * \\gamma + \\beta"]),
-    "sys": (["$L = \\lambda * W$", "$BDP = bandwidth * RTT$", "$\\alpha = n / m$"],
-            ["S(n) = \\frac{1}{(1 - p) + p / n}", "E[\\text{probes}] = \\frac{1}{1 - \\alpha}, \\quad \\alpha = n_{keys} / m_{buckets}"]),
+    "attn": (
+        [
+            "$\\alpha_{ti} = \\text{softmax}(e_{ti})$",
+            "$c_t = \\sum_i \\alpha_{ti} * h_i$",
+            "$O(n^2 * d)$",
+            "$d_k$",
+        ],
+        [
+            "\\text{Attention}(Q, K, V) = \\text{softmax}\\left(\\frac{Q K^\\top}{\\sqrt{d_k}}\\right) V",
+            "\\mathrm{Var}(q \\cdot k) = \\sum_{i=1}^{d_k} \\mathrm{Var}(q_i * k_i) = d_k",
+        ],
+    ),
+    "kv": (
+        ["$2 * L * n_{kv} * d_{head}$", "$s * b$", "$n_{kv} = n_{heads} / g$"],
+        ["M_{kv} = 2 * L * n_{kv} * d_{head} * s * b * p_{bytes}"],
+    ),
+    "rope": (
+        ["$\\theta_j = 10000^{-2j/d}$", "$q_m^\\top k_n$"],
+        [
+            "f(x_m, m) = x_m * e^{i m \\theta}, \\quad \\langle f(q, m), f(k, n) \\rangle = g(q, k, m - n)"
+        ],
+    ),
+    "ml": (
+        ["$\\lambda * \\|w\\|_1$", "$\\lambda * \\|w\\|_2^2$", "$\\hat{y}_i$"],
+        [
+            "\\mathcal{L} = -\\frac{1}{N} \\sum_{i=1}^{N} y_i * \\log \\hat{y}_i + (1 - y_i) * \\log(1 - \\hat{y}_i)"
+        ],
+    ),
+    "opt": (
+        ["$\\beta_1 = 0.9$", "$\\hat{v}_t = v_t / (1 - \\beta_2^t)$", "$g_t * g_t$"],
+        [
+            "m_t = \\beta_1 * m_{t-1} + (1 - \\beta_1) * g_t, \\quad v_t = \\beta_2 * v_{t-1} + (1 - \\beta_2) * g_t^2"
+        ],
+    ),
+    "norm": (
+        ["$\\mu_B$", "$\\sigma_B^2$", "$x_i * \\gamma$"],
+        ["y_i = \\frac{x_i - \\mu_B}{\\sqrt{\\sigma_B^2 + \\epsilon}} * \\gamma + \\beta"],
+    ),
+    "sys": (
+        ["$L = \\lambda * W$", "$BDP = bandwidth * RTT$", "$\\alpha = n / m$"],
+        [
+            "S(n) = \\frac{1}{(1 - p) + p / n}",
+            "E[\\text{probes}] = \\frac{1}{1 - \\alpha}, \\quad \\alpha = n_{keys} / m_{buckets}",
+        ],
+    ),
 }
-CHAPTER_MATH = {"cpp_stl": ["sys"], "io_mux": [], "db_index": [], "net_perf": [], "cpp_mem": [],
-                "cpp_poly": [], "cpp_move": [], "cpp_basic": [], "dp_create": [], "ds_tree": ["sys"]}
+CHAPTER_MATH = {
+    "cpp_stl": ["sys"],
+    "io_mux": [],
+    "db_index": [],
+    "net_perf": [],
+    "cpp_mem": [],
+    "cpp_poly": [],
+    "cpp_move": [],
+    "cpp_basic": [],
+    "dp_create": [],
+    "ds_tree": ["sys"],
+}
 FOLDER_MATH = {
-    "Transformer": ["attn", "rope", "norm"], "Attention": ["attn"], "LLM推理": ["kv", "attn"],
-    "深度学习": ["opt", "norm"], "机器学习": ["ml"], "分布式训练": ["opt"], "RAG": ["ml"],
-    "计算机网络": ["sys"], "System Design": ["sys"], "计算机组成": ["sys"],
+    "Transformer": ["attn", "rope", "norm"],
+    "Attention": ["attn"],
+    "LLM推理": ["kv", "attn"],
+    "深度学习": ["opt", "norm"],
+    "机器学习": ["ml"],
+    "分布式训练": ["opt"],
+    "RAG": ["ml"],
+    "计算机网络": ["sys"],
+    "System Design": ["sys"],
+    "计算机组成": ["sys"],
 }
 
 
-def math_kinds(x: "Note") -> list[str]:
+def math_kinds(x: Note) -> list[str]:
     return CHAPTER_MATH.get(x.chapter.cid, FOLDER_MATH.get(x.folder, []))
+
 
 # ---- coding problems: description, idea, oral answer opener, code ------------------------------
 CODING = {
-    "reverse_list": ("给你单链表的头节点head，请你反转链表，并返回反转后的链表。",
-                     "用三个指针prev、cur、nxt迭代：每一步先保存cur的后继，再把cur.next指向prev，然后整体前移一格。",
-                     "python", """class ListNode:
+    "reverse_list": (
+        "给你单链表的头节点head，请你反转链表，并返回反转后的链表。",
+        "用三个指针prev、cur、nxt迭代：每一步先保存cur的后继，再把cur.next指向prev，然后整体前移一格。",
+        "python",
+        """class ListNode:
     def __init__(self, val=0, next=None):
         self.val = val
         self.next = next
@@ -1071,10 +1176,13 @@ def reverse_list(head):
         nxt = cur.next      # 先保存后继
         cur.next = prev     # 反转指针
         prev, cur = cur, nxt
-    return prev"""),
-    "cycle": ("给定一个链表的头节点head，返回链表开始入环的第一个节点；如果链表无环，则返回null。",
-              "快慢指针相遇后，把一个指针放回头节点，两个指针每次各走一步，再次相遇的位置就是入环点。",
-              "python", """def detect_cycle(head):
+    return prev""",
+    ),
+    "cycle": (
+        "给定一个链表的头节点head，返回链表开始入环的第一个节点；如果链表无环，则返回null。",
+        "快慢指针相遇后，把一个指针放回头节点，两个指针每次各走一步，再次相遇的位置就是入环点。",
+        "python",
+        """def detect_cycle(head):
     slow = fast = head
     while fast and fast.next:
         slow, fast = slow.next, fast.next.next
@@ -1083,10 +1191,13 @@ def reverse_list(head):
             while p is not slow:
                 p, slow = p.next, slow.next
             return p
-    return None"""),
-    "merge_k": ("给你一个链表数组，每个链表都已经按升序排列，请将所有链表合并到一个升序链表中。",
-                "把每个链表的头节点放进小顶堆，每次弹出最小的节点接到结果后面，再把它的后继压入堆。",
-                "python", """import heapq
+    return None""",
+    ),
+    "merge_k": (
+        "给你一个链表数组，每个链表都已经按升序排列，请将所有链表合并到一个升序链表中。",
+        "把每个链表的头节点放进小顶堆，每次弹出最小的节点接到结果后面，再把它的后继压入堆。",
+        "python",
+        """import heapq
 
 def merge_k_lists(lists):
     heap = [(node.val, i, node) for i, node in enumerate(lists) if node]
@@ -1098,10 +1209,13 @@ def merge_k_lists(lists):
         tail = node
         if node.next:
             heapq.heappush(heap, (node.next.val, i, node.next))
-    return dummy.next"""),
-    "lru": ("设计并实现一个满足LRU（最近最少使用）约束的数据结构，get和put都必须以O(1)的平均时间复杂度运行。",
-            "哈希表负责O(1)定位节点，双向链表负责维护访问顺序：访问过的节点移到表头，容量满时淘汰表尾。",
-            "cpp", """class LRUCache {
+    return dummy.next""",
+    ),
+    "lru": (
+        "设计并实现一个满足LRU（最近最少使用）约束的数据结构，get和put都必须以O(1)的平均时间复杂度运行。",
+        "哈希表负责O(1)定位节点，双向链表负责维护访问顺序：访问过的节点移到表头，容量满时淘汰表尾。",
+        "cpp",
+        """class LRUCache {
 public:
     explicit LRUCache(int capacity) : cap_(capacity) {}
 
@@ -1131,10 +1245,13 @@ private:
     int cap_;
     std::list<std::pair<int, int>> items_;
     std::unordered_map<int, std::list<std::pair<int, int>>::iterator> pos_;
-};"""),
-    "lis": ("给你一个整数数组nums，找到其中最长严格递增子序列的长度。",
-            "维护数组tails，tails[i]是长度为i+1的递增子序列的最小结尾；对每个数二分查找替换位置，整体O(n log n)。",
-            "python", """import bisect
+};""",
+    ),
+    "lis": (
+        "给你一个整数数组nums，找到其中最长严格递增子序列的长度。",
+        "维护数组tails，tails[i]是长度为i+1的递增子序列的最小结尾；对每个数二分查找替换位置，整体O(n log n)。",
+        "python",
+        """import bisect
 
 def length_of_lis(nums):
     tails = []          # tails[i]: 长度为 i+1 的递增子序列的最小结尾
@@ -1144,10 +1261,13 @@ def length_of_lis(nums):
             tails.append(x)
         else:
             tails[i] = x
-    return len(tails)"""),
-    "edit": ("给你两个单词word1和word2，返回将word1转换成word2所使用的最少操作数，操作包括插入、删除和替换一个字符。",
-             "dp[i][j]表示word1前i个字符变成word2前j个字符的最少操作数，字符相同直接继承左上角，否则取插入、删除、替换三者最小值加一。",
-             "python", """def min_distance(word1, word2):
+    return len(tails)""",
+    ),
+    "edit": (
+        "给你两个单词word1和word2，返回将word1转换成word2所使用的最少操作数，操作包括插入、删除和替换一个字符。",
+        "dp[i][j]表示word1前i个字符变成word2前j个字符的最少操作数，字符相同直接继承左上角，否则取插入、删除、替换三者最小值加一。",
+        "python",
+        """def min_distance(word1, word2):
     m, n = len(word1), len(word2)
     dp = [[0] * (n + 1) for _ in range(m + 1)]
     for i in range(m + 1):
@@ -1160,27 +1280,36 @@ def length_of_lis(nums):
                 dp[i][j] = dp[i - 1][j - 1]
             else:
                 dp[i][j] = 1 + min(dp[i - 1][j], dp[i][j - 1], dp[i - 1][j - 1])
-    return dp[m][n]"""),
-    "coin": ("给你一个整数数组coins表示不同面额的硬币，以及一个总金额amount，计算凑成总金额所需的最少硬币个数。",
-             "完全背包：dp[a]表示凑出金额a的最少硬币数，dp[a] = min(dp[a], dp[a - c] + 1)，凑不出时保持为无穷大。",
-             "python", """def coin_change(coins, amount):
+    return dp[m][n]""",
+    ),
+    "coin": (
+        "给你一个整数数组coins表示不同面额的硬币，以及一个总金额amount，计算凑成总金额所需的最少硬币个数。",
+        "完全背包：dp[a]表示凑出金额a的最少硬币数，dp[a] = min(dp[a], dp[a - c] + 1)，凑不出时保持为无穷大。",
+        "python",
+        """def coin_change(coins, amount):
     INF = amount + 1
     dp = [0] + [INF] * amount
     for a in range(1, amount + 1):
         for c in coins:
             if c <= a:
                 dp[a] = min(dp[a], dp[a - c] + 1)
-    return dp[amount] if dp[amount] != INF else -1"""),
-    "rob": ("你是一个专业的小偷，相邻的房屋不能在同一晚被偷，给定每个房屋的金额，计算一夜之内能偷到的最高金额。",
-            "dp[i] = max(dp[i-1], dp[i-2] + nums[i])，只依赖前两个状态，可以用两个变量滚动。",
-            "python", """def rob(nums):
+    return dp[amount] if dp[amount] != INF else -1""",
+    ),
+    "rob": (
+        "你是一个专业的小偷，相邻的房屋不能在同一晚被偷，给定每个房屋的金额，计算一夜之内能偷到的最高金额。",
+        "dp[i] = max(dp[i-1], dp[i-2] + nums[i])，只依赖前两个状态，可以用两个变量滚动。",
+        "python",
+        """def rob(nums):
     prev, cur = 0, 0      # 滚动数组：dp[i-2], dp[i-1]
     for x in nums:
         prev, cur = cur, max(cur, prev + x)
-    return cur"""),
-    "longest_sub": ("给定一个字符串s，请你找出其中不含有重复字符的最长子串的长度。",
-                    "滑动窗口加哈希表记录每个字符最后出现的位置，遇到窗口内的重复字符就把左边界跳到它的下一位。",
-                    "python", """def length_of_longest_substring(s):
+    return cur""",
+    ),
+    "longest_sub": (
+        "给定一个字符串s，请你找出其中不含有重复字符的最长子串的长度。",
+        "滑动窗口加哈希表记录每个字符最后出现的位置，遇到窗口内的重复字符就把左边界跳到它的下一位。",
+        "python",
+        """def length_of_longest_substring(s):
     last = {}
     left = best = 0
     for right, ch in enumerate(s):
@@ -1188,10 +1317,13 @@ def length_of_lis(nums):
             left = last[ch] + 1      # 收缩窗口
         last[ch] = right
         best = max(best, right - left + 1)
-    return best"""),
-    "max_window": ("给你一个整数数组nums和一个大小为k的滑动窗口，窗口从最左侧移动到最右侧，返回每个窗口中的最大值。",
-                   "单调递减队列里存下标：新元素入队前弹出所有比它小的元素，队头过期就出队，队头始终是窗口最大值。",
-                   "python", """from collections import deque
+    return best""",
+    ),
+    "max_window": (
+        "给你一个整数数组nums和一个大小为k的滑动窗口，窗口从最左侧移动到最右侧，返回每个窗口中的最大值。",
+        "单调递减队列里存下标：新元素入队前弹出所有比它小的元素，队头过期就出队，队头始终是窗口最大值。",
+        "python",
+        """from collections import deque
 
 def max_sliding_window(nums, k):
     dq, out = deque(), []        # dq 里存下标，对应的值单调递减
@@ -1203,10 +1335,13 @@ def max_sliding_window(nums, k):
             dq.popleft()
         if i >= k - 1:
             out.append(nums[dq[0]])
-    return out"""),
-    "trap": ("给定n个非负整数表示每个宽度为1的柱子的高度图，计算按此排列的柱子下雨之后能接多少雨水。",
-             "每个位置能接的水取决于左右两侧最高柱子中较矮的那个；双指针从两端向中间走，每次移动较矮的一侧。",
-             "python", """def trap(height):
+    return out""",
+    ),
+    "trap": (
+        "给定n个非负整数表示每个宽度为1的柱子的高度图，计算按此排列的柱子下雨之后能接多少雨水。",
+        "每个位置能接的水取决于左右两侧最高柱子中较矮的那个；双指针从两端向中间走，每次移动较矮的一侧。",
+        "python",
+        """def trap(height):
     left, right = 0, len(height) - 1
     left_max = right_max = water = 0
     while left < right:
@@ -1218,10 +1353,13 @@ def max_sliding_window(nums, k):
             right_max = max(right_max, height[right])
             water += right_max - height[right]
             right -= 1
-    return water"""),
-    "two_sum": ("给定一个整数数组nums和一个目标值target，请你在该数组中找出和为目标值的两个整数，并返回它们的下标。",
-                "一次遍历，用哈希表记录已经见过的值到下标的映射，对每个数查找target减去它是否已经出现过。",
-                "cpp", """vector<int> twoSum(vector<int>& nums, int target) {
+    return water""",
+    ),
+    "two_sum": (
+        "给定一个整数数组nums和一个目标值target，请你在该数组中找出和为目标值的两个整数，并返回它们的下标。",
+        "一次遍历，用哈希表记录已经见过的值到下标的映射，对每个数查找target减去它是否已经出现过。",
+        "cpp",
+        """vector<int> twoSum(vector<int>& nums, int target) {
     unordered_map<int, int> seen;  // 值 -> 下标
     for (int i = 0; i < (int)nums.size(); ++i) {
         auto it = seen.find(target - nums[i]);
@@ -1229,10 +1367,13 @@ def max_sliding_window(nums, k):
         seen[nums[i]] = i;
     }
     return {};
-}"""),
-    "level_order": ("给你二叉树的根节点root，返回其节点值的层序遍历（逐层地，从左到右访问所有节点）。",
-                    "广度优先搜索，用队列保存待访问的节点，每一轮处理当前队列长度个节点，正好是一层。",
-                    "python", """from collections import deque
+}""",
+    ),
+    "level_order": (
+        "给你二叉树的根节点root，返回其节点值的层序遍历（逐层地，从左到右访问所有节点）。",
+        "广度优先搜索，用队列保存待访问的节点，每一轮处理当前队列长度个节点，正好是一层。",
+        "python",
+        """from collections import deque
 
 def level_order(root):
     if not root:
@@ -1248,10 +1389,13 @@ def level_order(root):
             if node.right:
                 q.append(node.right)
         res.append(level)
-    return res"""),
-    "islands": ("给你一个由'1'（陆地）和'0'（水）组成的二维网格，请你计算网格中岛屿的数量。",
-                "遍历网格，遇到陆地就计数加一，并用深度优先搜索把与它相连的陆地全部淹掉，避免重复计数。",
-                "python", """def num_islands(grid):
+    return res""",
+    ),
+    "islands": (
+        "给你一个由'1'（陆地）和'0'（水）组成的二维网格，请你计算网格中岛屿的数量。",
+        "遍历网格，遇到陆地就计数加一，并用深度优先搜索把与它相连的陆地全部淹掉，避免重复计数。",
+        "python",
+        """def num_islands(grid):
     rows, cols = len(grid), len(grid[0])
 
     def sink(r, c):
@@ -1266,10 +1410,13 @@ def level_order(root):
             if grid[r][c] == "1":
                 count += 1
                 sink(r, c)
-    return count"""),
-    "course": ("你这个学期必须选修numCourses门课程，某些课程有先修要求，判断是否可能完成所有课程的学习。",
-               "把课程看成有向图，用Kahn算法做拓扑排序：入度为0的课程入队，出队时削减后继的入度，最后看出队数量是否等于课程数。",
-               "python", """from collections import deque
+    return count""",
+    ),
+    "course": (
+        "你这个学期必须选修numCourses门课程，某些课程有先修要求，判断是否可能完成所有课程的学习。",
+        "把课程看成有向图，用Kahn算法做拓扑排序：入度为0的课程入队，出队时削减后继的入度，最后看出队数量是否等于课程数。",
+        "python",
+        """from collections import deque
 
 def can_finish(num_courses, prerequisites):
     indeg = [0] * num_courses
@@ -1286,10 +1433,13 @@ def can_finish(num_courses, prerequisites):
             indeg[nxt] -= 1
             if indeg[nxt] == 0:
                 q.append(nxt)
-    return taken == num_courses"""),
-    "permute": ("给定一个不含重复数字的数组nums，返回其所有可能的全排列。",
-                "回溯：用used数组标记已经放进路径的数字，路径长度等于n时记录一个答案，返回时撤销选择。",
-                "python", """def permute(nums):
+    return taken == num_courses""",
+    ),
+    "permute": (
+        "给定一个不含重复数字的数组nums，返回其所有可能的全排列。",
+        "回溯：用used数组标记已经放进路径的数字，路径长度等于n时记录一个答案，返回时撤销选择。",
+        "python",
+        """def permute(nums):
     res, path, used = [], [], [False] * len(nums)
 
     def backtrack():
@@ -1306,10 +1456,13 @@ def can_finish(num_courses, prerequisites):
             used[i] = False
 
     backtrack()
-    return res"""),
-    "shared_ptr": ("实现一个简化版的shared_ptr，支持拷贝、赋值、析构时按引用计数释放对象，并返回use_count。",
-                   "对象指针和一个堆上的原子计数一起保存；拷贝时计数加一，析构时减一，减到零时同时释放对象和计数；赋值用copy-and-swap保证异常安全。",
-                   "cpp", """template <typename T>
+    return res""",
+    ),
+    "shared_ptr": (
+        "实现一个简化版的shared_ptr，支持拷贝、赋值、析构时按引用计数释放对象，并返回use_count。",
+        "对象指针和一个堆上的原子计数一起保存；拷贝时计数加一，析构时减一，减到零时同时释放对象和计数；赋值用copy-and-swap保证异常安全。",
+        "cpp",
+        """template <typename T>
 class SharedPtr {
 public:
     explicit SharedPtr(T* p = nullptr) : ptr_(p), cnt_(p ? new std::atomic<long>(1) : nullptr) {}
@@ -1328,10 +1481,13 @@ private:
     }
     T* ptr_;
     std::atomic<long>* cnt_;
-};"""),
-    "singleton": ("用C++写一个线程安全的单例类，禁止拷贝和赋值，并说明为什么它是线程安全的。",
-                  "C++11起函数内的静态局部变量初始化是线程安全的（magic statics），直接返回静态局部对象的引用即可，不需要双重检查锁定。",
-                  "cpp", """class Config {
+};""",
+    ),
+    "singleton": (
+        "用C++写一个线程安全的单例类，禁止拷贝和赋值，并说明为什么它是线程安全的。",
+        "C++11起函数内的静态局部变量初始化是线程安全的（magic statics），直接返回静态局部对象的引用即可，不需要双重检查锁定。",
+        "cpp",
+        """class Config {
 public:
     static Config& instance() {
         static Config inst;   // C++11 起局部静态变量初始化是线程安全的
@@ -1342,10 +1498,13 @@ public:
 
 private:
     Config() = default;
-};"""),
-    "heap": ("不使用heapq，实现一个支持push和pop的小顶堆。",
-             "用数组存完全二叉树，下标i的父节点是(i-1)//2；push时末尾插入再上浮，pop时把末尾元素换到堆顶再下沉。",
-             "python", """class MinHeap:
+};""",
+    ),
+    "heap": (
+        "不使用heapq，实现一个支持push和pop的小顶堆。",
+        "用数组存完全二叉树，下标i的父节点是(i-1)//2；push时末尾插入再上浮，pop时把末尾元素换到堆顶再下沉。",
+        "python",
+        """class MinHeap:
     def __init__(self):
         self.a = []
 
@@ -1372,7 +1531,8 @@ private:
             if m == i:
                 return top
             a[i], a[m] = a[m], a[i]
-            i = m"""),
+            i = m""",
+    ),
 }
 
 # ---- answer-heading variants ---------------------------------------------------------------------
@@ -1410,8 +1570,15 @@ EN_SHARE = 0.25
 CN_NUM = "一二三四五六七八九十"
 
 # Body-only notes follow their opening with one of these (or with no heading at all).
-OPENING_FOLLOW_ZH = [["## 原理", "## 实现细节"], ["## 深度讲解"], ["## 详细讲解"], ["## 详细技术解析"],
-                     ["## 详细解析"], ["## 原理"], ["## 实现细节"]]
+OPENING_FOLLOW_ZH = [
+    ["## 原理", "## 实现细节"],
+    ["## 深度讲解"],
+    ["## 详细讲解"],
+    ["## 详细技术解析"],
+    ["## 详细解析"],
+    ["## 原理"],
+    ["## 实现细节"],
+]
 OPENING_FOLLOW_EN = [["## Deep dive"], ["## How it works", "## Details"]]
 
 # =============================================================================================
@@ -1419,7 +1586,9 @@ OPENING_FOLLOW_EN = [["## Deep dive"], ["## How it works", "## Details"]]
 # =============================================================================================
 SPECIALS = {
     "C++/select()、poll()、epoll()的工作原理和区别": dict(
-        variant="std", split=True, alias="select/poll/epoll",
+        variant="std",
+        split=True,
+        alias="select/poll/epoll",
         short="""select、poll、epoll都是Linux提供的IO多路复用接口：一个线程同时监视多个文件描述符，哪个就绪就处理哪个。三者的差别集中在"怎么告诉内核要监视谁"和"内核怎么告诉你谁就绪了"。
 1. **select**：用fd_set位图传递描述符集合，默认上限1024（FD_SETSIZE）；每次调用都要把整个集合拷贝进内核，返回后还要线性扫描找出就绪的描述符。
 2. **poll**：把位图换成pollfd数组，去掉了数量上限，但每次拷贝和O(n)扫描的问题没有变。
@@ -1430,15 +1599,22 @@ SPECIALS = {
 select和poll只有水平触发；epoll同时支持水平触发（LT）和边缘触发（ET）。ET模式下内核只在状态变化时通知一次，必须配合非阻塞IO把数据读到EAGAIN为止，展开线索「{D}」。
 
 **适用场景：**
-连接数少、活跃比例高时三者差别不大，select的可移植性反而最好；连接数上万而活跃连接很少（典型的长连接网关）时，epoll的优势最明显。"""),
+连接数少、活跃比例高时三者差别不大，select的可移植性反而最好；连接数上万而活跃连接很少（典型的长连接网关）时，epoll的优势最明显。""",
+    ),
     "C++/unordered_map的实现原理": dict(
-        variant="recite", split=False, h1=None,
+        variant="recite",
+        split=False,
+        h1=None,
         short="""unordered_map底层是哈希表，libstdc++用的是**链地址法**：每个桶挂一条链，冲突的元素放在同一条链上。记住口诀「{P}」：哈希定位桶、链表解决冲突、负载因子触发rehash。
 - 查找：先对key求哈希，对桶数取模得到桶号，再沿链比较key，平均O(1)，最坏O(n)。
 - 扩容：元素个数除以桶数超过max_load_factor（默认1.0）时rehash，桶数增长到大约两倍的下一个素数，所有元素重新分桶，迭代器全部失效。
-- 与map对比：map是红黑树，有序，操作O(log n)；unordered_map无序，平均更快，但内存开销更大，最坏情况会退化。"""),
+- 与map对比：map是红黑树，有序，操作O(log n)；unordered_map无序，平均更快，但内存开销更大，最坏情况会退化。""",
+    ),
     "Linux/100%CPU排查思路": dict(
-        variant="colon_full", split=False, h1="线上服务CPU 100%怎么排查", alias="CPU 100% 排查",
+        variant="colon_full",
+        split=False,
+        h1="线上服务CPU 100%怎么排查",
+        alias="CPU 100% 排查",
         short="""先定位到进程，再定位到线程，最后定位到代码，整个过程可以在几分钟内完成：
 
 ```bash
@@ -1451,9 +1627,12 @@ printf '%x\\n' <tid>
 jstack <pid> | grep -A 30 'nid=0x<hex>'
 ```
 
-排查顺序按口诀「{P}」来：进程、线程、调用栈、代码。如果是C++服务，用perf top或pstack代替jstack；如果CPU高在sys态，重点看系统调用和软中断（`pidstat -w`、`/proc/softirqs`）。"""),
+排查顺序按口诀「{P}」来：进程、线程、调用栈、代码。如果是C++服务，用perf top或pstack代替jstack；如果CPU高在sys态，重点看系统调用和软中断（`pidstat -w`、`/proc/softirqs`）。""",
+    ),
     "操作系统/进程 与 线程（区别）": dict(
-        variant="std", split=True, alias="进程vs线程",
+        variant="std",
+        split=True,
+        alias="进程vs线程",
         short="""进程是**资源分配**的基本单位，线程是**CPU调度**的基本单位。口诀「{P}」：进程有独立地址空间，线程共享地址空间。
 1. **资源**：进程拥有独立的地址空间、文件描述符表和信号处理；同一进程内的线程共享这些资源，只独享栈、寄存器和线程局部存储。
 2. **开销**：创建进程要复制页表（写时复制也要建立映射），线程创建和切换都更轻；线程切换不需要切换页表，TLB不会被刷新。
@@ -1463,14 +1642,21 @@ jstack <pid> | grep -A 30 'nid=0x<hex>'
 在Linux内核里进程和线程都是task_struct，区别只在于clone时传入的标志：CLONE_VM、CLONE_FILES、CLONE_SIGHAND等标志决定共享哪些资源，展开线索「{D}」。
 
 **怎么选：**
-需要隔离和稳定性（如Chrome的多进程架构、Nginx的master/worker）用多进程；需要大量共享数据、低延迟通信时用多线程。"""),
+需要隔离和稳定性（如Chrome的多进程架构、Nginx的master/worker）用多进程；需要大量共享数据、低延迟通信时用多线程。""",
+    ),
     "C++/._和->的区别": dict(
-        variant="daan", split=False, h1=". 和 -> 的区别", alias=". 和 ->",
+        variant="daan",
+        split=False,
+        h1=". 和 -> 的区别",
+        alias=". 和 ->",
         short="""`.`是**成员访问运算符**，左边必须是对象（或对象的引用）；`->`是**通过指针访问成员**，左边是指针。`p->m`完全等价于`(*p).m`，口诀「{P}」：对象用点，指针用箭头。
 
-另一个区别在重载上：`->`可以重载（智能指针和迭代器就是靠重载`operator->`看起来像指针），并且重载的`->`会被链式调用，直到返回一个原生指针为止；`.`不能重载。"""),
+另一个区别在重载上：`->`可以重载（智能指针和迭代器就是靠重载`operator->`看起来像指针），并且重载的`->`会被链式调用，直到返回一个原生指针为止；`.`不能重载。""",
+    ),
     "Transformer/KV Cache的原理与作用": dict(
-        variant="std", split=True, math="kv",
+        variant="std",
+        split=True,
+        math="kv",
         short="""KV Cache是自回归解码时的一种**以显存换计算**的优化：把每一层已经算过的Key和Value缓存起来，生成新token时只为这个token计算Q、K、V，再和缓存里的历史K、V做注意力。口诀「{P}」：缓存K和V，不缓存Q。
 1. **为什么可以缓存**：因果掩码保证历史token的K、V不会因为后面的token而改变。
 2. **收益**：每步只处理一个新token，生成n个token的投影计算从O(n²)级别降到O(n)级别。
@@ -1479,19 +1665,26 @@ jstack <pid> | grep -A 30 'nid=0x<hex>'
 每个token在每一层要存一份K和一份V，总大小约为 $2 * L * n_{kv} * d_{head} * s * b$ 再乘以每个元素的字节数，展开线索「{D}」。
 
 **怎么压缩：**
-MQA/GQA减少KV头数，量化把KV降到INT8/FP8，PagedAttention减少碎片，滑动窗口和StreamingLLM限制缓存长度。"""),
+MQA/GQA减少KV头数，量化把KV降到INT8/FP8，PagedAttention减少碎片，滑动窗口和StreamingLLM限制缓存长度。""",
+    ),
     "LLM推理/KV Cache的原理与作用": dict(
-        variant="concise", split=False,
+        variant="concise",
+        split=False,
         short="""推理框架视角下，KV Cache是decode阶段的核心数据结构：prefill阶段一次性算出prompt所有token的K、V写入缓存，decode阶段每步只追加一个token的K、V。口诀「{P}」：prefill写满，decode追加。
 - decode阶段每步都要把整份KV Cache从显存读一遍，算术强度很低，所以decode是**访存受限**的。
-- KV Cache的大小决定了同时能服务多少请求，是吞吐量的上限；vLLM等框架的调度本质上就是在管理KV Cache的显存。"""),
+- KV Cache的大小决定了同时能服务多少请求，是吞吐量的上限；vLLM等框架的调度本质上就是在管理KV Cache的显存。""",
+    ),
     "网络编程/DPDK为什么快": dict(
-        variant="opening", h1="DPDK为什么快", phrase="内核旁路", follow=["## 原理", "## 实现细节"],
+        variant="opening",
+        h1="DPDK为什么快",
+        phrase="内核旁路",
+        follow=["## 原理", "## 实现细节"],
         short="""DPDK快的根本原因是内核旁路：数据包不再经过内核协议栈，网卡通过UIO或VFIO把收发队列直接映射给用户态的轮询模式驱动，省掉了中断、系统调用和内核态到用户态的拷贝。
 
 在此基础上，DPDK还做了一整套配套优化：用大页内存减少TLB miss，用无锁环形队列在核之间传递报文，把收包线程绑定在独占的CPU核上避免调度抖动，并且一次批量收发几十个包来摊薄每个包的固定开销。
 
-代价也很明显：轮询模式会让CPU核心一直跑满，即使没有流量；协议栈要自己实现或者用第三方的用户态协议栈；网卡被DPDK接管后，常规的ifconfig、tcpdump等工具也无法直接使用。"""),
+代价也很明显：轮询模式会让CPU核心一直跑满，即使没有流量；协议栈要自己实现或者用第三方的用户态协议栈；网卡被DPDK接管后，常规的ifconfig、tcpdump等工具也无法直接使用。""",
+    ),
 }
 
 # =============================================================================================
@@ -1522,10 +1715,10 @@ class Note:
     special: dict | None = None
     h1_text: str | None = None
     h1: str | None = ""
-    shape: str = ""          # answer | opening | coding
+    shape: str = ""  # answer | opening | coding
     variant: str = ""
     split: bool = False
-    opening_kind: str = ""   # headings | none
+    opening_kind: str = ""  # headings | none
     phrase_code: str = ""
     fm: dict = field(default_factory=dict)
     outlines: list[str] = field(default_factory=list)
@@ -1603,7 +1796,9 @@ def plan_notes(n: int, rng: Random, chapters: list[Chapter]) -> list[Note]:
     taken: set[tuple[str, str]] = set()
     notes: list[Note] = []
 
-    def add(ch: Chapter, folder: str, lang: str, stem: str, code: str | None, h1: str | None = None) -> bool:
+    def add(
+        ch: Chapter, folder: str, lang: str, stem: str, code: str | None, h1: str | None = None
+    ) -> bool:
         k = (folder, stem.lower())
         if k in taken or len(notes) >= n:
             return False
@@ -1620,8 +1815,10 @@ def plan_notes(n: int, rng: Random, chapters: list[Chapter]) -> list[Note]:
         if len(notes) > notes_before:
             notes[-1].special = SPECIALS[key]
     # 2. hand-written titles, round-robin over chapters, keeping about EN_SHARE English
-    queues = [{"zh": [t for t in c.titles if t[1] == "zh"], "en": [t for t in c.titles if t[1] == "en"]}
-              for c in chapters]
+    queues = [
+        {"zh": [t for t in c.titles if t[1] == "zh"], "en": [t for t in c.titles if t[1] == "en"]}
+        for c in chapters
+    ]
     while any(q["zh"] or q["en"] for q in queues) and len(notes) < n:
         for ch, q in zip(chapters, queues):
             if len(notes) >= n or not (q["zh"] or q["en"]):
@@ -1706,13 +1903,19 @@ def assign_shapes(notes: list[Note], rng: Random) -> None:
             x.split = rng.random() < 0.4
             x.h1 = x.h1_text or x.stem
         if x.h1 and not x.special and not x.h1_text and rng.random() < 0.08:
-            x.h1 = x.h1 + (rng.choice(["详解", "（面试版）", " —— 原理与实践"]) if x.lang == "zh"
-                           else rng.choice([" (interview notes)", ", explained"]))
+            x.h1 = x.h1 + (
+                rng.choice(["详解", "（面试版）", " —— 原理与实践"])
+                if x.lang == "zh"
+                else rng.choice([" (interview notes)", ", explained"])
+            )
 
 
 def plan_frontmatter(notes: list[Note], rng: Random, base: dt.date) -> None:
-    intervals = {"easy": [1, 3, 7, 15, 30, 60], "medium": [1, 2, 5, 10, 21, 45],
-                 "hard": [1, 1, 3, 7, 14, 30]}
+    intervals = {
+        "easy": [1, 3, 7, 15, 30, 60],
+        "medium": [1, 2, 5, 10, 21, 45],
+        "hard": [1, 1, 3, 7, 14, 30],
+    }
     for x in notes:
         r = Random(f"fm/{rng.random()}")
         difficulty = r.choices(["easy", "medium", "hard"], weights=[25, 50, 25])[0]
@@ -1740,9 +1943,18 @@ def plan_frontmatter(notes: list[Note], rng: Random, base: dt.date) -> None:
             extra = r.sample(["title", "status", "globs"], r.randint(1, 2))
         if x.h1_text and ": " in x.h1_text and "title" not in extra:
             extra.insert(0, "title")  # a title with ': ' must be quoted in YAML
-        x.fm = dict(created=created, last_reviewed=last, next_review=nr, review_count=count,
-                    difficulty=difficulty, mastery_level=mastery, style=style, extra=extra,
-                    comment=r.random() < 0.025, status=r.choice(["draft", "reviewing", "done"]))
+        x.fm = dict(
+            created=created,
+            last_reviewed=last,
+            next_review=nr,
+            review_count=count,
+            difficulty=difficulty,
+            mastery_level=mastery,
+            style=style,
+            extra=extra,
+            comment=r.random() < 0.025,
+            status=r.choice(["draft", "reviewing", "done"]),
+        )
 
 
 # =============================================================================================
@@ -1755,8 +1967,14 @@ def yaml_str(s: str) -> str:
     special_start = set("-?:,[]{}#&*!|>'\"%@`")
     lower = s.lower()
     needs = (
-        not s or s[0] in special_start or s[0].isspace() or s[-1].isspace() or ": " in s
-        or " #" in s or s.endswith(":") or lower in {"true", "false", "null", "yes", "no", "on", "off", "~"}
+        not s
+        or s[0] in special_start
+        or s[0].isspace()
+        or s[-1].isspace()
+        or ": " in s
+        or " #" in s
+        or s.endswith(":")
+        or lower in {"true", "false", "null", "yes", "no", "on", "off", "~"}
         or s.replace(".", "", 1).isdigit()
     )
     return "'" + s.replace("'", "''") + "'" if needs else s
@@ -1774,7 +1992,9 @@ class Writer:
         self.focus = rng.sample(terms, min(4, len(terms)))
         self.pool = list(terms)
         siblings = [c for c in all_chapters if c is not ch and note.folder in c.folders]
-        if siblings and rng.random() < 0.5:  # real notes borrow vocabulary from neighbouring chapters
+        if (
+            siblings and rng.random() < 0.5
+        ):  # real notes borrow vocabulary from neighbouring chapters
             sib = rng.choice(siblings)
             self.pool += rng.sample([t[0] if self.zh else t[1] for t in sib.terms], 3)
             if rng.random() < 0.5:
@@ -1832,7 +2052,9 @@ class Writer:
 
     def table(self) -> str:
         r = self.r
-        head = "| 方案 | 优点 | 缺点 | 适用场景 |" if self.zh else "| Option | Pro | Con | Use when |"
+        head = (
+            "| 方案 | 优点 | 缺点 | 适用场景 |" if self.zh else "| Option | Pro | Con | Use when |"
+        )
         rows = [head, "| --- | --- | --- | --- |"]
         for t in r.sample(self.pool, min(len(self.pool), r.randint(2, 4))):
             a, b = r.sample(self.quality, 2)
@@ -1847,8 +2069,11 @@ class Writer:
         kind = (self.n.special or {}).get("math") or self.r.choice(math_kinds(self.n))
         inline, display = MATH[kind]
         i1, i2 = self.r.sample(inline, 2) if len(inline) > 1 else (inline[0], inline[0])
-        lead = (f"用公式表示，{i1}，其中{i2}的量级决定了{self.r.choice(self.quality)}：" if self.zh else
-                f"In symbols, {i1}, and {i2} sets the scale of the {self.r.choice(self.quality)}:")
+        lead = (
+            f"用公式表示，{i1}，其中{i2}的量级决定了{self.r.choice(self.quality)}："
+            if self.zh
+            else f"In symbols, {i1}, and {i2} sets the scale of the {self.r.choice(self.quality)}:"
+        )
         return f"{lead}\n\n$$\n{self.r.choice(display)}\n$$"
 
     def phrase_sentence(self, code: str) -> str:
@@ -1879,7 +2104,9 @@ class Writer:
             parts.append(head + "\n" + body)
         return "\n\n".join(parts)
 
-    def subsection(self, i: int, allow_math: bool, deep_cue: str | None, allow_code: bool = True) -> str:
+    def subsection(
+        self, i: int, allow_math: bool, deep_cue: str | None, allow_code: bool = True
+    ) -> str:
         r = self.r
         title = self.fill(self.pick(ZH_SUB_T if self.zh else EN_SUB_T))
         cue = (deep_cue + ("。" if self.zh else ".")) if deep_cue else None
@@ -1936,11 +2163,15 @@ def fmt_date(d: dt.date | None, quoted: bool) -> str:
 def render_frontmatter(x: Note) -> str:
     fm, r = x.fm, Random(f"fmr/{x.key}")
     style = fm["style"]
-    q = {k: (style == "quoted") or (style == "mixed" and r.random() < 0.5)
-         for k in ("created", "last_reviewed", "next_review")}
+    q = {
+        k: (style == "quoted") or (style == "mixed" and r.random() < 0.5)
+        for k in ("created", "last_reviewed", "next_review")
+    }
     lines = []
     if "title" in fm["extra"]:
-        lines.append(f"title: {yaml_str(x.title) if r.random() < 0.6 else json.dumps(x.title, ensure_ascii=False)}")
+        lines.append(
+            f"title: {yaml_str(x.title) if r.random() < 0.6 else json.dumps(x.title, ensure_ascii=False)}"
+        )
     lines.append(f"created: {fmt_date(fm['created'], q['created'])}")
     lines.append(f"last_reviewed: {fmt_date(fm['last_reviewed'], q['last_reviewed'])}")
     nr = f"next_review: {fmt_date(fm['next_review'], q['next_review'])}"
@@ -1980,13 +2211,27 @@ class Numberer:
 
 def pick_deep_heading(r: Random, zh: bool) -> list[str] | None:
     if zh:
-        return r.choices([["深度讲解"], ["详细讲解"], ["详细技术解析"], ["详细解析"], ["原理", "实现细节"], None],
-                         weights=[50, 15, 10, 10, 10, 5])[0]
+        return r.choices(
+            [
+                ["深度讲解"],
+                ["详细讲解"],
+                ["详细技术解析"],
+                ["详细解析"],
+                ["原理", "实现细节"],
+                None,
+            ],
+            weights=[50, 15, 10, 10, 10, 5],
+        )[0]
     return r.choices([["Deep dive"], ["How it works"], None], weights=[80, 10, 10])[0]
 
 
-def render_note(x: Note, chapters: list[Chapter], by_key: dict[str, Note],
-                chapter_notes: dict[str, list[Note]], images: dict[str, bytes]) -> tuple[str, dict]:
+def render_note(
+    x: Note,
+    chapters: list[Chapter],
+    by_key: dict[str, Note],
+    chapter_notes: dict[str, list[Note]],
+    images: dict[str, bytes],
+) -> tuple[str, dict]:
     r = Random(f"note/{x.key}/{x.idx}")
     w = Writer(x, r, chapters)
     zh = x.lang == "zh"
@@ -1995,27 +2240,47 @@ def render_note(x: Note, chapters: list[Chapter], by_key: dict[str, Note],
     P = (PHRASE_ZH if zh else PHRASE_EN).format(P=code)
     D = (DETAIL_ZH if zh else DETAIL_EN).format(P=code + "D")
     E = (DEEP_ZH if zh else DEEP_EN).format(P=code + "E")
-    math_ok = bool(math_kinds(x)) and x.shape != "coding" and (r.random() < 0.45 or bool((x.special or {}).get("math")))
+    math_ok = (
+        bool(math_kinds(x))
+        and x.shape != "coding"
+        and (r.random() < 0.45 or bool((x.special or {}).get("math")))
+    )
     img_ok = r.random() < 0.06
     sp = x.special or {}
 
     variants = ZH_VARIANTS if zh else EN_VARIANTS
     numbering = variants[x.variant][3] if x.shape == "answer" else None
     num = Numberer(numbering)
-    head: list[str] = []     # before the answer
-    answer: list[str] = []   # answer section(s)
+    head: list[str] = []  # before the answer
+    answer: list[str] = []  # answer section(s)
     deep: list[str] = []
     tail: list[str] = []
-    meta.update(answer_phrase=P, answer_split=False, detail_phrase=None, deep_phrase=None,
-                deep_heading=None, followups=None, math=False, images=[])
+    meta.update(
+        answer_phrase=P,
+        answer_split=False,
+        detail_phrase=None,
+        deep_phrase=None,
+        deep_heading=None,
+        followups=None,
+        math=False,
+        images=[],
+    )
 
     if x.h1:
         head.append(f"# {x.h1}")
     if x.shape == "answer" and x.h1 and not sp and r.random() < 0.15:
         a, b, c = w.terms3()
-        head.append(r.choice([f"> 面试频率：⭐⭐⭐⭐ | 难度：{x.fm['difficulty']}", f"**关键词**：{a}、{b}、{c}",
-                              f"> 本文整理自面试复盘，重点是{a}。"]) if zh else
-                    r.choice(["> Asked in 3 onsite loops this year.", f"**Keywords**: {a}, {b}, {c}"]))
+        head.append(
+            r.choice(
+                [
+                    f"> 面试频率：⭐⭐⭐⭐ | 难度：{x.fm['difficulty']}",
+                    f"**关键词**：{a}、{b}、{c}",
+                    f"> 本文整理自面试复盘，重点是{a}。",
+                ]
+            )
+            if zh
+            else r.choice(["> Asked in 3 onsite loops this year.", f"**Keywords**: {a}, {b}, {c}"])
+        )
 
     # ---------------------------------------------------------------- the answer
     if x.shape == "answer":
@@ -2033,7 +2298,12 @@ def render_note(x: Note, chapters: list[Chapter], by_key: dict[str, Note],
         if x.variant == "biaoshu":
             answer.append(num("核心回答"))
             answer.append(f"{heading}\n\n{short}")
-            answer.append(("### 关键展开\n\n" if zh else "### Key points\n\n") + w.para(2, 4) + "\n\n" + w.bullets(True))
+            answer.append(
+                ("### 关键展开\n\n" if zh else "### Key points\n\n")
+                + w.para(2, 4)
+                + "\n\n"
+                + w.bullets(True)
+            )
         elif x.split:
             s30, s3m = SPLIT_ZH if zh else SPLIT_EN
             h = num("面试标准答案") if numbering == "cn" else heading
@@ -2054,11 +2324,21 @@ def render_note(x: Note, chapters: list[Chapter], by_key: dict[str, Note],
                 body += "\n\n" + w.para(2, 4)
             answer.append(f"{h}\n\n{body}")
         deep_titles = pick_deep_heading(r, zh)
-        ml_folder = x.folder in {"Transformer", "Attention", "LLM推理", "深度学习", "机器学习", "分布式训练"}
+        ml_folder = x.folder in {
+            "Transformer",
+            "Attention",
+            "LLM推理",
+            "深度学习",
+            "机器学习",
+            "分布式训练",
+        }
         if not sp and math_ok and ml_folder and r.random() < 0.3:
             first = MATH[r.choice(math_kinds(x))][0][0]
-            answer[-1] += "\n\n" + (f"直观地说，{first}与$x_i*w_i$、$y_j*v_j$这类乘积项决定了计算量。" if zh else
-                                    f"Roughly, {first} and products like $x_i*w_i$ and $y_j*v_j$ set the cost.")
+            answer[-1] += "\n\n" + (
+                f"直观地说，{first}与$x_i*w_i$、$y_j*v_j$这类乘积项决定了计算量。"
+                if zh
+                else f"Roughly, {first} and products like $x_i*w_i$ and $y_j*v_j$ set the cost."
+            )
             meta["math"] = True
         if sp.get("math"):
             meta["math"] = True
@@ -2070,7 +2350,9 @@ def render_note(x: Note, chapters: list[Chapter], by_key: dict[str, Note],
         oral_short = idea + w.phrase_sentence(code)
         if x.split:
             s30, s3m = SPLIT_ZH
-            answer.append(f"{CODING_ANSWER}\n\n{s30}\n{oral_short}\n\n{s3m}\n{w.para(3, 5, insert=D + '。')}")
+            answer.append(
+                f"{CODING_ANSWER}\n\n{s30}\n{oral_short}\n\n{s3m}\n{w.para(3, 5, insert=D + '。')}"
+            )
             meta.update(answer_split=True, detail_phrase=D, split_headings=[s30, s3m])
         else:
             answer.append(f"{CODING_ANSWER}\n\n{oral_short}{w.para(1, 3)}")
@@ -2086,12 +2368,19 @@ def render_note(x: Note, chapters: list[Chapter], by_key: dict[str, Note],
             for _ in range(r.randint(1, 3)):
                 paras.append(w.para(2, 4) if r.random() < 0.7 else w.bullets(False))
         if r.random() < 0.1 and not sp:
-            paras.insert(0, "> 面试高频题，先背下面这段。" if zh else "> Asked often; learn the first paragraph.")
+            paras.insert(
+                0,
+                "> 面试高频题，先背下面这段。"
+                if zh
+                else "> Asked often; learn the first paragraph.",
+            )
         answer.append("\n\n".join(paras))
         if x.opening_kind == "none":
             deep_titles = None
         else:
-            deep_titles = sp.get("follow") or [t[3:] for t in r.choice(OPENING_FOLLOW_ZH if zh else OPENING_FOLLOW_EN)]
+            deep_titles = sp.get("follow") or [
+                t[3:] for t in r.choice(OPENING_FOLLOW_ZH if zh else OPENING_FOLLOW_EN)
+            ]
         meta["opening_kind"] = x.opening_kind
     meta["answer_phrase"] = P
 
@@ -2110,8 +2399,11 @@ def render_note(x: Note, chapters: list[Chapter], by_key: dict[str, Note],
     if has_headings and r.random() < 0.85:
         if zh:
             fh = r.choices(["常见面试追问", "面试常见问题与回答"], weights=[70, 30])[0]
-            style = ("heading" if r.random() < 0.85 else "bold") if fh == "常见面试追问" else \
-                    ("bold" if r.random() < 0.8 else "heading")
+            style = (
+                ("heading" if r.random() < 0.85 else "bold")
+                if fh == "常见面试追问"
+                else ("bold" if r.random() < 0.8 else "heading")
+            )
         else:
             fh, style = "Follow-up questions", ("bold" if r.random() < 0.7 else "heading")
         fh_line = num(fh) if x.shape == "answer" else f"## {fh}"
@@ -2123,7 +2415,9 @@ def render_note(x: Note, chapters: list[Chapter], by_key: dict[str, Note],
         if zh and r.random() < 0.8:
             summary = (num("总结") if x.shape == "answer" else "## 总结") + "\n\n" + w.para(2, 4)
         elif not zh and r.random() < 0.7:
-            summary = f"## {r.choice(['Key takeaways', 'Wrap-up', 'Conclusion'])}\n\n" + w.para(2, 4)
+            summary = f"## {r.choice(['Key takeaways', 'Wrap-up', 'Conclusion'])}\n\n" + w.para(
+                2, 4
+            )
         tips = w.tips("## 面试技巧提示") if zh and r.random() < 0.65 else None
         order = [tips, summary] if r.random() < 0.3 else [summary, tips]
         tail += [s for s in order if s]
@@ -2131,8 +2425,12 @@ def render_note(x: Note, chapters: list[Chapter], by_key: dict[str, Note],
     related: list[Note] = []
     if has_headings and r.random() < 0.6:
         mates = [m for m in chapter_notes[x.chapter.cid] if m is not x]
-        mates += [m for m in chapter_notes.get("folder:" + x.folder, []) if m is not x and m not in mates]
-        related = mates[: r.randint(1, 3)] if len(mates) <= 3 else r.sample(mates[:12], r.randint(1, 3))
+        mates += [
+            m for m in chapter_notes.get("folder:" + x.folder, []) if m is not x and m not in mates
+        ]
+        related = (
+            mates[: r.randint(1, 3)] if len(mates) <= 3 else r.sample(mates[:12], r.randint(1, 3))
+        )
     if related:
         sims = sorted((r.randint(15, 72) for _ in related), reverse=True)
         lines = ["---", "", "## 相关笔记", "<!-- 自动生成 -->", ""]
@@ -2165,8 +2463,12 @@ def render_note(x: Note, chapters: list[Chapter], by_key: dict[str, Note],
         size = fixed
         while True:
             slot = i % len(blocks)
-            sub = w.subsection(len(blocks[slot]) + 1, bool(math_ok), E if i == 0 else None,
-                               allow_code=x.shape != "coding")
+            sub = w.subsection(
+                len(blocks[slot]) + 1,
+                bool(math_ok),
+                E if i == 0 else None,
+                allow_code=x.shape != "coding",
+            )
             if i == 0 and img_ok:
                 name = f"{x.chapter.cid}_{x.idx}.png"
                 images[f"notes/{x.folder}/images/{name}"] = tiny_png(x.idx)
@@ -2193,7 +2495,11 @@ def render_note(x: Note, chapters: list[Chapter], by_key: dict[str, Note],
         # no deep section: grow the body (answer for no-heading notes, else one more tail paragraph)
         while len(assemble().encode()) < min(target, 1100 if x.shape != "opening" else target):
             if x.shape == "opening" and x.opening_kind == "none":
-                add = w.para(2, 4) if r.random() < 0.75 else (w.code() if r.random() < 0.5 else w.bullets(False))
+                add = (
+                    w.para(2, 4)
+                    if r.random() < 0.75
+                    else (w.code() if r.random() < 0.5 else w.bullets(False))
+                )
                 if len(assemble().encode()) + len(add.encode()) > cap:
                     break
                 answer[-1] += "\n\n" + add
@@ -2216,12 +2522,24 @@ def render_note(x: Note, chapters: list[Chapter], by_key: dict[str, Note],
 
 def tiny_png(seed: int) -> bytes:
     """A valid 2x2 RGB PNG whose colour depends on seed."""
+
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
+
     rgb = bytes(((seed * 37) % 256, (seed * 91) % 256, (seed * 53) % 256))
     raw = b"".join(b"\x00" + rgb * 2 for _ in range(2))
     ihdr = struct.pack(">IIBBBBB", 2, 2, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", ihdr)
+        + chunk(b"IDAT", zlib.compress(raw, 9))
+        + chunk(b"IEND", b"")
+    )
 
 
 # =============================================================================================
@@ -2229,36 +2547,102 @@ def tiny_png(seed: int) -> bytes:
 # =============================================================================================
 
 OUTLINES = [
-    dict(path="outlines/C++面试复习大纲.md", title="C++ 面试复习大纲", style="h2cn",
-         intro="> 面试前一周按这个顺序过一遍，每个题先背30秒版本。",
-         groups=["cpp_mem", "cpp_poly", "cpp_stl", "cpp_move", "cpp_basic", "io_mux", "arch_cache", "dp_create"],
-         links={"rel": 50, "angle": 20, "wiki": 20, "root": 10}, dangling=("C++20协程", "C++")),
-    dict(path="outlines/操作系统 & Linux.md", title="操作系统 & Linux 复习大纲", style="parts",
-         intro="操作系统偏原理，Linux偏排查和命令，两部分交叉着复习。",
-         parts=[("第一部分：操作系统", ["os_proc", "os_mem", "os_sync", "os_sched"]),
-                ("第二部分：Linux", ["linux_perf", "linux_fs", "linux_proc", "cn_docker"])],
-         links={"rel": 40, "enc": 15, "root": 20, "wiki": 25}, dangling=("eBPF入门", "Linux")),
-    dict(path="outlines/计算机网络（TCP-IP）.md", title="计算机网络（TCP/IP）", style="h3links",
-         intro="按协议栈自底向上整理，标⭐的是高频题。",
-         groups=["net_tcp", "net_cc", "net_http", "net_dns", "net_perf", "io_mux"],
-         links={"rel": 60, "angle": 40}, dangling=None),
-    dict(path="outlines/Transformer与注意力机制.md", title="Transformer 与注意力机制", style="h2ar",
-         intro="按“动机 → 打分函数 → 结构 → 工程优化”的顺序复习。",
-         groups=["attn_basic", "attn_sdpa", "attn_eff", "tf_arch", "tf_pos", "dl_norm", "kv_cache"],
-         links={"rel": 40, "wiki_alias": 20, "wiki_head": 20, "angle": 20}, dangling=None),
-    dict(path="outlines/LLM推理优化.md", title="LLM 推理优化", style="bullets",
-         intro="前置知识见 [Transformer与注意力机制](Transformer与注意力机制.md)，论文见 [vLLM](https://arxiv.org/abs/2309.06180)。",
-         groups=["kv_cache", "llm_batch", "llm_quant", "llm_spec", "attn_eff", "dt_par", "rag_ret", "rag_vec"],
-         links={"wiki": 40, "wiki_alias": 20, "wiki_head": 10, "rel": 30}, dangling=("CUDA Graph的作用", "LLM推理")),
-    dict(path="outlines/LeetCode Hot 100.md", title="LeetCode Hot 100（按题型）", style="numbered",
-         intro="每道题先口述思路，再限时15分钟手写。",
-         groups=["lc_list", "lc_dp", "lc_window", "lc_graph", "ds_tree"],
-         links={"root": 60, "rel": 40}, dangling=None),
-    dict(path="outlines/System Design 100%覆盖清单.md", title="System Design 100% 覆盖清单", style="tasks",
-         intro="- [ ] 表示还没复习，- [x] 表示已经能讲清楚。",
-         groups=["sd_rate", "sd_cache", "sd_id", "dist_consensus", "dist_cap", "mq_kafka", "mq_rel",
-                 "redis_ds", "redis_persist", "db_index", "db_txn"],
-         links={"rel": 50, "root": 30, "angle": 20}, dangling=("设计一个秒杀系统", "System Design")),
+    dict(
+        path="outlines/C++面试复习大纲.md",
+        title="C++ 面试复习大纲",
+        style="h2cn",
+        intro="> 面试前一周按这个顺序过一遍，每个题先背30秒版本。",
+        groups=[
+            "cpp_mem",
+            "cpp_poly",
+            "cpp_stl",
+            "cpp_move",
+            "cpp_basic",
+            "io_mux",
+            "arch_cache",
+            "dp_create",
+        ],
+        links={"rel": 50, "angle": 20, "wiki": 20, "root": 10},
+        dangling=("C++20协程", "C++"),
+    ),
+    dict(
+        path="outlines/操作系统 & Linux.md",
+        title="操作系统 & Linux 复习大纲",
+        style="parts",
+        intro="操作系统偏原理，Linux偏排查和命令，两部分交叉着复习。",
+        parts=[
+            ("第一部分：操作系统", ["os_proc", "os_mem", "os_sync", "os_sched"]),
+            ("第二部分：Linux", ["linux_perf", "linux_fs", "linux_proc", "cn_docker"]),
+        ],
+        links={"rel": 40, "enc": 15, "root": 20, "wiki": 25},
+        dangling=("eBPF入门", "Linux"),
+    ),
+    dict(
+        path="outlines/计算机网络（TCP-IP）.md",
+        title="计算机网络（TCP/IP）",
+        style="h3links",
+        intro="按协议栈自底向上整理，标⭐的是高频题。",
+        groups=["net_tcp", "net_cc", "net_http", "net_dns", "net_perf", "io_mux"],
+        links={"rel": 60, "angle": 40},
+        dangling=None,
+    ),
+    dict(
+        path="outlines/Transformer与注意力机制.md",
+        title="Transformer 与注意力机制",
+        style="h2ar",
+        intro="按“动机 → 打分函数 → 结构 → 工程优化”的顺序复习。",
+        groups=["attn_basic", "attn_sdpa", "attn_eff", "tf_arch", "tf_pos", "dl_norm", "kv_cache"],
+        links={"rel": 40, "wiki_alias": 20, "wiki_head": 20, "angle": 20},
+        dangling=None,
+    ),
+    dict(
+        path="outlines/LLM推理优化.md",
+        title="LLM 推理优化",
+        style="bullets",
+        intro="前置知识见 [Transformer与注意力机制](Transformer与注意力机制.md)，论文见 [vLLM](https://arxiv.org/abs/2309.06180)。",
+        groups=[
+            "kv_cache",
+            "llm_batch",
+            "llm_quant",
+            "llm_spec",
+            "attn_eff",
+            "dt_par",
+            "rag_ret",
+            "rag_vec",
+        ],
+        links={"wiki": 40, "wiki_alias": 20, "wiki_head": 10, "rel": 30},
+        dangling=("CUDA Graph的作用", "LLM推理"),
+    ),
+    dict(
+        path="outlines/LeetCode Hot 100.md",
+        title="LeetCode Hot 100（按题型）",
+        style="numbered",
+        intro="每道题先口述思路，再限时15分钟手写。",
+        groups=["lc_list", "lc_dp", "lc_window", "lc_graph", "ds_tree"],
+        links={"root": 60, "rel": 40},
+        dangling=None,
+    ),
+    dict(
+        path="outlines/System Design 100%覆盖清单.md",
+        title="System Design 100% 覆盖清单",
+        style="tasks",
+        intro="- [ ] 表示还没复习，- [x] 表示已经能讲清楚。",
+        groups=[
+            "sd_rate",
+            "sd_cache",
+            "sd_id",
+            "dist_consensus",
+            "dist_cap",
+            "mq_kafka",
+            "mq_rel",
+            "redis_ds",
+            "redis_persist",
+            "db_index",
+            "db_txn",
+        ],
+        links={"rel": 50, "root": 30, "angle": 20},
+        dangling=("设计一个秒杀系统", "System Design"),
+    ),
 ]
 
 
@@ -2286,8 +2670,9 @@ def encode_spaces(p: str) -> str:
     return p.replace(" ", "%20")
 
 
-def render_outline(plan: dict, metas: dict[str, dict], stems: dict[str, int], rng: Random,
-                   existing: set[str]) -> tuple[str, dict]:
+def render_outline(
+    plan: dict, metas: dict[str, dict], stems: dict[str, int], rng: Random, existing: set[str]
+) -> tuple[str, dict]:
     spec = plan["spec"]
     r = Random(f"outline/{spec['path']}/{rng.random()}")
     styles = list(spec["links"])
@@ -2349,7 +2734,9 @@ def render_outline(plan: dict, metas: dict[str, dict], stems: dict[str, int], rn
                     if r.random() < 0.3:
                         out.append(f"  - 重点：{keypoints(g['chapter'])}")
                 out.append("")
-                groups_out.append(dict(heading=f"### {heading}", level=3, notes=[x.rel for x in g["notes"]]))
+                groups_out.append(
+                    dict(heading=f"### {heading}", level=3, notes=[x.rel for x in g["notes"]])
+                )
     elif style == "bullets":
         out += ["## 目录", ""]
         for g in plan["groups"]:
@@ -2358,14 +2745,24 @@ def render_outline(plan: dict, metas: dict[str, dict], stems: dict[str, int], rn
                 out.append(f"  - {link(x)}")
                 if r.random() < 0.35:
                     out.append(f"    - {keypoints(g['chapter'])}")
-            groups_out.append(dict(heading=f"- {g['chapter'].zh}", level="bullet", notes=[x.rel for x in g["notes"]]))
+            groups_out.append(
+                dict(
+                    heading=f"- {g['chapter'].zh}",
+                    level="bullet",
+                    notes=[x.rel for x in g["notes"]],
+                )
+            )
         out.append("")
     else:
         for gi, g in enumerate(plan["groups"], 1):
             ch = g["chapter"]
-            heading = {"h2cn": f"{CN_NUM[(gi - 1) % 10]}、{ch.zh}", "h2ar": f"{gi}. {ch.zh}",
-                       "h3links": ch.zh, "numbered": f"{ch.zh}（{len(g['notes'])}题）",
-                       "tasks": ch.zh}[style]
+            heading = {
+                "h2cn": f"{CN_NUM[(gi - 1) % 10]}、{ch.zh}",
+                "h2ar": f"{gi}. {ch.zh}",
+                "h3links": ch.zh,
+                "numbered": f"{ch.zh}（{len(g['notes'])}题）",
+                "tasks": ch.zh,
+            }[style]
             out += [f"## {heading}", ""]
             for ni, x in enumerate(g["notes"], 1):
                 if style == "h3links":
@@ -2383,13 +2780,21 @@ def render_outline(plan: dict, metas: dict[str, dict], stems: dict[str, int], rn
                         out.append(f"  - {keypoints(ch)}")
             if style != "h3links":
                 out.append("")
-            groups_out.append(dict(heading=f"## {heading}", level=2, notes=[x.rel for x in g["notes"]]))
+            groups_out.append(
+                dict(heading=f"## {heading}", level=2, notes=[x.rel for x in g["notes"]])
+            )
     dangling = []
     if spec.get("dangling"):
         title, folder = spec["dangling"]
         rel = f"notes/{folder}/{title}.md"
         if rel not in existing:
-            out += ["## 待写", "", f"- [{title}](../{rel})（还没写）", "- 其他：" + r.choice(["面试官问到的冷门题", "补充项目经历"]), ""]
+            out += [
+                "## 待写",
+                "",
+                f"- [{title}](../{rel})（还没写）",
+                "- 其他：" + r.choice(["面试官问到的冷门题", "补充项目经历"]),
+                "",
+            ]
             links.append(dict(kind="rel", dest=f"../{rel}", target=None))
             dangling.append(rel)
     text = "\n".join(out).rstrip() + "\n"
@@ -2641,12 +3046,20 @@ def write_tool_files(root: Path, notes: list[Note]) -> list[dict]:
     put("notes/.cursorrules", CURSORRULES, "tool file: .cursorrules (not Markdown)")
     put("notes/_templates/template.md", TEMPLATE_NOTE, "template folder (_templates)")
     put("notes/_templates/coding_template.md", CODING_TEMPLATE, "template folder (_templates)")
-    put("notes/Transformer/note_template.md", TOPIC_TEMPLATE, "template file (name contains 'template')")
+    put(
+        "notes/Transformer/note_template.md",
+        TOPIC_TEMPLATE,
+        "template file (name contains 'template')",
+    )
     put("notes/.obsidian/workspace.md", OBSIDIAN_WORKSPACE, "dot-folder (.obsidian)")
     put("notes/.obsidian/app.json", '{\n  "alwaysUpdateLinks": true\n}\n', "dot-folder (.obsidian)")
     put("notes/.trash/虚函数（旧版）.md", TRASH_NOTE, "dot-folder (.trash)")
     put("notes/vendor-notes/README.md", VENDOR_README, "nested git repository (notes/vendor-notes)")
-    put("notes/vendor-notes/TCP拥塞控制笔记.md", VENDOR_NOTE, "nested git repository (notes/vendor-notes)")
+    put(
+        "notes/vendor-notes/TCP拥塞控制笔记.md",
+        VENDOR_NOTE,
+        "nested git repository (notes/vendor-notes)",
+    )
     init_nested_repo(root / "notes/vendor-notes")
     return out
 
@@ -2658,12 +3071,24 @@ def init_nested_repo(path: Path) -> bool:
         (path / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
         return False
     env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-    env.update(GIT_AUTHOR_NAME="vendor", GIT_AUTHOR_EMAIL="vendor@example.com",
-               GIT_COMMITTER_NAME="vendor", GIT_COMMITTER_EMAIL="vendor@example.com",
-               GIT_AUTHOR_DATE="2026-01-15T10:00:00+00:00", GIT_COMMITTER_DATE="2026-01-15T10:00:00+00:00",
-               GIT_CONFIG_GLOBAL=os.devnull, GIT_CONFIG_NOSYSTEM="1")
-    run = lambda *a: subprocess.run([git, *a], cwd=path, env=env, check=True,  # noqa: E731
-                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env.update(
+        GIT_AUTHOR_NAME="vendor",
+        GIT_AUTHOR_EMAIL="vendor@example.com",
+        GIT_COMMITTER_NAME="vendor",
+        GIT_COMMITTER_EMAIL="vendor@example.com",
+        GIT_AUTHOR_DATE="2026-01-15T10:00:00+00:00",
+        GIT_COMMITTER_DATE="2026-01-15T10:00:00+00:00",
+        GIT_CONFIG_GLOBAL=os.devnull,
+        GIT_CONFIG_NOSYSTEM="1",
+    )
+    run = lambda *a: subprocess.run(
+        [git, *a],
+        cwd=path,
+        env=env,
+        check=True,  # noqa: E731
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     run("-c", "init.defaultBranch=main", "init", "-q", "--template=")
     run("add", "README.md", "TCP拥塞控制笔记.md")
     run("-c", "commit.gpgsign=false", "commit", "-q", "-m", "import vendor notes")
@@ -2679,15 +3104,30 @@ def render_checklist(notes: list[Note], base: dt.date, rng: Random) -> tuple[str
     nr = lambda x: x.fm["next_review"]  # noqa: E731
     overdue = sorted((x for x in notes if nr(x) < base), key=lambda x: (nr(x), x.idx))
     today = [x for x in notes if nr(x) == base]
-    week = sorted((x for x in notes if base < nr(x) <= base + dt.timedelta(days=7)), key=lambda x: (nr(x), x.idx))
+    week = sorted(
+        (x for x in notes if base < nr(x) <= base + dt.timedelta(days=7)),
+        key=lambda x: (nr(x), x.idx),
+    )
     entries: list[dict] = []
-    lines = [f"# 📚 今日复习 - {base.isoformat()}", "",
-             f"> 由 scripts/daily_review.py 生成于 {base.isoformat()} 08:00 | 共 {len(notes)} 篇笔记", ""]
+    lines = [
+        f"# 📚 今日复习 - {base.isoformat()}",
+        "",
+        f"> 由 scripts/daily_review.py 生成于 {base.isoformat()} 08:00 | 共 {len(notes)} 篇笔记",
+        "",
+    ]
 
     def item(x: Note, section: str, number: int | None, mark: str) -> None:
         prefix = f"**{number}.** " if number is not None else ""
         lines.append(f"{prefix}- [{mark}] [{x.title}]({x.rel})")
-        entries.append(dict(section=section, line_no=len(lines), path=x.rel, mark=mark, numbered=number is not None))
+        entries.append(
+            dict(
+                section=section,
+                line_no=len(lines),
+                path=x.rel,
+                mark=mark,
+                numbered=number is not None,
+            )
+        )
         lines.append(f"  - 已复习: {x.fm['review_count']}次 | 难度: {x.fm['difficulty']}")
 
     def marks(k: int, ticked: int, check: int) -> list[str]:
@@ -2717,12 +3157,17 @@ def render_checklist(notes: list[Note], base: dt.date, rng: Random) -> tuple[str
             lines += ["", f"### {day.month}月{day.day:02d}日（周{WEEKDAYS[day.weekday()]}）", ""]
         item(x, sec, i, " ")
     avg = sum(x.fm["mastery_level"] for x in notes) / max(1, len(notes))
-    lines += ["", "## 统计概览", "",
-              f"- 📝 总笔记数: {len(notes)}",
-              f"- 🔴 已过期: {len(overdue)}（本次列出 {min(20, len(overdue))}）",
-              f"- ⭐ 今日待复习: {len(today)}",
-              f"- 📅 本周计划: {len(week)}",
-              f"- 🎯 平均掌握度: {avg:.2f}", ""]
+    lines += [
+        "",
+        "## 统计概览",
+        "",
+        f"- 📝 总笔记数: {len(notes)}",
+        f"- 🔴 已过期: {len(overdue)}（本次列出 {min(20, len(overdue))}）",
+        f"- ⭐ 今日待复习: {len(today)}",
+        f"- 📅 本周计划: {len(week)}",
+        f"- 🎯 平均掌握度: {avg:.2f}",
+        "",
+    ]
     return "\n".join(lines), entries
 
 
@@ -2761,18 +3206,32 @@ def render_gamification(notes: list[Note], base: dt.date, rng: Random) -> tuple[
         if not mine:
             continue
         xp = sum(10 * x.fm["review_count"] + int(50 * x.fm["mastery_level"]) for x in mine)
-        lines += [f"  {yaml_str(f)}:", f"    current_xp: {xp}", f"    current_level: {1 + xp // 300}",
-                  f"    total_notes: {len(mine)}",
-                  f"    mastered_notes: {sum(1 for x in mine if x.fm['mastery_level'] >= 0.8)}",
-                  "    xp_history:"]
+        lines += [
+            f"  {yaml_str(f)}:",
+            f"    current_xp: {xp}",
+            f"    current_level: {1 + xp // 300}",
+            f"    total_notes: {len(mine)}",
+            f"    mastered_notes: {sum(1 for x in mine if x.fm['mastery_level'] >= 0.8)}",
+            "    xp_history:",
+        ]
         days = sorted(r.sample(range(1, 21), r.randint(2, 6)), reverse=True)
         for d in days:
-            lines.append(f"      '{(base - dt.timedelta(days=d)).isoformat()}': {r.choice([10, 20, 30, 40, 60])}")
+            lines.append(
+                f"      '{(base - dt.timedelta(days=d)).isoformat()}': {r.choice([10, 20, 30, 40, 60])}"
+            )
     topics = "\n".join(lines) + "\n"
-    hist = sorted({x.fm["last_reviewed"] for x in notes if x.fm["last_reviewed"] and x.fm["last_reviewed"] < base})
-    streak = ["total_days: %d" % len(hist),
-              f"last_review_date: '{hist[-1].isoformat() if hist else base.isoformat()}'",
-              "history:"] + [f"- '{d.isoformat()}'" for d in hist]
+    hist = sorted(
+        {
+            x.fm["last_reviewed"]
+            for x in notes
+            if x.fm["last_reviewed"] and x.fm["last_reviewed"] < base
+        }
+    )
+    streak = [
+        "total_days: %d" % len(hist),
+        f"last_review_date: '{hist[-1].isoformat() if hist else base.isoformat()}'",
+        "history:",
+    ] + [f"- '{d.isoformat()}'" for d in hist]
     return topics, "\n".join(streak) + "\n"
 
 
@@ -2797,12 +3256,17 @@ def generate(root: Path, n: int, seed: int, base: dt.date) -> dict:
     for op in outline_plans:
         for g in op["groups"]:
             for x in g["notes"]:
-                if op["spec"]["path"] not in x.outlines and Random(f"ro/{x.key}/{op['spec']['path']}").random() < 0.4:
+                if (
+                    op["spec"]["path"] not in x.outlines
+                    and Random(f"ro/{x.key}/{op['spec']['path']}").random() < 0.4
+                ):
                     x.outlines.append(op["spec"]["path"])
     # line endings, BOM and file mode on a few notes
     plain = [x for x in notes if not x.special]
     crlf = {x.idx for x in rng.sample(plain, min(len(plain), max(2, round(n / 80))))}
-    bom_note = next((x for x in notes if x.key == "计算机网络/为什么TCP需要三次握手？"), None) or rng.choice(plain)
+    bom_note = next(
+        (x for x in notes if x.key == "计算机网络/为什么TCP需要三次握手？"), None
+    ) or rng.choice(plain)
     exec_note = rng.choice([x for x in plain if x.idx not in crlf and x is not bom_note])
 
     images: dict[str, bytes] = {}
@@ -2824,17 +3288,32 @@ def generate(root: Path, n: int, seed: int, base: dt.date) -> dict:
         metas[x.rel] = meta
         fm = x.fm
         entry = dict(
-            path=x.rel, is_note=True, topic=x.folder, chapter=x.chapter.cid, lang=x.lang,
-            title=x.title, title_source="h1" if x.h1 else "filename", shape=x.shape,
-            answer_variant=x.variant, **meta,
-            bytes=len(data), crlf=x.idx in crlf, bom=x is bom_note,
+            path=x.rel,
+            is_note=True,
+            topic=x.folder,
+            chapter=x.chapter.cid,
+            lang=x.lang,
+            title=x.title,
+            title_source="h1" if x.h1 else "filename",
+            shape=x.shape,
+            answer_variant=x.variant,
+            **meta,
+            bytes=len(data),
+            crlf=x.idx in crlf,
+            bom=x is bom_note,
             mode="0755" if x is exec_note else "0644",
-            frontmatter=dict(date_style=fm["style"], extra_keys=fm["extra"], comment=fm["comment"],
-                             created=fm["created"].isoformat(),
-                             last_reviewed=fm["last_reviewed"].isoformat() if fm["last_reviewed"] else None,
-                             next_review=fm["next_review"].isoformat(), review_count=fm["review_count"],
-                             difficulty=fm["difficulty"], mastery_level=fm["mastery_level"],
-                             related_outlines=list(x.outlines)),
+            frontmatter=dict(
+                date_style=fm["style"],
+                extra_keys=fm["extra"],
+                comment=fm["comment"],
+                created=fm["created"].isoformat(),
+                last_reviewed=fm["last_reviewed"].isoformat() if fm["last_reviewed"] else None,
+                next_review=fm["next_review"].isoformat(),
+                review_count=fm["review_count"],
+                difficulty=fm["difficulty"],
+                mastery_level=fm["mastery_level"],
+                related_outlines=list(x.outlines),
+            ),
         )
         manifest_notes.append(entry)
     for rel, png in sorted(images.items()):
@@ -2842,7 +3321,9 @@ def generate(root: Path, n: int, seed: int, base: dt.date) -> dict:
         (root / rel).write_bytes(png)
 
     non_notes = write_tool_files(root, notes)
-    non_notes += [dict(path=rel, is_note=False, reason="image (not Markdown)") for rel in sorted(images)]
+    non_notes += [
+        dict(path=rel, is_note=False, reason="image (not Markdown)") for rel in sorted(images)
+    ]
 
     stems: dict[str, int] = {}
     for x in notes:
@@ -2867,16 +3348,24 @@ def generate(root: Path, n: int, seed: int, base: dt.date) -> dict:
     counts = summarize(manifest_notes, non_notes, outlines_out)
     dup = [e["path"] for e in manifest_notes if e["path"].endswith("/KV Cache的原理与作用.md")]
     manifest = dict(
-        generator="gen_real_vault.py", args=dict(notes=n, seed=seed, base_date=base.isoformat()),
-        counts=counts, duplicate_question=dup, notes=manifest_notes, non_notes=non_notes,
+        generator="gen_real_vault.py",
+        args=dict(notes=n, seed=seed, base_date=base.isoformat()),
+        counts=counts,
+        duplicate_question=dup,
+        notes=manifest_notes,
+        non_notes=non_notes,
         outlines=outlines_out,
         checklist=dict(path="reviewsToday.md", entries=entries),
-        other_files=[dict(path="reviewsToday.md", kind="old-tool checklist"),
-                     dict(path="config/kb_config.yaml", kind="old-tool config"),
-                     dict(path="config/gamification/topics.yaml", kind="old-tool gamification"),
-                     dict(path="config/gamification/streak.yaml", kind="old-tool gamification")],
+        other_files=[
+            dict(path="reviewsToday.md", kind="old-tool checklist"),
+            dict(path="config/kb_config.yaml", kind="old-tool config"),
+            dict(path="config/gamification/topics.yaml", kind="old-tool gamification"),
+            dict(path="config/gamification/streak.yaml", kind="old-tool gamification"),
+        ],
     )
-    (root / "MANIFEST.json").write_bytes(json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8") + b"\n")
+    (root / "MANIFEST.json").write_bytes(
+        json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8") + b"\n"
+    )
     return counts
 
 
@@ -2887,25 +3376,37 @@ def summarize(notes: list[dict], non_notes: list[dict], outlines: list[dict]) ->
             k = key(e)
             out[k] = out.get(k, 0) + 1
         return dict(sorted(out.items(), key=lambda kv: -kv[1]))
+
     body = sum(1 for e in notes if e["shape"] == "opening")
     return dict(
-        notes=len(notes), non_notes=len(non_notes), outlines=len(outlines),
+        notes=len(notes),
+        non_notes=len(non_notes),
+        outlines=len(outlines),
         topics=len({e["topic"] for e in notes}),
         english=sum(1 for e in notes if e["lang"] == "en"),
-        body_only=body, body_only_share=round(body / max(1, len(notes)), 3),
+        body_only=body,
+        body_only_share=round(body / max(1, len(notes)), 3),
         coding=sum(1 for e in notes if e["shape"] == "coding"),
         no_h1=sum(1 for e in notes if e["title_source"] == "filename"),
         split_answers=sum(1 for e in notes if e["answer_split"]),
         answer_headings=tally(lambda e: e["answer_heading"]),
-        crlf=sum(1 for e in notes if e["crlf"]), bom=sum(1 for e in notes if e["bom"]),
+        crlf=sum(1 for e in notes if e["crlf"]),
+        bom=sum(1 for e in notes if e["bom"]),
         bare_or_mixed_dates=sum(1 for e in notes if e["frontmatter"]["date_style"] != "quoted"),
         extra_keys=sum(1 for e in notes if e["frontmatter"]["extra_keys"]),
-        math=sum(1 for e in notes if e["math"]), images=sum(len(e["images"]) for e in notes),
+        math=sum(1 for e in notes if e["math"]),
+        images=sum(len(e["images"]) for e in notes),
         related_blocks=sum(1 for e in notes if e.get("related_block")),
         followups=tally(lambda e: (e["followups"] or {}).get("style", "none")),
         outline_links=sum(len(o["links"]) for o in outlines),
-        outline_link_kinds=dict(sorted({k: sum(1 for o in outlines for l in o["links"] if l["kind"] == k)
-                                        for k in {l["kind"] for o in outlines for l in o["links"]}}.items())),
+        outline_link_kinds=dict(
+            sorted(
+                {
+                    k: sum(1 for o in outlines for l in o["links"] if l["kind"] == k)
+                    for k in {l["kind"] for o in outlines for l in o["links"]}
+                }.items()
+            )
+        ),
     )
 
 
@@ -2915,7 +3416,9 @@ def prepare_dir(root: Path) -> None:
             sys.exit(f"error: {root} exists and is not a directory")
         if any(root.iterdir()):
             if not (root / "MANIFEST.json").is_file():
-                sys.exit(f"error: {root} is not empty and was not written by this script (no MANIFEST.json)")
+                sys.exit(
+                    f"error: {root} is not empty and was not written by this script (no MANIFEST.json)"
+                )
             shutil.rmtree(root)
     root.mkdir(parents=True, exist_ok=True)
 
@@ -2925,16 +3428,22 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("dir", type=Path, help="vault directory (empty, or a vault this script wrote)")
     ap.add_argument("--notes", type=int, default=450, help="number of notes (default 450)")
     ap.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    ap.add_argument("--base-date", type=dt.date.fromisoformat, default=dt.date(2026, 12, 1),
-                    help="'today' for the vault: review dates are spread around it (default 2026-12-01)")
+    ap.add_argument(
+        "--base-date",
+        type=dt.date.fromisoformat,
+        default=dt.date(2026, 12, 1),
+        help="'today' for the vault: review dates are spread around it (default 2026-12-01)",
+    )
     args = ap.parse_args(argv)
     if args.notes < len(SPECIALS) + 2:
         ap.error(f"--notes must be at least {len(SPECIALS) + 2}")
     prepare_dir(args.dir)
     counts = generate(args.dir, args.notes, args.seed, args.base_date)
-    print(f"wrote {counts['notes']} notes ({counts['body_only']} body-only, {counts['coding']} coding, "
-          f"{counts['english']} English), {counts['non_notes']} non-note files, "
-          f"{counts['outlines']} outlines to {args.dir}")
+    print(
+        f"wrote {counts['notes']} notes ({counts['body_only']} body-only, {counts['coding']} coding, "
+        f"{counts['english']} English), {counts['non_notes']} non-note files, "
+        f"{counts['outlines']} outlines to {args.dir}"
+    )
     return 0
 
 

@@ -26,7 +26,7 @@ def test_link_dry_run_writes_nothing(make_vault, use_vault, cli) -> None:
     before = snapshot(root)
     result = cli("link", "--dry-run")
     assert result.exit_code == 0
-    assert "would update notes/Inference/kv.md  (2 links)" in result.stdout
+    assert "would update notes/Inference/kv.md  (1 link)" in result.stdout
     assert result.stdout.splitlines()[-1] == "6 notes: 6 would be updated, 0 unchanged"
     assert snapshot(root) == before
     assert not (root / ".studycards" / "lock").exists()
@@ -163,3 +163,31 @@ def test_link_reads_the_whole_body_and_writes_links_that_parse(make_vault, use_v
     check = cli("check")
     assert "missing" not in check.stdout
     assert check.exit_code == 0
+
+
+def test_link_dry_run_explain_shows_the_shared_words(make_vault, use_vault, cli) -> None:
+    root = use_vault(make_vault(ATTENTION))
+    before = snapshot(root)
+    result = cli("link", "KV cache", "--dry-run", "--explain")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    at = next(i for i, line in enumerate(lines) if "Continuous batching" in line)
+    assert lines[at + 1].strip().startswith("shared: ")
+    assert {"kv", "cache"} <= set(lines[at + 1].split(": ", 1)[1].split(", "))
+    whole = cli("link", "--dry-run", "--explain")
+    assert whole.exit_code == 0
+    assert "would update notes/Inference/kv.md  (1 link)" in whole.stdout
+    assert sum(1 for line in whole.stdout.splitlines() if "shared: " in line) >= 5
+    assert snapshot(root) == before
+
+
+def test_search_with_a_phrase_and_a_topic(make_vault, use_vault, cli) -> None:
+    use_vault(make_vault(ATTENTION))
+    result = cli("search", '"KV cache" decoding', "--topic", "Inference")
+    assert result.exit_code == 0
+    assert "notes/Inference/kv.md" in result.stdout
+    assert "notes/Inference/batching.md" in result.stdout
+    assert "speculative" not in result.stdout
+    assert cli("search", "注意力", "--topic", "Inference").stdout == "no notes match '注意力'\n"
+    bad = cli("search", "x", "--topic", "Nowhere")
+    assert bad.exit_code == 2 and "no notes in topic 'Nowhere'" in bad.stderr

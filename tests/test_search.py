@@ -156,3 +156,43 @@ def test_code_in_the_body_is_searched_and_the_generated_block_is_not(body_corpus
 def test_the_opening_is_the_answer_field(body_corpus) -> None:
     (hit,) = search(body_corpus, "轮询驱动").hits
     assert hit.field == "answer"
+
+
+def test_a_quoted_phrase_must_occur_as_written(corpus) -> None:
+    loose = search(corpus, "cache kv")
+    assert {h.rel for h in loose.hits} >= {"notes/B/kv.md", "notes/B/decode.md"}
+    exact = search(corpus, '"cache grows" kv')
+    assert [h.rel for h in exact.hits] == ["notes/B/decode.md"]
+    assert search(corpus, '"grows cache"').total == 0
+    assert search(corpus, "「多头注意力」").total == 2
+
+
+def test_an_unclosed_quote_is_an_error(corpus) -> None:
+    with pytest.raises(UsageError, match="unclosed quote"):
+        search(corpus, '"kv cache')
+
+
+def test_topic_limits_the_search_to_one_folder(corpus) -> None:
+    assert {h.rel for h in search(corpus, "注意力").hits} == {"notes/A/body.md", "notes/A/title.md"}
+    assert search(corpus, "注意力", topic="b").total == 0
+    assert {h.rel.split("/")[1] for h in search(corpus, "cache", topic="B").hits} == {"B"}
+    with pytest.raises(UsageError, match="no notes in topic 'Nope'"):
+        search(corpus, "cache", topic="Nope")
+
+
+def test_the_snippet_is_the_line_holding_the_most_terms(make_vault) -> None:
+    deep = "First line about nothing.\nThe KV cache grows with length.\nAnother cache line."
+    corpus = load_corpus(open_vault(make_vault({"notes/C/x.md": note("Memory", "Other text.",
+                                                                      deep=deep)})))  # fmt: skip
+    hit = search(corpus, "kv cache").hits[0]
+    assert hit.snippet == "The KV cache grows with length."
+    assert hit.field == "deep_dive"
+
+
+def test_a_rare_term_weighs_more_than_a_common_one(make_vault) -> None:
+    files = {f"notes/D/common{i}.md": note(f"Note {i}", "softmax everywhere.") for i in range(6)}
+    files["notes/D/rare.md"] = note("Rare", "temperature scaling.")
+    files["notes/D/both.md"] = note("Both", "softmax once.")
+    corpus = load_corpus(open_vault(make_vault(files)))
+    hits = search(corpus, "softmax temperature").hits
+    assert hits[0].rel == "notes/D/rare.md"

@@ -14,12 +14,17 @@ def link(
         None, help="A path, a file name, or a unique part of a title (default: every note)."
     ),
     dry_run: bool = typer.Option(False, "--dry-run", help="Show what would change; write nothing."),
+    explain: bool = typer.Option(
+        False, "--explain", help="Show each link's reason: the words both notes share."
+    ),
 ) -> None:
     """Write the generated related-notes block ('## 相关笔记') of one note or of every note.
 
     Only the lines after the '<!-- 自动生成 -->' marker change; up-to-date notes are not touched.
 
-    link_top_k and link_threshold in studycards.yaml set how many notes are listed and how alike.
+    Notes are linked on the words they share (title and short answer count most), never on tags
+    alone; a note gets from none to link_top_k links. link_top_k and link_threshold in
+    studycards.yaml set how many notes are listed at most and how alike they must be.
     """
     from studycards.render.related import link_view, note_links_view
     from studycards.upkeep.link import link as link_notes
@@ -30,21 +35,31 @@ def link(
             warn(f"{problem}: skipped")
     for skipped in (n for n in report.notes if n.status == "skipped"):
         warn(f"{skipped.rel}: {skipped.reason}: skipped")
-    console().print(note_links_view(report) if note is not None else link_view(report))
+    if note is not None:
+        console().print(note_links_view(report, explain))
+    else:
+        console().print(link_view(report, explain))
 
 
 def search(
     ctx: typer.Context,
-    query: str = typer.Argument(..., help="Words or Chinese text to look for."),
+    query: str = typer.Argument(
+        ..., help='Words or Chinese text to look for; "a phrase" in double quotes must occur as is.'
+    ),
     limit: int = typer.Option(10, "--limit", "-n", min=1, help="How many notes to show."),
+    topic: str | None = typer.Option(None, "--topic", help="Only notes of this topic folder."),
     as_json: bool = typer.Option(False, "--json", help="Print the results as JSON."),
 ) -> None:
-    """Search titles, answers and follow-ups; best matches first, matched words highlighted."""
+    """Search titles, answers, deep dives and follow-ups; best first, with each note's matched line.
+
+    Words are weighted BM25 style (rare words count more; the title counts most). Put a phrase
+    in double quotes to find only notes holding it: studycards search '"KV cache" 显存'.
+    """
     from studycards.notes.corpus import load_corpus
     from studycards.upkeep.search import search as run_search
 
     corpus = load_corpus(state(ctx).vault())
-    result = run_search(corpus, query, limit)
+    result = run_search(corpus, query, limit, topic)
     if as_json:
         print_json(result.to_dict())
         return

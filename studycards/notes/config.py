@@ -47,7 +47,7 @@ class Config:
     followups: bool = False
     again_repeats: int = 2
     link_top_k: int = 5
-    link_threshold: float = 0.3
+    link_threshold: float = 0.2
     template: str | None = None
     exclude: list[str] = field(default_factory=list)
     include_nested_repos: bool = False

@@ -8,24 +8,31 @@ from rich.text import Text
 from studycards.upkeep.link import Linked, LinkReport
 
 
-def link_view(report: LinkReport) -> RenderableType:
-    """Every note written (or that would be), then the counts."""
+def link_view(report: LinkReport, explain: bool = False) -> RenderableType:
+    """Every note written (or that would be), then the counts; ``explain`` adds every link."""
     verb = "would update" if report.dry_run else "updated"
-    lines: list[RenderableType] = [
-        Text.assemble((f"{verb} ", "green"), note.rel, (f"  ({_links(note)})", "dim"))
-        for note in report.notes
-        if note.status == "updated"
-    ]
+    lines: list[RenderableType] = []
+    for note in report.notes:
+        if note.status == "updated":
+            lines.append(
+                Text.assemble((f"{verb} ", "green"), note.rel, (f"  ({_links(note)})", "dim"))
+            )
+        elif explain:
+            lines.append(
+                Text.assemble((f"{note.status} ", "dim"), note.rel, (f"  ({_links(note)})", "dim"))
+            )
+        if explain:
+            lines.extend(_lines(note, explain, indent="  "))
     lines.append(Text(_counts(report), style="dim"))
     return Group(*lines)
 
 
-def note_links_view(report: LinkReport) -> RenderableType:
-    """One note's related notes as a table, then what happened to its block."""
+def note_links_view(report: LinkReport, explain: bool = False) -> RenderableType:
+    """One note's related notes (with the shared words if ``explain``), then its block's fate."""
     note = report.notes[0]
     parts: list[RenderableType] = [Text(note.title, style="bold")]
     if note.links:
-        parts.extend(_lines(note))
+        parts.extend(_lines(note, explain))
     else:
         parts.append(Text("no related notes above the threshold", style="dim"))
     if note.status == "updated":
@@ -36,11 +43,15 @@ def note_links_view(report: LinkReport) -> RenderableType:
     return Group(*parts)
 
 
-def _lines(note: Linked) -> list[Text]:
-    return [
-        Text.assemble(f"{link.percent:>4}%  ", link.title, (f"  {link.rel}", "dim"))
-        for link in note.links
-    ]
+def _lines(note: Linked, explain: bool = False, indent: str = "") -> list[Text]:
+    lines = []
+    for link in note.links:
+        lines.append(
+            Text.assemble(indent, f"{link.percent:>4}%  ", link.title, (f"  {link.rel}", "dim"))
+        )
+        if explain:
+            lines.append(Text.assemble(indent, "       shared: ", (", ".join(link.shared), "cyan")))
+    return lines
 
 
 def _links(note: Linked) -> str:

@@ -67,12 +67,12 @@ def find_note(vault: Vault, corpus: Corpus, query: str, cwd: Path) -> str:
 def link(vault: Vault, note: str | None = None, dry_run: bool = False, cwd: Path | None = None
          ) -> LinkReport:  # fmt: skip
     """Rebuild the related block of ``note`` (a path, file name or title part) or of every note."""
-    corpus = load_corpus(vault, with_text=False)
+    corpus = load_corpus(vault)
     rows = None
     if note is not None:
         rows = [_row_of(corpus, find_note(vault, corpus, note, cwd or Path.cwd()))]
     config = vault.config
-    found = related(corpus, config.link_top_k, config.link_threshold, rows)
+    found = related(corpus, config.link_top_k, config.link_threshold, rows, vault)
     with nullcontext() if dry_run else vault_lock(vault.state_dir):
         plans = [_plan(vault, corpus.notes[row].title, corpus.notes[row].rel, picks)
                  for row, picks in found.items()]  # fmt: skip

@@ -1,13 +1,21 @@
 """Ranked full-text search over whole notes (titles, answers, follow-ups, every section), CJK-aware.
 
 A query becomes terms the way notes do for similarity (CJK bigrams, Latin words; see
-:mod:`studycards.notes.terms`). A Latin term matches at the start of a word ("cache" finds "caches",
-"rope" does not find "property"); a CJK term matches anywhere. Each note scores
+:mod:`studycards.notes.terms`). A Latin term matches at the start of a word ("cache" finds
+"caches", "rope" does not find "property"); a CJK term matches anywhere. Text in double quotes
+(``"KV cache"``, also “…” and 「…」) is a phrase: only notes holding it, words in that order,
+match. Terms are weighted as :mod:`studycards.upkeep.similarity` weighs them, BM25 style: each
+note scores
 
-    sum over terms of idf(term) * sum over fields of weight(field) * (1 + ln count)
+    sum over terms of idf(term) * (TITLE_WEIGHT * [in title]
+                                    + sum over body fields of weight(field) * saturated count)
 
-times the square of the share of query terms it contains, doubled when the whole query occurs
-as a phrase in the title (and x1.5 in the body). A title hit outweighs any body hit.
+where ``idf = ln(1 + (N - df + 0.5) / (df + 0.5))`` and a count ``c`` in a field of length
+``l`` (average ``L``) saturates as ``c' (K1 + 1) / (c' + K1)`` with ``c' = c / (1 - B + B l / L)``.
+The total is multiplied by the square of the share of query terms the note contains, doubled
+when the whole query occurs as a phrase in the title (and x1.5 in the body). A title hit
+outweighs any body hit, since TITLE_WEIGHT exceeds the body weights' largest possible sum.
+Each hit shows the line of its best field holding the most query terms.
 """
 
 from __future__ import annotations
@@ -20,14 +28,18 @@ from typing import Any
 from studycards.errors import UsageError
 from studycards.notes.corpus import Corpus, NoteText
 from studycards.notes.terms import is_cjk, terms
+from studycards.upkeep.similarity import K1
 
 FIELD_WEIGHTS = {
-    "title": 8.0, "question": 2.0, "answer": 1.0, "followups": 1.0, "deep": 0.5, "rest": 0.5,
+    "title": 12.0, "question": 2.0, "answer": 1.0, "followups": 1.0, "deep": 0.5, "rest": 0.5,
 }  # fmt: skip
+TITLE_WEIGHT = FIELD_WEIGHTS["title"]  # > (K1 + 1) * the sum of the body weights
+B = 0.75
 FIELD_NAMES = {"deep": "deep_dive", "rest": "body"}
 SNIPPET_CHARS = 120
 _MARKUP = re.compile(r"\*\*|__|`+|^#+\s*|^\s*[-*+]\s+|^\s*\d+\.\s+", re.M)
 _SPACE = re.compile(r"\s+")
+_QUOTED = re.compile(r'"([^"]*)"|“([^”]*)”|「([^」]*)」')
 
 
 @dataclass(frozen=True)
@@ -71,34 +83,70 @@ class _Query:
     patterns: tuple[re.Pattern[str], ...]
     any_term: re.Pattern[str]
     phrase: str
+    phrases: tuple[str, ...] = ()
 
 
-def search(corpus: Corpus, query: str, limit: int = 10) -> SearchResult:
-    """The ``limit`` best notes for ``query``, best first; ties go by path."""
+def search(corpus: Corpus, query: str, limit: int = 10, topic: str | None = None) -> SearchResult:
+    """The ``limit`` best notes for ``query`` (of ``topic`` only, if given); ties go by path."""
     parsed = parse_query(query)
-    fields = [_fields(note) for note in corpus.notes]
-    counts = [_counts(parsed, f) if parsed.any_term.search(f["all"]) else None for f in fields]
-    idf = _idf(parsed, counts, len(corpus.notes))
+    notes = corpus.notes if topic is None else _of_topic(corpus, topic)
+    fields = [_fields(note) for note in notes]
+    counts = [_counts(parsed, f) if _candidate(parsed, f) else None for f in fields]
+    idf = _idf(parsed, counts, len(notes))
+    average = _average_lengths(fields)
     scored = [
-        (_score(parsed, c, idf, f), position)
+        (_score(parsed, c, idf, f, average), position)
         for position, (c, f) in enumerate(zip(counts, fields, strict=True))
         if c is not None
     ]
     scored = sorted((s for s in scored if s[0] > 0), key=lambda s: (-s[0], s[1]))
-    hits = tuple(_hit(parsed, corpus.notes[p], fields[p], counts[p], s) for s, p in scored[:limit])
+    hits = tuple(_hit(parsed, notes[p], fields[p], counts[p], s) for s, p in scored[:limit])
     return SearchResult(query, parsed.terms, len(scored), hits)
 
 
+def _of_topic(corpus: Corpus, topic: str) -> tuple[NoteText, ...]:
+    """The notes of topic folder ``topic`` (any case); an unknown topic is an error."""
+    wanted = topic.strip().strip("/").casefold()
+    notes = tuple(note for note in corpus.notes if note.topic.casefold() == wanted)
+    if not notes:
+        raise UsageError(f"no notes in topic {topic!r} (try 'studycards topics')")
+    return notes
+
+
 def parse_query(query: str) -> _Query:
-    """Terms of ``query`` (stop words kept) with a word-start pattern for each."""
-    found = tuple(dict.fromkeys(terms(query, keep_stopwords=True)))
+    """Terms of ``query`` (stop words kept) with a word-start pattern for each, and its phrases."""
+    if query.count('"') % 2:
+        raise UsageError(f"unclosed quote in {query!r}: put a phrase between two double quotes")
+    phrases = tuple(
+        dict.fromkeys(
+            _normal(next(part for part in match.groups() if part is not None))
+            for match in _QUOTED.finditer(query)
+        )
+    )
+    plain = _QUOTED.sub(lambda m: " " + next(g for g in m.groups() if g is not None) + " ", query)
+    found = tuple(dict.fromkeys(terms(plain, keep_stopwords=True)))
     if not found:
         raise UsageError(f"nothing to search for in {query!r}: give a word or Chinese characters")
     patterns = tuple(_pattern(term) for term in found)
     ordered = sorted(found, key=len, reverse=True)
     any_term = re.compile("|".join(_pattern(term).pattern for term in ordered), re.I)
-    phrase = _SPACE.sub(" ", query.strip()).casefold()
-    return _Query(query, found, patterns, any_term, phrase if len(found) > 1 else "")
+    phrase = _normal(plain)
+    return _Query(query, found, patterns, any_term, phrase if len(found) > 1 else "",
+                  tuple(p for p in phrases if p))  # fmt: skip
+
+
+def _normal(text: str) -> str:
+    return _SPACE.sub(" ", text.strip()).casefold()
+
+
+def _candidate(query: _Query, fields: dict[str, str]) -> bool:
+    """Whether a note holds any query term and every quoted phrase."""
+    if not query.any_term.search(fields["all"]):
+        return False
+    if not query.phrases:
+        return True
+    text = _normal(fields["all"])
+    return all(phrase in text for phrase in query.phrases)
 
 
 def _pattern(term: str) -> re.Pattern[str]:
@@ -132,17 +180,26 @@ def _idf(query: _Query, counts: list, notes: int) -> list[float]:
             continue
         for index in range(len(query.terms)):
             df[index] += any(note[name][index] for name in FIELD_WEIGHTS)
-    return [math.log(1 + notes / d) if d else 0.0 for d in df]
+    return [math.log(1 + (notes - d + 0.5) / (d + 0.5)) if d else 0.0 for d in df]
 
 
-def _score(query: _Query, counts: dict[str, list[int]], idf: list[float], fields: dict) -> float:
+def _average_lengths(fields: list[dict[str, str]]) -> dict[str, float]:
+    return {
+        name: max(1.0, sum(len(f[name]) for f in fields) / max(1, len(fields)))
+        for name in FIELD_WEIGHTS
+    }
+
+
+def _score(query: _Query, counts: dict[str, list[int]], idf: list[float], fields: dict,
+           average: dict[str, float]) -> float:  # fmt: skip
     total, matched = 0.0, 0
+    norms = {name: 1 - B + B * len(fields[name]) / average[name] for name in _BODY}
     for index, weight in enumerate(idf):
-        term_score = sum(
-            FIELD_WEIGHTS[name] * (1 + math.log(counts[name][index]))
-            for name in FIELD_WEIGHTS
-            if counts[name][index]
-        )
+        term_score = TITLE_WEIGHT if counts["title"][index] else 0.0
+        for name in _BODY:
+            if counts[name][index]:
+                tf = counts[name][index] / norms[name]
+                term_score += FIELD_WEIGHTS[name] * tf * (K1 + 1) / (tf + K1)
         total += weight * term_score
         matched += term_score > 0
     total *= (matched / len(query.terms)) ** 2
@@ -173,8 +230,9 @@ def _best_field(counts: dict[str, list[int]]) -> str | None:
 
 
 def snippet_of(query: _Query, text: str) -> tuple[str, list[tuple[int, int]]]:
-    """About :data:`SNIPPET_CHARS` of plain text around the densest cluster of matches."""
-    plain = _SPACE.sub(" ", _MARKUP.sub("", text)).strip()
+    """The matched line: the line of ``text`` with the most query terms (a quoted phrase first),
+    as plain text, cut to about :data:`SNIPPET_CHARS` around its matches when longer."""
+    plain = _SPACE.sub(" ", _MARKUP.sub("", best_line(query, text))).strip()
     found = list(query.any_term.finditer(plain))
     start = _window_start(query, plain, found)
     end = min(len(plain), start + SNIPPET_CHARS)
@@ -184,6 +242,20 @@ def snippet_of(query: _Query, text: str) -> tuple[str, list[tuple[int, int]]]:
     shift = len(prefix) - start
     matches = [(s + shift, e + shift) for s, e in _merged(query.any_term, plain, start, end)]
     return snippet, matches
+
+
+def best_line(query: _Query, text: str) -> str:
+    """The line holding the most distinct query terms; ties go to the earlier line."""
+    best, best_key = "", (-1, -1)
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        normal = _normal(line)
+        key = (sum(1 for p in query.phrases if p in normal),
+               sum(1 for pattern in query.patterns if pattern.search(line)))  # fmt: skip
+        if key > best_key:
+            best, best_key = line, key
+    return best
 
 
 def _window_start(query: _Query, plain: str, found: list[re.Match[str]]) -> int:
