@@ -19,6 +19,7 @@ from pathlib import Path
 from studycards._parallel import parallel_map
 from studycards.notes._document import markdown_lines
 from studycards.notes.body import parse_note
+from studycards.notes.index import rollback_quietly
 from studycards.notes.note import Note, Problem
 from studycards.notes.sections import freeze_extra
 from studycards.notes.terms import term_counts, term_hash
@@ -246,7 +247,7 @@ class TextCache:
             c.executemany("DELETE FROM notes WHERE rel = ?", stale)
             c.execute("COMMIT")
         except sqlite3.Error:
-            _rollback(self.connection)
+            rollback_quietly(self.connection)
 
     def restamp(self, changes: Iterable[tuple[str, tuple[int, int], tuple[int, int]]]) -> None:
         """Re-key entries whose file was rewritten without changing its extracted text.
@@ -265,17 +266,10 @@ class TextCache:
             )
             c.execute("COMMIT")
         except sqlite3.Error:
-            _rollback(self.connection)
+            rollback_quietly(self.connection)
 
     def close(self) -> None:
         self.connection.close()
-
-
-def _rollback(connection: sqlite3.Connection) -> None:
-    try:
-        connection.rollback()
-    except sqlite3.Error:
-        pass
 
 
 _TYPES = {"size": "INTEGER", "mtime_ns": "INTEGER", "terms": "BLOB", "counts": "BLOB"}

@@ -86,14 +86,15 @@ class SummaryIndex:
             c.executemany("DELETE FROM notes WHERE rel = ?", stale)
             c.execute("COMMIT")
         except sqlite3.Error:
-            _rollback(self.connection)
+            rollback_quietly(self.connection)
 
     def close(self) -> None:
         self.connection.close()
 
 
-def _rollback(connection: sqlite3.Connection) -> None:
+def rollback_quietly(connection: sqlite3.Connection) -> None:
+    """Roll back a cache's transaction; a damaged cache is only a cache: never raise."""
     try:
         connection.rollback()
     except sqlite3.Error:
-        pass  # a damaged cache: the next open starts it afresh
+        pass  # the next open starts it afresh
