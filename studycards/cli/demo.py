@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
-import sys
 from typing import Any
 
 import typer
 
-from studycards.cli._common import console
+from studycards.cli._common import console, print_envelope
 
 app = typer.Typer(
     help="Small, exact NumPy attention demos: worked answers you can run and check.",
@@ -18,8 +16,11 @@ app = typer.Typer(
 NAME_HELP = "A demo name, as shown by 'studycards demo list'."
 
 
-def _print_json(data: object) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n")
+def _complete_name(incomplete: str) -> list[str]:
+    """Shell completion of demo names."""
+    from studycards.demos import list_demos
+
+    return [info.name for info in list_demos() if info.name.startswith(incomplete)]
 
 
 @app.command("list")
@@ -34,7 +35,7 @@ def list_command(
 
         console().print(render_demo_list(list_demos()))
         return
-    _print_json([_describe(get_demo(info.name)) for info in list_demos()])
+    print_envelope("demo list", {"demos": [_describe(get_demo(i.name)) for i in list_demos()]})
 
 
 def _describe(demo: Any) -> dict[str, Any]:
@@ -47,7 +48,7 @@ def _describe(demo: Any) -> dict[str, Any]:
 
 @app.command()
 def run(
-    name: str = typer.Argument(..., help=NAME_HELP),
+    name: str = typer.Argument(..., help=NAME_HELP, autocompletion=_complete_name),
     seq_len: int | None = typer.Option(None, "--seq-len", help="Sequence length (keys)."),
     tgt_len: int | None = typer.Option(None, "--tgt-len", help="Decoder steps (queries)."),
     d_model: int | None = typer.Option(None, "--d-model", help="Model (embedding) width."),
@@ -73,7 +74,7 @@ def run(
     )  # fmt: skip
     result = run_demo(name, {key: value for key, value in given.items() if value is not None}, seed)
     if as_json:
-        _print_json(result.to_dict())
+        print_envelope("demo run", result.to_dict())
     else:
         from studycards.render.demo import render_demo
 
@@ -83,9 +84,18 @@ def run(
 
 
 @app.command()
-def explain(name: str = typer.Argument(..., help=NAME_HELP)) -> None:
+def explain(
+    name: str = typer.Argument(..., help=NAME_HELP, autocompletion=_complete_name),
+    as_json: bool = typer.Option(False, "--json", help="Print the explanation as JSON."),
+) -> None:
     """Explain a demo: what it shows, its equations and its parameters."""
     from studycards.demos import get_demo
     from studycards.render.demo import render_explanation
 
-    console().print(render_explanation(get_demo(name)))
+    demo = get_demo(name)
+    if as_json:
+        data = _describe(demo)
+        data["explanation"] = demo.explain()
+        print_envelope("demo explain", data)
+        return
+    console().print(render_explanation(demo))

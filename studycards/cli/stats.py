@@ -7,8 +7,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from studycards.cli._common import console, state, warn
-from studycards.cli.notes import print_json
+from studycards.cli._common import console, print_envelope, state, warn
 
 if TYPE_CHECKING:
     from studycards.notes.vault import Vault
@@ -37,7 +36,7 @@ def stats(
     if as_json:
         from studycards.progress.stats import stats_json
 
-        print_json(stats_json(result))
+        print_envelope("stats", stats_json(result))
         return
     from studycards.render.stats import stats_view
 
@@ -53,7 +52,7 @@ def _save_svg(view: object, path: Path, width: int) -> None:
 
     from rich.console import Console
 
-    from studycards.errors import UsageError
+    from studycards.errors import WriteError
 
     recorder = Console(
         record=True, file=io.StringIO(), width=width, force_terminal=True, color_system="truecolor"
@@ -62,7 +61,7 @@ def _save_svg(view: object, path: Path, width: int) -> None:
     try:
         recorder.save_svg(str(path), title="studycards stats")
     except OSError as error:
-        raise UsageError(f"--svg: cannot write {path}: {error.strerror}") from None
+        raise WriteError(f"cannot write the --svg image: {error.strerror}", path) from None
     typer.echo(f"saved {path}", err=True)
 
 
@@ -94,7 +93,7 @@ def optimize(
 
     outcome = optimize_vault(vault, min_reviews, save=not dry_run, on_fit=on_fit)
     if as_json:
-        print_json(outcome_json(outcome))
+        print_envelope("optimize", outcome_json(outcome))
         return
     from studycards.render.stats import optimize_view
 
@@ -107,7 +106,7 @@ def _retention(vault: Vault, as_json: bool) -> None:
     workloads = vault_workloads(vault)
     current = vault.config.desired_retention
     if as_json:
-        print_json(workloads_json(workloads, current))
+        print_envelope("optimize", workloads_json(workloads, current))
         return
     from studycards.render.stats import retention_view
 
