@@ -376,7 +376,7 @@ def test_outline_json(make_vault, use_vault, today, cli):
     assert [link["path"] for link in data["dead_links"]] == ["notes/A/gone.md"]
     one = data["items"][0]["children"][0]
     assert one["links"][0]["mastery_level"] == 0.2
-    assert one["children"][0]["links"][0]["next_review"] == "2025-11-20"
+    assert one["children"][0]["links"][0]["due"] == "2025-11-20"
 
 
 def test_outline_unknown_name(make_vault, use_vault, cli):

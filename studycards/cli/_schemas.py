@@ -20,7 +20,12 @@ VOCABULARY = (
     ("tag", "one entry of a note's `tags`"),
     ("due", "a day, `YYYY-MM-DD`: the day a note is due (a new note is due today)"),
     ("days_overdue", "whole days a note is past its due day (0 when not overdue)"),
-    ("*_count", "a number of things: `review_count`, `due_count`, `new_count`"),
+    (
+        "*_count",
+        "a number of notes or reviews where the bare word would name something else: "
+        "`due_count` (never `due`), `new_count`, `review_count`, `overdue_count`",
+    ),
+    ("mean_mastery", "the mean `mastery_level` of a group of notes"),
     ("mastery_level", "a note's predicted recall 30 days from now, 0..1 (the frontmatter key)"),
     ("line", "a 1-based line number in the file named by `path`, or `null`"),
     ("severity", "`error` or `warning`"),
@@ -108,8 +113,10 @@ SCHEMAS: dict[str, Schema] = {
         "outlines": [{"path": "path", "title": "str", "notes": "int", "missing": "int",
         "due_count": "int", "mean_mastery": "float", "items": "?list",
         "dead_links": "?list"}]}, "studycards outline --json"),
-    "stats": Schema(1, "every number of the stats screen", {"*": "any", "today": "date"},
-        "studycards stats --json"),
+    "stats": Schema(1, "every number of the stats screen", {
+        "today": "date", "overdue_count": "int", "forecast": ["int"],
+        "topics": [{"topic": "str", "notes": "int", "due_count": "int",
+        "mean_mastery": "?float", "*": "any"}], "*": "any"}, "studycards stats --json"),
     "optimize": Schema(1, "the fit and its comparison, or `--retention`'s table",
         OneOf((FIT, RETENTION), ("the fit", "--retention")),
         "studycards optimize --dry-run --json"),

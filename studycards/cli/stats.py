@@ -36,7 +36,7 @@ def stats(
     if as_json:
         from studycards.progress.stats import stats_json
 
-        print_envelope("stats", stats_json(result))
+        print_envelope("stats", _stats_vocabulary(stats_json(result)))
         return
     from studycards.render.stats import stats_view
 
@@ -45,6 +45,14 @@ def stats(
     screen.print(view)
     if svg is not None:
         _save_svg(view, svg, screen.width)
+
+
+def _stats_vocabulary(data: dict) -> dict:
+    """The JSON's counts named as in every other command: ``due_count``, ``mean_mastery``."""
+    data["overdue_count"] = data.pop("overdue")
+    for row in data["topics"]:
+        row["due_count"], row["mean_mastery"] = row.pop("due"), row.pop("mastery")
+    return data
 
 
 def _save_svg(view: object, path: Path, width: int) -> None:
