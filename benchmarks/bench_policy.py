@@ -34,7 +34,9 @@ def measure(model, engine, retention: float, folder: Path, repeat: int) -> str:
     found = policy.calibrate(model, engine, retention)
     path = folder / f"{retention}.npz"
     policy_cache._save(path, found)
-    loads = [timed(lambda: policy_cache._load(path, 365)) for _ in range(repeat * 10)]
+    loads = [
+        timed(lambda: policy_cache._load(path, 365, policy.PASS_SHARES)) for _ in range(repeat * 10)
+    ]
     picks = [timed(lambda: found.interval(engine, 12.0, 6.0)) for _ in range(200)]
     return (
         f"retention {retention:.2f}: solve median {statistics.median(solves):6.3f} s  "

@@ -1,6 +1,6 @@
 """Fault injection, the long run: kill -9 each writing command hundreds of times, then check.
 
-Usage: python benchmarks/faults.py [--kills 200] [--commands grade,review,link,fix,sync]
+Usage: python benchmarks/faults.py [--kills 200] [--commands grade,review,link,fix,sync,reschedule,undo,bury]
                                    [--seed N] [--keep DIR]
 
 For each command a fresh generated vault (benchmarks/gen_vault.py plus notes without
@@ -66,11 +66,11 @@ def run_one(name: str, root: Path, args: argparse.Namespace) -> Tally:
 
 
 def print_table(tallies: list[Tally]) -> None:
-    header = f"{'command':<8} {'kills':>6} " + " ".join(f"{c:>13}" for c in COLUMNS)
+    header = f"{'command':<10} {'kills':>6} " + " ".join(f"{c:>13}" for c in COLUMNS)
     print(header + f" {'failures':>9}")
     for tally in tallies:
         cells = " ".join(f"{tally.outcomes[c]:>13}" for c in COLUMNS)
-        print(f"{tally.command:<8} {tally.kills:>6} {cells} {len(tally.failures):>9}")
+        print(f"{tally.command:<10} {tally.kills:>6} {cells} {len(tally.failures):>9}")
     for tally in tallies:
         for failure in tally.failures:
             print(f"FAIL {tally.command}: {failure}")

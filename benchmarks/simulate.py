@@ -2,6 +2,10 @@
 
 Usage:
     python benchmarks/simulate.py [--seeds 3] [--notes 500] [--days 365] [--quick]
+    python benchmarks/simulate.py --population [...]   (see population.py: many people)
+
+This single-person study assumes the person is exactly the default model; ``--population``
+runs every scheduler against published per-user parameter sets instead.
 
 500 notes are introduced 10 a day over the first 50 days and studied for 365 days; every note due
 on a day is reviewed that day, its first review on the day it is introduced.
@@ -300,7 +304,13 @@ def _checked(config: Config, parser: argparse.ArgumentParser) -> Config:
 
 
 def main(argv: list[str] | None = None) -> int:
-    config = parse_config(argv)
+    args = sys.argv[1:] if argv is None else list(argv)
+    if "--population" in args:
+        import population
+
+        args.remove("--population")
+        return population.main(args)
+    config = parse_config(args)
     started = time.perf_counter()
     print(report(config))
     print(f"\nwall time {time.perf_counter() - started:.1f} s")

@@ -15,6 +15,13 @@ from collections.abc import Iterator
 from contextvars import ContextVar
 from pathlib import Path
 
+from studycards._statefile import (
+    FILE_MODE,
+    SymlinkRefused,
+    check_state_dir,
+    open_nofollow,
+    read_bytes,
+)
 from studycards.errors import StudycardsError, VaultLocked
 
 LOCK_NAME = "lock"
@@ -55,12 +62,15 @@ def _write_holder(fd: int, text: str) -> None:
 
 
 def _open(state_dir: Path, path: Path) -> int:
+    check_state_dir(state_dir.parent, state_dir)
     if state_dir.exists() and not state_dir.is_dir():
         message = "is not a folder: studycards keeps the review ledger and its lock there"
         raise StudycardsError(message, state_dir)
     try:
         state_dir.mkdir(parents=True, exist_ok=True)
-        return os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        return open_nofollow(path, os.O_RDWR | os.O_CREAT, FILE_MODE)
+    except StudycardsError:
+        raise
     except OSError as error:
         raise StudycardsError(f"cannot open the vault's lock: {error.strerror}", path) from None
 
@@ -106,6 +116,6 @@ def _try_lock(fd: int) -> bool:
 
 def _holder(path: Path) -> str:
     try:
-        return path.read_text(encoding="ascii").strip() or "?"
-    except OSError:
+        return read_bytes(path).decode("ascii").strip() or "?"
+    except (OSError, UnicodeDecodeError, SymlinkRefused):
         return "?"

@@ -59,6 +59,7 @@ GRADES = ("again", "hard", "good", "easy")
 # that is not an interrupted write (a review lost, an id dropped, a due day changed).
 EXPECTED_REPAIRS = (
     "wrote the review",
+    "finished the undo",
     "moved the torn",
     "cleared the stale pid",
     "rebuilt",
@@ -560,8 +561,63 @@ def _checklist_line(root: Path, rel: str, rng: random.Random, ticked: bool) -> s
     return f"- [{'x' if ticked else ' '}] [{escape_title(title)}]({link_target(rel)}){grade}"
 
 
+class RescheduleScenario(Scenario):
+    """``reschedule`` after ``maximum_interval`` changed: it moves every reviewed note."""
+
+    name = "reschedule"
+    touch = Touch(("next_review", "id"))
+
+    def setup(self) -> None:
+        super().setup()
+        for rel in sorted(self.counts)[:6]:
+            assert invoke(self.root, "grade", rel, "easy").exit_code == 0
+
+    def prepare(self, rng: random.Random) -> None:
+        super().prepare(rng)
+        limit = 2 + self.rounds % 5 if self.rounds % 2 else 365
+        (self.root / "studycards.yaml").write_text(
+            CONFIG + f"maximum_interval: {limit}\n", encoding="utf-8"
+        )
+
+    def launch(self, rng: random.Random) -> ProcessRun:
+        return ProcessRun(studycards(self.root, "reschedule"))
+
+
+class UndoScenario(Scenario):
+    """``undo`` of a review made just before."""
+
+    name = "undo"
+
+    def prepare(self, rng: random.Random) -> None:
+        super().prepare(rng)
+        rel = rng.choice(sorted(self.counts))
+        assert invoke(self.root, "grade", rel, rng.choice(GRADES)).exit_code == 0
+
+    def launch(self, rng: random.Random) -> ProcessRun:
+        return ProcessRun(studycards(self.root, "undo"))
+
+
+class BuryScenario(ReviewScenario):
+    """``b`` in the review session: the card is put off until tomorrow."""
+
+    name = "bury"
+
+    def launch(self, rng: random.Random) -> SessionRun:
+        return SessionRun(self.root, "b")
+
+
 SCENARIOS: dict[str, type[Scenario]] = {
-    s.name: s for s in (GradeScenario, ReviewScenario, LinkScenario, FixScenario, SyncScenario)
+    s.name: s
+    for s in (
+        GradeScenario,
+        ReviewScenario,
+        LinkScenario,
+        FixScenario,
+        SyncScenario,
+        RescheduleScenario,
+        UndoScenario,
+        BuryScenario,
+    )
 }
 
 

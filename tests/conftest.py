@@ -119,7 +119,7 @@ def today(monkeypatch: pytest.MonkeyPatch) -> Callable[[dt.date], dt.date]:
     """Pin the day commands see: ``today(date)``; pinned to :data:`SAMPLE_TODAY` by default."""
 
     def pin(day: dt.date = SAMPLE_TODAY) -> dt.date:
-        monkeypatch.setattr("studycards.scheduling.clock.today_in", lambda _zone: day)
+        monkeypatch.setattr("studycards.scheduling.clock.today_in", lambda *_: day)
         return day
 
     pin()

@@ -303,14 +303,16 @@ def test_a_dangling_symlink_is_reported(make_vault, use_vault, today, cli):
 
 def test_an_unreadable_note_is_reported(make_vault, use_vault, today, cli, monkeypatch):
     use_vault(make_vault({BAD: fm("created: '2025-10-19'")}, samples=True))
-    real_read_bytes = Path.read_bytes
+    from studycards.notes import note_file
 
-    def read_bytes(self: Path) -> bytes:
-        if self.name == "note.md":
-            raise PermissionError(13, "Permission denied", str(self))
-        return real_read_bytes(self)
+    real_open = note_file._open
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    def refusing_open(path: str) -> int:
+        if path.endswith("note.md"):
+            raise PermissionError(13, "Permission denied", path)
+        return real_open(path)
+
+    monkeypatch.setattr(note_file, "_open", refusing_open)
     expected = f"{BAD}: cannot read: Permission denied"
     checked, listed, shown = cli("check"), cli("list", "--json"), cli("show", BAD)
     no_traceback(checked, listed, shown)

@@ -18,6 +18,7 @@ from studycards.progress.checklist import (
     Tick,
     escape_title,
     link_target,
+    mark_done,
     parse_ticks,
     sync_checklist,
     ticked_lines,
@@ -29,7 +30,7 @@ from studycards.scheduling.schedule import Rating
 from studycards.scheduling.writes import ledger_of
 
 NOW = dt.datetime(2025, 11, 1, 9, 0, tzinfo=dt.timezone.utc)
-EXACT_CONFIG = "notes_dir: notes\nfuzz: false\n"
+EXACT_CONFIG = "notes_dir: notes\nfuzz: false\nchecklist_language: en\n"
 
 EXPECTED = f"""\
 # Reviews for 2025-11-01
@@ -48,6 +49,19 @@ EXPECTED = f"""\
 ## This week
 
 - [ ] [多头注意力为什么有效](notes/Attention/多头注意力.md) · reviews 3 · hard · due 2025-11-05
+
+## Done today
+
+_Nothing yet._
+
+## Overview
+
+- Notes: 5
+- Overdue: 2 (2 listed)
+- Due today: 1
+- This week: 1
+- Reviewed today: 0
+- Mean mastery: 0.45
 """
 
 
@@ -78,7 +92,7 @@ def written(root: Path, text: str) -> Path:
 def test_today_writes_the_expected_checklist(root):
     result = write_checklist(open_vault(root), SAMPLE_TODAY)
     assert checklist(root).read_text(encoding="utf-8") == EXPECTED
-    assert result.counts == {"overdue": 2, "today": 1, "week": 1}
+    assert result.counts == {"overdue": 2, "today": 1, "week": 1, "done": 0}
     assert result.left_out == 0
 
 
@@ -184,7 +198,19 @@ def test_untick_changes_one_character():
     text = "a\n- [x] [A](notes/a.md) (again)\n"
     (tick,), _ = parse_ticks(text)
     assert untick(text, tick) == "a\n- [ ] [A](notes/a.md) (again)\n"
-    assert tick == Tick(2, "notes/a.md", Rating.AGAIN, 5)
+    assert tick == Tick(2, "notes/a.md", Rating.AGAIN, 5, 23, True, "notes/a.md")
+
+
+def test_mark_done_keeps_a_record_with_the_grade():
+    text = "a\n- [x] [A](notes/a.md) · reviews 3\n- [x] [B](notes/b.md) (again)\n"
+    first, second = parse_ticks(text)[0]
+    assert mark_done(text, second, second.rating) == (
+        "a\n- [x] [A](notes/a.md) · reviews 3\n- [✓] [B](notes/b.md) (again)\n"
+    )
+    assert mark_done(text, first, Rating.GOOD) == (
+        "a\n- [✓] [A](notes/a.md) (good) · reviews 3\n- [x] [B](notes/b.md) (again)\n"
+    )
+    assert [t.line for t in parse_ticks(mark_done(text, first, Rating.GOOD))[0]] == [3]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -206,7 +232,7 @@ def _ticked_copy() -> tuple[str, list[int]]:
     return text, offsets
 
 
-def test_sync_logs_ratings_and_unticks_exactly_those_lines(root):
+def test_sync_logs_ratings_and_marks_exactly_those_lines_done(root):
     vault = open_vault(root)
     text, offsets = _ticked_copy()
     path = written(root, text)
@@ -218,13 +244,14 @@ def test_sync_logs_ratings_and_unticks_exactly_those_lines(root):
     ]
     assert result.problems == ()
     assert reviews(root) == [(SEQ2SEQ, 3), (BEAM_SEARCH, 1), (MULTI_HEAD, 4)]
-    after = path.read_bytes()
-    before = text.encode("utf-8")
-    changed = [i for i in range(len(before)) if before[i] != after[i]]
-    assert len(after) == len(before)
-    assert changed == [len(text[:o].encode("utf-8")) for o in offsets]
-    assert all(after[i : i + 1] == b" " for i in changed)
-    assert "(again)" in after.decode("utf-8") and "(4)" in after.decode("utf-8")
+    expected = (
+        text.replace("- [x] [Seq2Seq", "- [✓] [Seq2Seq")
+        .replace("引入动机.md) ·", "引入动机.md) (good) ·")
+        .replace("- [X] [beam", "- [✓] [beam")
+        .replace("- [x] [多头", "- [✓] [多头")
+    )
+    assert path.read_text(encoding="utf-8") == expected
+    assert ticked_lines(expected) == []
 
 
 def test_sync_writes_the_frontmatter_projection(root):
@@ -284,7 +311,7 @@ def test_crlf_and_bom_survive_a_sync(root):
     path = written(root, raw)
     result = sync_checklist(open_vault(root), NOW)
     assert [s.rating for s in result.logged] == [Rating.EASY]
-    assert path.read_bytes() == raw.replace("[x]", "[ ]").encode("utf-8")
+    assert path.read_bytes() == raw.replace("[x]", "[✓]").encode("utf-8")
 
 
 def test_a_broken_note_is_reported_not_logged(make_vault):

@@ -17,8 +17,8 @@ NOW = dt.datetime(2025, 11, 1, 9, 0, tzinfo=dt.timezone.utc)
 @pytest.fixture
 def root(make_vault, use_vault, monkeypatch) -> Path:
     monkeypatch.setattr("studycards.scheduling.clock.now_in", lambda _zone: NOW)
-    monkeypatch.setattr("studycards.scheduling.clock.today_in", lambda _zone: NOW.date())
-    return use_vault(make_vault(config="notes_dir: notes\nfuzz: false\n"))
+    monkeypatch.setattr("studycards.scheduling.clock.today_in", lambda *_: NOW.date())
+    return use_vault(make_vault(config="notes_dir: notes\nfuzz: false\nchecklist_language: en\n"))
 
 
 def checklist(root: Path) -> str:
@@ -41,20 +41,22 @@ def ratings(root: Path) -> list[tuple[str, int]]:
 def test_today_writes_the_checklist(cli, root):
     result = cli("today")
     assert result.exit_code == 0, result.stderr
-    assert result.stdout == "wrote reviewsToday.md: 2 overdue, 1 today, 1 this week\n"
+    assert result.stdout == "wrote reviewsToday.md: 2 overdue, 1 today, 1 this week, 0 done today\n"
     assert checklist(root).startswith("# Reviews for 2025-11-01\n")
     assert f"- [ ] [两数之和]({TWO_SUM}) · reviews 1 · easy\n" in checklist(root)
 
 
 def test_today_reports_the_daily_limits(cli, root):
-    (root / "studycards.yaml").write_text("new_per_day: 0\nfuzz: false\n", encoding="utf-8")
+    (root / "studycards.yaml").write_text(
+        "new_per_day: 0\nfuzz: false\nchecklist_language: en\n", encoding="utf-8"
+    )
     result = cli("today")
     assert result.stdout.splitlines() == [
-        "wrote reviewsToday.md: 1 overdue, 1 today, 1 this week",
+        "wrote reviewsToday.md: 1 overdue, 1 today, 1 this week, 0 done today",
         "daily limits left 1 due notes out (--all lists them)",
     ]
     result = cli("today", "--all")
-    assert result.stdout == "wrote reviewsToday.md: 2 overdue, 1 today, 1 this week\n"
+    assert result.stdout == "wrote reviewsToday.md: 2 overdue, 1 today, 1 this week, 0 done today\n"
 
 
 def test_today_refuses_to_drop_ticked_boxes(cli, root):
@@ -72,7 +74,7 @@ def test_today_refuses_to_drop_ticked_boxes(cli, root):
     assert "[x]" not in checklist(root)
 
 
-def test_sync_logs_and_unticks(cli, root):
+def test_sync_logs_and_marks_done(cli, root):
     cli("today")
     tick(
         root,
@@ -87,8 +89,12 @@ def test_sync_logs_and_unticks(cli, root):
     assert lines[1].startswith(f"{TWO_SUM}: good -> next review ")
     assert lines[2] == "logged 2 reviews"
     assert ratings(root) == [(BEAM_SEARCH, 2), (TWO_SUM, 3)]
-    assert "[x]" not in checklist(root) and "(hard)" in checklist(root)
-    assert cli("today").exit_code == 0  # nothing ticked any more
+    assert "[x]" not in checklist(root)
+    assert f"- [✓] [两数之和]({TWO_SUM}) (good) · reviews 1 · easy" in checklist(root)
+    assert f"- [✓] [beam search]({BEAM_SEARCH}) (hard) · reviews 2" in checklist(root)
+    result = cli("today")  # nothing ticked any more; what was done stays listed
+    assert result.stdout == "wrote reviewsToday.md: 1 overdue, 0 today, 1 this week, 2 done today\n"
+    assert f"## Done today\n\n- [✓] [beam search]({BEAM_SEARCH}) (hard)\n" in checklist(root)
 
 
 def test_second_sync_has_nothing_to_do(cli, root):

@@ -109,3 +109,41 @@ def test_every_demo_command_has_help(cli: Cli) -> None:
         result = cli("demo", command, "--help")
         assert result.exit_code == 0
     assert "--block-size" in cli("demo", "run", "--help").stdout
+
+
+def test_a_failed_check_exits_1_and_shows_which(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("studycards.demos._maths.TOLERANCE", -1.0)
+    result = cli("demo", "run", "kv-cache")
+    assert result.exit_code == 1
+    assert "✗ FAILED cached decoding equals full recomputation" in result.stdout
+    assert result.stderr == ""
+    as_json = cli("demo", "run", "kv-cache", "--json")
+    assert as_json.exit_code == 1
+    assert json.loads(as_json.stdout)["passed"] is False
+
+
+def test_window_and_tile_may_exceed_the_sequence(cli: Cli) -> None:
+    window = cli("demo", "run", "sliding-window", "--seq-len", "4", "--window", "10")
+    assert window.exit_code == 0, window.stderr
+    assert "✓ with window >= n the mask is plain causal attention" in window.stdout
+    tile = cli("demo", "run", "flash-attention", "--seq-len", "4", "--block-size", "16")
+    assert tile.exit_code == 0, tile.stderr
+    assert "✓ tiled attention equals naive attention" in tile.stdout
+
+
+def test_explain_follows_the_terminal_width(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "140")
+    wide = cli("demo", "explain", "masking").stdout
+    assert max(len(line) for line in wide.splitlines()) > 100
+    monkeypatch.setenv("COLUMNS", "60")
+    narrow = cli("demo", "explain", "masking").stdout
+    assert max(len(line.rstrip()) for line in narrow.splitlines()) <= 60
+
+
+def test_every_demo_parameter_has_a_run_option(cli: Cli) -> None:
+    from studycards.demos import get_demo
+
+    help_text = cli("demo", "run", "--help").stdout
+    for info in list_demos():
+        for param in get_demo(info.name).params:
+            assert param.option in help_text, (info.name, param.option)

@@ -49,9 +49,9 @@ def test_list_table(cli):
         "Title                         ┃ Topic       ┃ Diff.  ┃ Reviews ┃ Mastery ┃ Next review\n"
         "━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━╇━━━━━━━━╇━━━━━━━━━╇━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━\n"
         "Seq2Seq模型中注意力的引入动机 │ Transformer │ medium │       0 │    0.00 │ 2025-10-19 (13d late)\n"
-        "beam search                   │ Inference   │ medium │       2 │    0.45 │ 2025-10-31 (1d late)\n"
-        "两数之和                      │ Coding      │ easy   │       1 │    0.30 │ 2025-11-01 (today)\n"
-        "多头注意力为什么有效          │ Attention   │ hard   │       3 │    0.60 │ 2025-11-05\n"
+        "beam search                   │ Inference   │ medium │       2 │    0.75 │ 2025-10-31 (1d late)\n"
+        "两数之和                      │ Coding      │ easy   │       1 │    0.65 │ 2025-11-01 (today)\n"
+        "多头注意力为什么有效          │ Attention   │ hard   │       3 │    0.80 │ 2025-11-05\n"
         "What does the KV cache store? │ Inference   │ medium │       5 │    0.90 │ 2025-12-01\n"
         "5 of 5 notes\n"
     )
@@ -79,10 +79,11 @@ def test_list_json_fields(cli):
         "topic": "Coding",
         "difficulty": "easy",
         "review_count": 1,
-        "mastery_level": 0.3,
+        "mastery_level": 0.65,  # today, from its memory state
         "next_review": "2025-11-01",
         "due": "2025-11-01",
     }
+    assert row["mastery_recorded"] == 0.3  # the frontmatter's value
     assert row["tags"] == ["Coding", "Coding/two_sum.md", "面试高频"]
     assert row["created"] == "2025-10-01" and row["last_reviewed"] == "2025-10-30"
 
@@ -149,7 +150,7 @@ def test_list_table_with_a_filter(cli):
         "Title                         ┃ Topic     ┃ Diff.  ┃ Reviews ┃ Mastery ┃ Next review\n"
         "━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━╇━━━━━━━━╇━━━━━━━━━╇━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━\n"
         "What does the KV cache store? │ Inference │ medium │       5 │    0.90 │ 2025-12-01\n"
-        "beam search                   │ Inference │ medium │       2 │    0.45 │ 2025-10-31 (1d late)\n"
+        "beam search                   │ Inference │ medium │       2 │    0.75 │ 2025-10-31 (1d late)\n"
         "2 of 5 notes\n"
     )
 
@@ -296,8 +297,8 @@ def test_check_lists_every_problem(cli, make_vault, use_vault):
         "notes/Bad/a.md:2: review_count: expected a whole number >= 0, got -1\n"
         "notes/Bad/a.md:3: difficulty: expected easy, medium or hard, got 'super'\n"
         "notes/Bad/b.md:1: warning: no frontmatter: treated as a new note\n"
-        "notes/Bad/b.md: warning: no short answer section found"
-        " (e.g. '## 面试标准答案' or '## Short answer')\n"
+        "notes/Bad/b.md:4: warning: no answer section found: answer taken from the note's"
+        " opening (add '## 面试标准答案' or '## Short answer' to choose it)\n"
         "notes/Bad/c.md:1: frontmatter opened with '---' on line 1 is never closed\n"
     )
     assert result.stderr == "8 notes checked: 3 errors, 2 warnings\n"
@@ -318,7 +319,7 @@ def test_check_json_lists_every_problem(cli, make_vault, use_vault):
         ("notes/Bad/a.md", 2, "error"),
         ("notes/Bad/a.md", 3, "error"),
         ("notes/Bad/b.md", 1, "warning"),
-        ("notes/Bad/b.md", None, "warning"),
+        ("notes/Bad/b.md", 4, "warning"),
         ("notes/Bad/c.md", 1, "error"),
     ]
 
@@ -338,9 +339,15 @@ def test_init_creates_a_vault(cli, tmp_path: Path):
     target = tmp_path / "new-vault"
     result = cli("init", str(target))
     assert result.exit_code == 0
+    attributes = (target / ".gitattributes").read_text(encoding="utf-8").splitlines()
+    assert attributes[1:] == [
+        ".studycards/reviews.jsonl merge=union",
+        "notes/**/*.md merge=studycards-note",
+    ]
     assert result.stdout == (
         "created studycards.yaml\n"
         f"created {EXAMPLE_NOTE.as_posix()}\n"
+        "created .gitattributes\n"
         f"vault ready at {target}: try 'studycards --vault {target} list'\n"
     )
     assert (target / "studycards.yaml").read_text(encoding="utf-8") == template_text("config.yaml")
@@ -364,7 +371,12 @@ def test_init_twice_overwrites_nothing(cli, tmp_path: Path):
     ]
     assert (target / "studycards.yaml").read_text(encoding="utf-8") == "fuzz: false\n"
     assert (target / EXAMPLE_NOTE).read_text(encoding="utf-8") == "# Mine now\n"
-    assert sorted(p.name for p in target.iterdir()) == ["notes", "studycards.yaml"]
+    assert sorted(p.name for p in target.iterdir()) == [
+        ".gitattributes",
+        "notes",
+        "studycards.yaml",
+    ]
+    assert (target / ".gitattributes").read_text(encoding="utf-8").count("merge=union") == 1
 
 
 def test_init_into_the_working_folder(cli, tmp_path: Path, monkeypatch):

@@ -132,3 +132,34 @@ def test_link_a_broken_note_by_path_is_an_error(make_vault, use_vault, cli) -> N
     assert result.exit_code == 1
     assert result.stderr.startswith("error: notes/Attention/broken.md:")
     assert result.stderr.endswith(": cannot link this note\n")
+
+
+BODY_ONLY_NOTE = "---\ntags: [{tag}]\n---\n# {title}\n\n{opening}\n\n## 原理\n\n{deep}\n"
+
+
+def test_link_reads_the_whole_body_and_writes_links_that_parse(make_vault, use_vault, cli) -> None:
+    shared = "大页内存 轮询模式驱动 无锁环形队列 网卡多队列 批量收发 用户态协议栈 " * 3
+    root = use_vault(
+        make_vault(
+            {
+                "notes/网络编程/DPDK为什么快.md": BODY_ONLY_NOTE.format(
+                    tag="网络编程", title="DPDK为什么快", opening="内核旁路。", deep=shared
+                ),
+                "notes/Linux 内核/用户态网络 (kernel bypass).md": BODY_ONLY_NOTE.format(
+                    tag="Linux", title="用户态网络", opening="绕过内核。", deep=shared
+                ),
+                "notes/Redis/缓存.md": BODY_ONLY_NOTE.format(
+                    tag="Redis", title="缓存", opening="旁路缓存。", deep="过期时间 延迟双删"
+                ),
+            }
+        )
+    )
+    assert cli("link").exit_code == 0
+    text = (root / "notes/网络编程/DPDK为什么快.md").read_text(encoding="utf-8")
+    line = next(line for line in text.splitlines() if line.startswith("- ["))
+    assert line.startswith(
+        "- [用户态网络](<notes/Linux 内核/用户态网络 (kernel bypass).md>) - 相似度: "
+    )
+    check = cli("check")
+    assert "missing" not in check.stdout
+    assert check.exit_code == 0

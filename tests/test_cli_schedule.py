@@ -45,7 +45,7 @@ def clock(monkeypatch):
 
     def pin(now: dt.datetime) -> dt.datetime:
         monkeypatch.setattr("studycards.scheduling.clock.now_in", lambda _zone: now)
-        monkeypatch.setattr("studycards.scheduling.clock.today_in", lambda _zone: now.date())
+        monkeypatch.setattr("studycards.scheduling.clock.today_in", lambda *_: now.date())
         return now
 
     pin(NOW)
@@ -84,14 +84,30 @@ def all_bytes(root: Path) -> dict[Path, bytes]:
 # due
 
 
-def test_due_groups_and_totals(root, cli):
+def test_due_shows_todays_study_list_then_the_rest_collapsed(root, cli):
     result = cli("due")
     assert result.exit_code == 0 and result.stderr == ""
     lines = result.stdout.splitlines()
     assert lines[0] == "2025-11-01: 3 to study now (3 due, 1 of them new; 0 reviewed today)"
-    titles = [line.strip() for line in lines if line.strip().endswith(")") and "(" in line[:20]]
-    assert titles == ["Overdue (2)", "Today (1)", "This week (2)", "Later (1)"]
+    assert lines[1].startswith("Today's study list (3, most overdue first)")
     assert "2025-10-19 (+13d)" in result.stdout and "new" in result.stdout
+    assert "The rest: this week 2 (next 2025-11-03: 1) · later 1 (next 2025-12-01: 1)" in (
+        result.stdout
+    )
+
+
+def _study_titles(text: str) -> list[str]:
+    rows = [line.split("│") for line in text.splitlines() if "│" in line]
+    return [row[1].strip() for row in rows if row[0].strip().isdigit()]
+
+
+@pytest.mark.parametrize("order", ["due", "risk", "easy-first"])
+def test_due_prints_the_study_list_in_the_chosen_order(root, cli, order):
+    text = cli("due", "--order", order).stdout
+    expected = [i["title"] for i in due_json(cli, "--order", order)["study"]]
+    assert _study_titles(text) == expected
+    names = {"due": "most overdue first", "risk": "lowest", "easy-first": "easy, familiar"}
+    assert names[order] in text
 
 
 def test_due_json_structure(root, cli):
@@ -128,7 +144,10 @@ def test_the_order_can_come_from_the_config(root, cli):
 def test_due_with_an_unknown_order(root, cli):
     result = cli("due", "--order", "shuffle")
     assert result.exit_code == 2
-    assert result.stderr == "error: unknown order 'shuffle': use one of due, risk, easy-first\n"
+    assert (
+        result.stderr
+        == "error: unknown order 'shuffle': use one of due, risk, easy-first, weighted\n"
+    )
 
 
 def test_daily_limits_cut_the_list_and_the_totals_line_says_so(root, cli):
@@ -141,6 +160,11 @@ def test_daily_limits_cut_the_list_and_the_totals_line_says_so(root, cli):
     assert lines[1] == (
         "daily limits cut the list: 1 of 3 shown (new_per_day / reviews_per_day in "
         "studycards.yaml, or --all)"
+    )
+    assert lines[2] == "  new: 0 of 1 (new_per_day 0); reviews: 1 of 2 (reviews_per_day 1)"
+    assert _study_titles(result.stdout) == [due_json(cli)["study"][0]["title"]]
+    assert "The rest: overdue 1 (cut by the daily limits) · today 1 (cut by the daily" in (
+        result.stdout.replace("\n", " ")
     )
     assert [i["path"] for i in due_json(cli)["study"]] == [BEAM_SEARCH]
     assert len(due_json(cli, "--all")["study"]) == 3

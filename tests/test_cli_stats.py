@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import uuid
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLE_TODAY, TWO_SUM
+from conftest import SAMPLE_TODAY, SEQ2SEQ, TWO_SUM
 from synthetic_ledger import simulate_events, true_parameters
 
 from studycards.notes.summary import parse_summary
-from studycards.scheduling.events import Event
+from studycards.scheduling.events import Event, parse_stamp, utc_stamp
 from studycards.scheduling.ledger import Ledger
 
 CONFIG = """\
@@ -40,12 +42,11 @@ def review(root: Path, rel: str, day: dt.date, rating: int, elapsed: int) -> Eve
 def root(make_vault, use_vault, today) -> Path:
     root = use_vault(make_vault(config=CONFIG))
     days = [SAMPLE_TODAY - dt.timedelta(days=n) for n in (0, 1, 2, 10)]
-    ledger(root).append(
-        [
-            review(root, TWO_SUM, day, rating, 3)
-            for day, rating in zip(days, (3, 1, 4, 3), strict=True)
-        ]
-    )
+    events = [
+        review(root, TWO_SUM, day, rating, 3)
+        for day, rating in zip(days, (3, 1, 4, 3), strict=True)
+    ]
+    ledger(root).append(reversed(events))  # in time order, as a person logs them
     return root
 
 
@@ -129,8 +130,9 @@ def test_optimize_with_too_few_reviews_says_how_many_more(root, cli):
     assert result.exit_code == 0
     assert " ".join(result.stdout.split()) == (
         "Not enough reviews to fit parameters yet: 3 of the 400 needed, 397 more to go. "
-        "Counted: reviews that follow an earlier review of the same note, for notes first "
-        "studied with studycards."
+        "Used 3 reviews a day or more after the note's previous one; ignored 1: 1 first "
+        "reviews, 0 on the same study day as the previous one, 0 of notes migrated from the "
+        "old scheme."
     )
     assert (root / "studycards.yaml").read_text() == CONFIG
     assert result.stderr == ""
@@ -145,7 +147,7 @@ def test_optimize_refuses_a_minimum_below_one(root, cli):
 @pytest.fixture
 def synthetic(make_vault, use_vault) -> Path:
     root = use_vault(make_vault({}, config=CONFIG))
-    ledger(root).append(simulate_events(true_parameters(), cards=120, days=300, seed=5))
+    ledger(root).append(simulate_events(true_parameters(), cards=300, days=365, seed=3))
     return root
 
 
@@ -155,14 +157,17 @@ def test_optimize_fits_compares_and_saves_only_the_parameters_lines(synthetic, c
     out = result.stdout
     assert out.startswith("Fitted to ") and "held out" in out and "fitted" in out
     assert result.stderr.startswith("fitting FSRS-6 to ") and result.stderr.endswith(
-        " reviews...\n"
+        " reviews, then 5 times more for the held-out check...\n"
     )
-    assert "Saved the fitted parameters to studycards.yaml ('parameters')." in out
+    assert out.index("held out") < out.index("in-sample")  # the deciding figure comes first
+    assert "Decided on the held-out reviews only" in out
+    assert "Saved the fitted parameters ('parameters') and your hard/good/easy mix" in out
     text = (synthetic / "studycards.yaml").read_text()
     head, tail = text.split("parameters:  # keep this comment\n")
     assert head == CONFIG.split("parameters:")[0]
-    values = [line for line in tail.splitlines()]
-    assert len(values) == 21 and all(line.startswith("- ") for line in values)
+    values, mix = tail.split("grade_mix:\n")
+    assert len(values.splitlines()) == 21 and all(v.startswith("- ") for v in values.splitlines())
+    assert len(mix.splitlines()) == 3
 
 
 def test_optimize_dry_run_and_json(synthetic, cli):
@@ -172,7 +177,9 @@ def test_optimize_dry_run_and_json(synthetic, cli):
     assert data["saved"] is False and data["better"] is True and data["needed"] == 0
     assert len(data["parameters"]) == 21
     assert data["evaluation"]["fitted"]["log_loss"] < data["evaluation"]["default"]["log_loss"]
-    assert set(data["held_out"]) == {"default", "fitted"}
+    assert set(data["held_out"]) == {"default", "fitted"} and data["baseline"] == "default"
+    assert data["held_out"]["fitted"]["log_loss"] < data["held_out"]["default"]["log_loss"]
+    assert data["ignored"]["same_day"] == 0 and data["reviews"] + data["ignored"]["first"] > 0
     assert (synthetic / "studycards.yaml").read_text() == CONFIG
 
 
@@ -197,3 +204,47 @@ def test_optimize_retention_json(root, cli):
 def test_help(cli, command):
     result = cli(command, "--help")
     assert result.exit_code == 0 and "Usage:" in result.stdout
+
+
+def _good_after_each_lapse(events: list[Event]) -> list[Event]:
+    """The session's again_repeats: each Again is followed by a Good in the same sitting."""
+    out: list[Event] = []
+    for event in events:
+        out.append(event)
+        if event.rating == 1:
+            stamp = parse_stamp(event.ts) + dt.timedelta(minutes=2)
+            out.append(replace(event, id=uuid.uuid4().hex, rating=3, ts=utc_stamp(stamp)))
+    return out
+
+
+def test_optimize_on_a_ledger_with_again_then_good_on_one_day(make_vault, use_vault, cli):
+    root = use_vault(make_vault({}, config=CONFIG))
+    events = _good_after_each_lapse(simulate_events(true_parameters(), cards=300, days=365, seed=3))
+    ledger(root).append(events)
+    result = cli("optimize", "--min-reviews", "100", "--dry-run", "--json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    lapses = sum(e.rating == 1 for e in events)
+    assert data["ignored"]["same_day"] == lapses > 0
+    assert data["ignored"]["first"] == 300
+    assert data["reviews"] + data["ignored"]["first"] + lapses == len(events)
+    assert "held_out" in data and "Traceback" not in result.stderr
+
+
+def test_optimize_after_real_sessions_of_again_then_good_needs_more_reviews(root, cli, monkeypatch):
+    monkeypatch.setattr(
+        "studycards.scheduling.clock.now_in",
+        lambda *_: dt.datetime(2025, 11, 1, 21, 0, tzinfo=dt.timezone.utc),
+    )
+    for rating in ("again", "good"):
+        assert cli("grade", SEQ2SEQ, rating).exit_code == 0  # a new note
+    result = cli("optimize", "--min-reviews", "1")
+    assert result.exit_code == 0, result.stderr
+    out = " ".join(result.stdout.split())
+    assert "Fitted to 3 reviews of 1 notes." in out  # the older reviews still count
+    assert (
+        "Used 3 reviews a day or more after the note's previous one; ignored 3: 2 first "
+        "reviews, 1 on the same study day as the previous one, 0 of notes migrated" in out
+    )
+    assert "Kept the parameters in use: too few reviews for a held-out check." in out
+    assert "Traceback" not in result.stdout + result.stderr

@@ -59,7 +59,7 @@ def test_settings_are_read(tmp_path: Path):
     write_config(
         tmp_path,
         "notes_dir: cards\ntimezone: Asia/Shanghai\ndesired_retention: 0.85\nfuzz: false\n"
-        "interview_date: 2026-12-15\nparameters: [0.1, 2]\nsections:\n  short_answer: ['^速答']\n",
+        "interview_date: 2026-12-15\nparameters: [0.1, 2, 0.1, 2, 0.1, 2, 0.1, 2, 0.1, 2, 0.1, 2, 0.1, 2, 0.1, 2, 0.1, 2, 0.1, 2, 0.1]\nsections:\n  short_answer: ['^速答']\n",
     )
     config = load_config(tmp_path)
     assert config.notes_dir == "cards"
@@ -67,7 +67,7 @@ def test_settings_are_read(tmp_path: Path):
     assert config.desired_retention == 0.85
     assert config.fuzz is False
     assert config.interview_date == dt.date(2026, 12, 15)
-    assert config.parameters == [0.1, 2.0]
+    assert config.parameters == [0.1, 2.0] * 10 + [0.1]
     assert config.sections == {"short_answer": ["^速答"]}
 
 
@@ -80,8 +80,8 @@ def test_bad_settings_are_reported_together_in_one_line(tmp_path: Path):
         f"{tmp_path / CONFIG_NAME}: unknown setting 'bogus'; "
         "desired_retention: expected a number between 0 and 1, got 2; "
         "fuzz: expected true or false, got 'maybe'; "
-        "order: expected one of due, risk, easy-first, got 'random'; "
-        "new_per_day: expected a whole number >= 0, got -3"
+        "order: expected one of due, risk, easy-first, weighted, got 'random'; "
+        "new_per_day: expected a whole number from 0 to 1,000,000, got -3"
     )
     assert "\n" not in message
 
@@ -89,7 +89,10 @@ def test_bad_settings_are_reported_together_in_one_line(tmp_path: Path):
 @pytest.mark.parametrize(
     ("text", "problem"),
     [
-        ("max_note_bytes: 1.5", "max_note_bytes: expected a whole number >= 0, got 1.5"),
+        (
+            "max_note_bytes: 1.5",
+            "max_note_bytes: expected a whole number from 1 to 1,000,000,000, got 1.5",
+        ),
         (
             "interview_date: 2026-13-01",
             "interview_date: expected a date like 2026-12-01, got '2026-13-01'",

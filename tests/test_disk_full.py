@@ -227,14 +227,15 @@ def test_review_command_goes_on_after_a_failed_save(root, use_vault, cli, monkey
     monkeypatch.setattr("studycards.scheduling.clock.now_in", lambda zone: NOW)
     messages = []
 
-    def drive(screen_of, press, draw, on_edit, done):
-        press(" ")
+    def drive(screenful, terminal):
+        screenful.press(" ")
         with monkeypatch.context() as full:
             full.setattr("tempfile.mkstemp", failing(errno.ENOSPC))
-            messages.append(press("3").message)
-        messages.append(press("3").phase)
+            messages.append(screenful.press("3").message)
+        messages.append(screenful.press("3").phase)
 
-    monkeypatch.setattr("studycards.cli.review.run_loop", drive)
+    monkeypatch.setattr("studycards.cli.review._terminal", lambda: None)
+    monkeypatch.setattr("studycards.cli._terminal.run", drive)
     result = cli("review")
     assert result.exit_code == 0, result.stderr
     assert "Traceback" not in result.stdout + result.stderr

@@ -14,15 +14,9 @@ from conftest import BEAM_SEARCH, KV_CACHE, MULTI_HEAD, SEQ2SEQ, TWO_SUM
 
 from studycards.errors import StudycardsError
 from studycards.notes.vault import open_vault
-from studycards.progress.export import (
-    CSV_COLUMNS,
-    anki_tag,
-    deck_name,
-    export_anki,
-    export_csv,
-    read_notes,
-    stable_id,
-)
+from studycards.progress.anki import anki_tag, deck_name, export_anki, stable_id
+from studycards.progress.card_html import card_html
+from studycards.progress.export import CSV_COLUMNS, export_csv, read_notes
 
 NOW = dt.datetime(2025, 11, 1, 9, 0, tzinfo=dt.timezone.utc)
 UNSAFE = "notes/Web/unsafe.md"
@@ -45,21 +39,34 @@ def root(make_vault) -> Path:
     return make_vault({UNSAFE: UNSAFE_NOTE, BROKEN: "---\ntags: [x\n---\n# B\n"}, samples=True)
 
 
-def collection(apkg: Path, tmp_path: Path) -> sqlite3.Connection:
+def collection(apkg: Path, tmp_path: Path, media: int = 0) -> sqlite3.Connection:
     with zipfile.ZipFile(apkg) as archive:
-        assert sorted(archive.namelist()) == ["collection.anki2", "media"]
-        assert archive.read("media") == b"{}"
+        names = [str(n) for n in range(media)]
+        assert sorted(archive.namelist()) == sorted(["collection.anki2", "media", *names])
+        if not media:
+            assert archive.read("media") == b"{}"
         archive.extract("collection.anki2", tmp_path / "unzipped")
     return sqlite3.connect(tmp_path / "unzipped" / "collection.anki2")
 
 
 def notes_by_source(db: sqlite3.Connection) -> dict[str, tuple[str, str, list[str], str]]:
-    """Source path -> (front, back, tags, guid)."""
+    """Source path -> (front, back, tags, guid) of each note's own card (follow-ups left out)."""
     rows = {}
     for guid, tags, fields in db.execute("SELECT guid, tags, flds FROM notes"):
-        front, back, source = fields.split("\x1f")
-        rows[source] = (front, back, tags.split(), guid)
+        front, back, source, _more = fields.split("\x1f")
+        if 'class="followup"' not in front:
+            rows[source] = (front, back, tags.split(), guid)
     return rows
+
+
+def followup_cards(db: sqlite3.Connection) -> list[tuple[str, str, str]]:
+    """(source, front, back) of every follow-up card."""
+    found = []
+    for (fields,) in db.execute("SELECT flds FROM notes ORDER BY sfld"):
+        front, back, source, _more = fields.split("\x1f")
+        if 'class="followup"' in front:
+            found.append((source, front, back))
+    return found
 
 
 def deck_names(db: sqlite3.Connection) -> dict[int, str]:
@@ -74,11 +81,11 @@ def deck_names(db: sqlite3.Connection) -> dict[int, str]:
 def test_anki_package_holds_one_card_per_note_in_topic_decks(root, tmp_path):
     out = tmp_path / "study.apkg"
     result = export_anki(open_vault(root), out, NOW)
-    assert (result.notes, result.decks) == (6, 5)
+    assert (result.notes, result.followups, result.decks) == (6, 5, 5)
     assert [p.path for p in result.skipped] == [BROKEN]
     db = collection(out, tmp_path)
-    assert db.execute("SELECT count(*) FROM notes").fetchone() == (6,)
-    assert db.execute("SELECT count(*) FROM cards").fetchone() == (6,)
+    assert db.execute("SELECT count(*) FROM notes").fetchone() == (11,)
+    assert db.execute("SELECT count(*) FROM cards").fetchone() == (11,)
     names = deck_names(db)
     expected = {f"studycards::{t}" for t in ("Attention", "Coding", "Inference", "Transformer")}
     assert expected | {"studycards::Web"} <= set(names.values())
@@ -94,7 +101,7 @@ def test_anki_fields_tags_and_answer_html(root, tmp_path):
     front, back, tags, _ = rows[MULTI_HEAD]
     assert front == '<div class="title">多头注意力为什么有效</div>'
     assert back.startswith("<p>多头注意力把Q、K、V投影到多个子空间")
-    assert tags == ["Attention", "Attention::多头注意力.md", "面试高频"]
+    assert tags == ["Attention", "面试高频"]  # the per-note Attention/多头注意力.md tag left out
     front, back, _, _ = rows[TWO_SUM]
     assert "找出和为 target 的两个数的下标" in front  # a coding note shows its problem
     assert (
@@ -112,7 +119,7 @@ def test_anki_escapes_html_from_notes(root, tmp_path):
     assert "<script>" not in back and "&lt;script&gt;alert(1)&lt;/script&gt;" in back
     assert "href" not in back  # a javascript: link stays text
     assert "<strong>escape</strong>" in back
-    assert tags == ["Web_dev", "Web_dev::unsafe.md"]
+    assert tags == ["Web_dev"]
 
 
 def test_reexport_keeps_guids_and_ids(root, tmp_path):
@@ -187,14 +194,14 @@ def test_csv_round_trips(root, tmp_path):
     assert raw.startswith(b"\xef\xbb\xbfpath,title,")
     rows = read_csv(out)
     assert list(rows[0]) == list(CSV_COLUMNS)
-    by_path = {row["path"]: row for row in rows}
+    by_path = {row["path"]: row for row in rows if row["card"] == "note"}
     assert sorted(by_path) == sorted([KV_CACHE, MULTI_HEAD, SEQ2SEQ, TWO_SUM, UNSAFE, BEAM_SEARCH])
     assert by_path[KV_CACHE] == {
         "path": KV_CACHE,
         "title": "What does the KV cache store?",
         "topic": "Inference",
         "difficulty": "medium",
-        "tags": "Inference; Inference/KV_cache.md",
+        "tags": "Inference",
         "review_count": "5",
         "mastery_level": "0.9",
         "last_reviewed": "2025-10-28",
@@ -202,6 +209,8 @@ def test_csv_round_trips(root, tmp_path):
         "short_answer": "During autoregressive decoding the keys and values of every past token "
         "are kept, so each new\ntoken computes only its own query, key and value instead of "
         "re-running the whole prefix.",
+        "card": "note",
+        "question": "What does the KV cache store?",
     }
     assert by_path[SEQ2SEQ]["last_reviewed"] == ""
     assert by_path[UNSAFE]["short_answer"].startswith("Never trust <script>")
@@ -215,7 +224,7 @@ def test_csv_refuses_to_overwrite(root, tmp_path):
         export_csv(open_vault(root), out)
     (root / KV_CACHE).unlink()
     export_csv(open_vault(root), out, force=True)
-    assert out.read_bytes() != first and len(read_csv(out)) == 5
+    assert out.read_bytes() != first and len(read_csv(out)) == 5 + 3  # KV_CACHE had 2 follow-ups
 
 
 # ---------------------------------------------------------------------------------------------
@@ -227,7 +236,10 @@ def test_cli_export_anki_and_csv(cli, use_vault, root, tmp_path):
     out = tmp_path / "s.apkg"
     result = cli("export", "anki", str(out))
     assert result.exit_code == 0, result.stderr
-    assert result.stdout == f"wrote {out}: 6 notes in 5 decks\n"
+    assert (
+        result.stdout
+        == f"wrote {out}: 6 notes and 5 follow-ups in 5 decks, 4 with their schedule\n"
+    )
     assert result.stderr.startswith(f"warning: skipped {BROKEN}:")
     again = cli("export", "anki", str(out))
     assert again.exit_code == 1
@@ -235,7 +247,10 @@ def test_cli_export_anki_and_csv(cli, use_vault, root, tmp_path):
     assert cli("export", "anki", str(out), "--force").exit_code == 0
     table = tmp_path / "s.csv"
     result = cli("export", "csv", str(table))
-    assert result.exit_code == 0 and result.stdout == f"wrote {table}: 6 notes\n"
+    assert result.exit_code == 0 and result.stdout == f"wrote {table}: 6 notes and 5 follow-ups\n"
+    assert len(read_csv(table)) == 11
+    result = cli("export", "csv", str(table), "--force", "--no-followups")
+    assert result.stdout == f"wrote {table}: 6 notes\n"
     assert len(read_csv(table)) == 6
 
 
@@ -243,3 +258,89 @@ def test_cli_export_help_lists_both_formats(cli):
     result = cli("export", "--help")
     assert result.exit_code == 0
     assert "anki" in result.stdout and "csv" in result.stdout
+
+
+# ---------------------------------------------------------------------------------------------
+# the whole card: follow-ups, maths, the note's opening, images
+
+
+def test_follow_ups_are_cards_of_their_own_with_the_review_sessions_ids(root, tmp_path):
+    import genanki
+
+    from studycards.review.session_backend import followup_card_id
+
+    out = tmp_path / "study.apkg"
+    export_anki(open_vault(root), out, NOW)
+    db = collection(out, tmp_path)
+    cards = [c for c in followup_cards(db) if c[0] == SEQ2SEQ]
+    assert len(cards) == 2
+    source, front, back = next(c for c in cards if "梯度消失" in c[1])
+    assert front.startswith('<div class="followup">Seq2Seq模型中注意力的引入动机 · follow-up</div>')
+    assert back == "<p>建立解码器与编码器所有位置的直接连接，梯度路径长度为1。</p>\n"
+    guids = {g for (g,) in db.execute("SELECT guid FROM notes")}
+    wanted = followup_card_id(SEQ2SEQ, "注意力机制如何解决梯度消失问题？")
+    assert genanki.guid_for(wanted) in guids
+
+
+@pytest.mark.parametrize(
+    ("markdown", "html"),
+    [
+        ("$a_i * b_j * c$", '<p><span class="math inline">\\(a_i * b_j * c\\)</span></p>\n'),
+        ("公式 $$\\sum_{i} x_i * y_i$$ 结束", '<p>公式 <div class="math inline">\\[\\sum_{i} x_i * y_i\\]</div> 结束</p>\n'),
+        ("$$\nQ K^T / \\sqrt{d_k} < 1\n$$", '<div class="math block">\n\\[Q K^T / \\sqrt{d_k} &lt; 1\\]\n</div>\n'),
+        ("价格 $5 和 $6，*强调*", "<p>价格 $5 和 $6，<em>强调</em></p>\n"),
+        ("`$x_1$` 是代码", "<p><code>$x_1$</code> 是代码</p>\n"),
+    ],
+)  # fmt: skip
+def test_maths_becomes_mathjax_without_emphasis_inside(markdown, html):
+    assert card_html(markdown) == html
+
+
+OPENING_NOTE = """---
+tags: [网络编程, 网络编程/DPDK为什么快.md]
+---
+# DPDK为什么快
+
+DPDK快的根本原因是内核旁路：$O(1)$ 的轮询代替中断。
+
+![架构](<images/dpdk arch.png>)
+
+## 原理
+
+![队列](<images/ring (1).png>) 和 ![外链](https://example.com/x.png) 和 ![越界](../../../etc/passwd)
+"""
+
+
+def test_a_note_without_an_answer_heading_exports_its_opening_and_images(make_vault, tmp_path):
+    png = b"\x89PNG\r\n\x1a\n" + b"\0" * 16
+    root = make_vault(
+        {
+            "notes/网络编程/DPDK为什么快.md": OPENING_NOTE,
+            "notes/网络编程/images/dpdk arch.png": png,
+            "notes/网络编程/images/ring (1).png": png + b"1",
+        }
+    )
+    out = tmp_path / "s.apkg"
+    result = export_anki(open_vault(root), out, NOW)
+    assert result.media == 2
+    with zipfile.ZipFile(out) as archive:
+        media = json.loads(archive.read("media"))
+        assert sorted(archive.read(n) for n in media) == [png, png + b"1"]
+    names = sorted(media.values())
+    assert [n.split("-", 2)[2] for n in names] == ["dpdk arch.png", "ring (1).png"]
+    db = collection(out, tmp_path, media=2)
+    (fields,) = db.execute("SELECT flds FROM notes").fetchone()
+    front, back, source, more = fields.split("\x1f")
+    assert back.startswith(
+        '<p>DPDK快的根本原因是内核旁路：<span class="math inline">\\(O(1)\\)</span> 的轮询代替中断。</p>'
+    )
+    arch = next(n for n in names if n.endswith("dpdk arch.png"))
+    ring = next(n for n in names if n.endswith("ring (1).png"))
+    assert f'src="{arch}"' in back
+    assert f'src="{ring}"' in more and 'src="https://example.com/x.png"' in more
+    assert 'src="../../../etc/passwd"' in more  # outside the vault: left alone, not packaged
+    csv_out = tmp_path / "s.csv"
+    export_csv(open_vault(root), csv_out)
+    (row,) = read_csv(csv_out)
+    assert row["short_answer"].startswith("DPDK快的根本原因是内核旁路")
+    assert row["tags"] == "网络编程"

@@ -17,7 +17,7 @@ import pytest
 from _faults import SCENARIOS, run_scenario
 
 from studycards.notes.vault import open_vault
-from studycards.progress import checklist
+from studycards.progress import sync
 from studycards.progress.checklist import CHECKLIST_NAME, sync_checklist
 from studycards.scheduling.writes import ledger_of
 
@@ -54,14 +54,14 @@ def tick(root: Path) -> Path:
     return path
 
 
-def test_sync_stopped_before_unticking_logs_the_box_once(make_vault, monkeypatch) -> None:
+def test_sync_stopped_before_marking_done_logs_the_box_once(make_vault, monkeypatch) -> None:
     root = make_vault()
     path = tick(root)
 
     def killed(*_args) -> None:
         raise Killed
 
-    monkeypatch.setattr(checklist, "_save_unticked", killed)
+    monkeypatch.setattr(sync, "_save_done", killed)
     with pytest.raises(Killed):
         sync_checklist(open_vault(root), NOW)
     assert reviews_of(root, NOTE) == 1 and "[x]" in path.read_text(encoding="utf-8")
@@ -69,7 +69,7 @@ def test_sync_stopped_before_unticking_logs_the_box_once(make_vault, monkeypatch
     result = sync_checklist(open_vault(root), NOW)
     assert [(s.rel, s.rating.name) for s in result.logged] == [(NOTE, "HARD")]
     assert reviews_of(root, NOTE) == 1
-    assert path.read_text(encoding="utf-8") == f"# Reviews\n\n- [ ] [Two Sum]({NOTE}) (hard)\n"
+    assert path.read_text(encoding="utf-8") == f"# Reviews\n\n- [✓] [Two Sum]({NOTE}) (hard)\n"
 
 
 def test_the_same_box_ticked_again_after_a_sync_is_a_new_review(make_vault) -> None:

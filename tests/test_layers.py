@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "studycards"
-BASE = {"errors", "lock", "_atomic", "_parallel", "__init__", "__main__"}
+BASE = {"errors", "lock", "_atomic", "_parallel", "_statefile", "__init__", "__main__"}
 
 # Each layer and the layers it may import (besides itself and the base modules).
 ALLOWED = {
@@ -17,7 +17,7 @@ ALLOWED = {
     "scheduling": {"notes"},
     "review": {"scheduling", "notes", "demos"},
     "upkeep": {"scheduling", "notes", "demos"},
-    "progress": {"scheduling", "notes"},
+    "progress": {"upkeep", "scheduling", "notes"},  # import anki writes notes as `new` does
     "render": {"review", "upkeep", "progress", "scheduling", "notes", "demos"},
     "cli": {"render", "review", "upkeep", "progress", "scheduling", "notes", "demos"},
 }
@@ -60,7 +60,7 @@ def test_imports_run_downwards(path: Path) -> None:
 
 def test_few_modules_at_the_top() -> None:
     top = sorted(p.stem for p in PACKAGE.glob("*.py"))
-    assert len(top) <= 8, top
+    assert len(top) <= 9, top
     assert set(top) <= BASE, top
 
 

@@ -290,8 +290,18 @@ def test_followup_section_without_pairs_is_a_warning():
     ]
 
 
-def test_note_without_a_short_answer_is_a_warning():
+def test_note_without_an_answer_heading_says_its_answer_is_the_opening():
     note = parse("notes/A/t.md", "# T\n\n## Deep dive\ntext\n")
+    assert note.short_answer == "text"
+    assert [str(p) for p in note.problems] == [
+        "notes/A/t.md:4: warning: no answer section found: answer taken from the note's opening"
+        " (add '## 面试标准答案' or '## Short answer' to choose it)"
+    ]
+
+
+def test_note_without_any_text_is_warned_of_a_missing_short_answer():
+    note = parse("notes/A/t.md", "# T\n\n## Deep dive\n")
+    assert note.short_answer == ""
     assert [str(p) for p in note.problems] == [
         "notes/A/t.md: warning: no short answer section found"
         " (e.g. '## 面试标准答案' or '## Short answer')"
@@ -340,5 +350,5 @@ def test_config_extra_patterns_are_recognised(make_vault):
 def test_without_the_config_patterns_the_heading_is_not_recognised(make_vault):
     root = make_vault({"notes/A/quick.md": QUICK_NOTE})
     note = load_note(open_vault(root), "notes/A/quick.md")
-    assert note.sections == {}
-    assert note.short_answer == ""
+    assert list(note.sections) == ["opening"]
+    assert note.short_answer == "一句话答案。\n\n### 一句话版\n短。"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -15,16 +16,12 @@ from studycards.scheduling.ledger import Ledger
 from studycards.scheduling.optimize import (
     Evaluation,
     Fit,
-    History,
-    Workload,
     fit_parameters,
-    fsrs_items,
-    histories,
     optimize_vault,
     save_parameters,
-    simulate_workloads,
-    suggest_retention,
 )
+from studycards.scheduling.training import History, fsrs_items, histories, training_set
+from studycards.scheduling.workloads import Workload, simulate_workloads, suggest_retention
 
 
 def review(card: str, day: str, rating: int = 3, hour: int = 8, **fields) -> Event:
@@ -38,19 +35,70 @@ def review(card: str, day: str, rating: int = 3, hour: int = 8, **fields) -> Eve
 # training items
 
 
-def test_one_item_per_review_after_the_first_with_days_between_reviews():
+def test_one_item_per_review_a_day_or_more_after_the_previous_one():
     events = [
         review("a", "2025-01-10", 2, hour=9),
         review("b", "2025-01-01", 3),
         review("a", "2025-01-01", 3),  # logged out of order: time order counts
-        review("a", "2025-01-01", 1, hour=20),  # same day: 0 days
+        review("a", "2025-01-01", 1, hour=20),  # same day: history only, not a target
         review("b", "2025-01-31", 4),
     ]
     assert histories(events) == [
-        History("a", "2025-01-01T20:00:00Z", ((3, 0), (1, 0))),
         History("a", "2025-01-10T09:00:00Z", ((3, 0), (1, 0), (2, 9))),
         History("b", "2025-01-31T08:00:00Z", ((3, 0), (4, 30))),
     ]
+    found = training_set(events)
+    assert (found.used, found.first, found.same_day, found.migrated) == (2, 2, 1, 0)
+    assert found.ignored == 3
+    assert found.pass_shares == (0.5, 0.0, 0.5)
+
+
+def test_again_then_good_on_one_day_gives_no_item():
+    events = [review("a", "2025-01-01", 1, hour=8), review("a", "2025-01-01", 3, hour=9)]
+    found = training_set(events)
+    assert (found.items, found.first, found.same_day) == ((), 1, 1)
+    assert found.pass_shares is None
+
+
+def test_every_item_ends_with_a_review_a_day_or_more_apart():
+    import fsrs_rs_python as fsrs
+
+    events = simulate_events(true_parameters(), cards=40, days=120, seed=5)
+    repeats = [
+        review(e.card, e.day, 3, hour=23) for e in events if e.rating == 1
+    ]  # each lapse followed by a Good in the same sitting, as again_repeats gives
+    items = histories(events + repeats)
+    assert repeats and items
+    assert all(item.reviews[-1][1] > 0 for item in items)
+    # the engine accepts every one of them: no panic, no refusal
+    fsrs.FSRS(fsrs.DEFAULT_PARAMETERS).evaluate(fsrs_items(items))
+
+
+def test_the_study_day_decides_the_days_between_reviews():
+    late = review("a", "2025-03-30", 1, hour=23)
+    early = review("a", "2025-03-31", 3, hour=1)
+    later = review("a", "2025-04-02", 3, hour=9)
+    by_midnight = histories([late, early, later])
+    assert by_midnight[0].reviews == ((1, 0), (3, 1))
+    four_am = training_set(
+        [late, early, later],
+        day_of=lambda e: (dt.datetime.fromisoformat(e.ts[:-1]) - dt.timedelta(hours=4)).date(),
+    )
+    assert four_am.items == (History("a", later.ts, ((1, 0), (3, 0), (3, 3))),)
+    assert four_am.same_day == 1
+
+
+def test_an_engine_panic_is_a_clean_error():
+    import fsrs_rs_python as fsrs
+
+    from studycards.scheduling.training import engine_call
+
+    same_day_only = [fsrs.FSRSItem([fsrs.FSRSReview(1, 0), fsrs.FSRSReview(3, 0)])] * 3
+    engine = fsrs.FSRS(fsrs.DEFAULT_PARAMETERS)
+    with pytest.raises(ValueError, match="fitting: the FSRS engine failed"):
+        engine_call("fitting", engine.compute_parameters, same_day_only)
+    with pytest.raises(ValueError, match="evaluating: InvalidInput"):
+        engine_call("evaluating", engine.evaluate, same_day_only)
 
 
 def test_undone_reviews_imported_cards_and_other_events_are_left_out():
@@ -109,17 +157,39 @@ def test_fitted_parameters_predict_held_out_reviews_better_than_the_defaults(cap
     assert len(fit.fitted) == 21 and all(round(p, 4) == p for p in fit.fitted)
 
 
-def _fit(on_all: dict[str, float], current=None) -> Fit:
-    scores = {k: Evaluation(v, 0.05) for k, v in on_all.items()}
-    return Fit(500, 50, (0.1,) * 21, current, scores, None)
+def _fit(held_out: dict[str, float] | None, current=None, on_all=None) -> Fit:
+    scores = None if held_out is None else {k: Evaluation(v, 0.05) for k, v in held_out.items()}
+    in_sample = {k: Evaluation(v, 0.05) for k, v in (on_all or {}).items()}
+    return Fit(500, 50, (0.1,) * 21, current, in_sample, scores, 400)
 
 
-def test_better_means_a_lower_log_loss_than_the_parameters_in_use():
+def test_better_means_a_lower_held_out_log_loss_than_the_parameters_in_use():
     assert _fit({"default": 0.40, "fitted": 0.39}).better
     assert not _fit({"default": 0.40, "fitted": 0.40}).better
     current = (0.2,) * 21
     assert not _fit({"default": 0.40, "current": 0.38, "fitted": 0.39}, current).better
     assert _fit({"default": 0.30, "current": 0.38, "fitted": 0.37}, current).better
+
+
+def test_the_in_sample_figure_never_decides():
+    in_sample_better = {"default": 0.40, "fitted": 0.20}
+    assert not _fit({"default": 0.40, "fitted": 0.41}, on_all=in_sample_better).better
+    assert not _fit(None, on_all=in_sample_better).better
+
+
+def test_the_held_out_split_scores_every_set_on_the_same_later_reviews():
+    import fsrs_rs_python as fsrs
+
+    items = histories(simulate_events(true_parameters(), cards=60, days=200, seed=4))
+    current = [round(p * 1.01, 4) for p in fsrs.DEFAULT_PARAMETERS]
+    fit = fit_parameters(items, current, training_config=fsrs.TrainingConfig(num_epochs=2))
+    assert fit.held_out is not None and set(fit.held_out) == {"default", "current", "fitted"}
+    assert fit.tested == len(items) - len(items) // 6
+    size, data = len(items) // 6, fsrs_items(items)
+    parts = [data[k * size : (k + 1) * size if k < 5 else len(data)] for k in range(1, 6)]
+    engine = fsrs.FSRS(fsrs.DEFAULT_PARAMETERS)
+    by_hand = sum(len(p) * engine.evaluate(p).log_loss for p in parts) / fit.tested
+    assert fit.held_out["default"].log_loss == pytest.approx(by_hand, rel=1e-6)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -138,7 +208,7 @@ desired_retention: 0.9
 @pytest.fixture
 def synthetic_vault(make_vault) -> Path:
     root = make_vault({}, config=CONFIG)
-    events = simulate_events(true_parameters(), cards=120, days=300, seed=3)
+    events = simulate_events(true_parameters(), cards=300, days=365, seed=3)
     Ledger(root / ".studycards" / "reviews.jsonl").append(events)
     return root
 
@@ -156,8 +226,13 @@ def test_better_parameters_are_saved_changing_only_their_lines(synthetic_vault):
     text = (synthetic_vault / "studycards.yaml").read_text()
     lines = CONFIG.splitlines(keepends=True)
     expected = lines[:3] + ["parameters:\n"] + [f"- {p!r}\n" for p in outcome.fit.fitted]
-    assert text == "".join(expected + lines[4:])
+    shares = outcome.training.pass_shares
+    assert shares is not None and abs(sum(shares) - 1) < 0.01
+    mix = ["grade_mix:\n"] + [f"- {s!r}\n" for s in shares]
+    assert text == "".join(expected + lines[4:] + mix)
     assert load_config(synthetic_vault).parameters == list(outcome.fit.fitted)
+    # the simulated person grades hard / good / easy 0.15 / 0.7 / 0.15
+    assert [round(s, 1) for s in shares] == [0.1, 0.7, 0.1]
 
     again = optimize_vault(open_vault(synthetic_vault), min_reviews=100)
     assert again.fit is not None and again.fit.current == outcome.fit.fitted
@@ -172,14 +247,16 @@ def test_a_dry_run_saves_nothing(synthetic_vault):
 
 def test_saving_creates_a_missing_config(make_vault):
     root = make_vault({}, config=False)
-    save_parameters(open_vault(root), [0.5, 1.25])
-    assert (root / "studycards.yaml").read_text() == "parameters:\n- 0.5\n- 1.25\n"
+    save_parameters(open_vault(root), [0.5] * 20 + [1.25])
+    expected = "parameters:\n" + "- 0.5\n" * 20 + "- 1.25\n"
+    assert (root / "studycards.yaml").read_text() == expected
+    assert open_vault(root).config.parameters == [0.5] * 20 + [1.25]
 
 
 def test_bad_parameters_in_the_config_are_a_config_error(synthetic_vault):
     text = CONFIG.replace("parameters: null", "parameters: [1, 2, 3]")
     (synthetic_vault / "studycards.yaml").write_text(text)
-    with pytest.raises(ConfigError, match="not a valid FSRS parameter list"):
+    with pytest.raises(ConfigError, match="parameters: expected 17, 19 or 21 FSRS weights, got 3"):
         optimize_vault(open_vault(synthetic_vault), min_reviews=100)
 
 

@@ -174,8 +174,8 @@ def test_a_vault_without_outlines(make_vault):
 
 
 def test_notes_linked_by():
-    def resolve(target):
-        return target.removeprefix("../"), not target.endswith("gone.md")
+    def resolve(link):
+        return link.target.removeprefix("../"), not link.target.endswith("gone.md")
 
     first = parse_outline(
         "- [a](../notes/a.md)\n- [g](../notes/gone.md)\n", "outlines/1.md", resolve

@@ -39,7 +39,7 @@ def engine():
 
 @pytest.fixture(scope="module")
 def model():
-    return policy_cache._model_for(None, 365)
+    return policy_cache._model_for(None, 365, policy.PASS_SHARES)
 
 
 def solved(retention: float = 0.9) -> policy.Policy:
@@ -274,7 +274,7 @@ def test_the_shipped_policy_is_the_one_a_fresh_solve_gives(model, engine):
     key = policy_cache._key(list(fsrs.DEFAULT_PARAMETERS), 0.9, 365)
     path = policy_cache.BUNDLED / f"policy-{key}.npz"
     assert path.is_file(), "the default settings' policy is not shipped: run scripts/make_policy.py"
-    shipped = policy_cache._load(path, 365)
+    shipped = policy_cache._load(path, 365, policy.PASS_SHARES)
     fresh = policy.calibrate(model, engine, 0.9)
     assert shipped.price == pytest.approx(fresh.price, rel=1e-6)
     assert np.allclose(shipped.value, fresh.value, rtol=1e-6, atol=1e-6)
@@ -286,3 +286,22 @@ def test_a_new_vault_takes_the_shipped_policy_without_solving(tmp_path, monkeypa
     found, engine = policy_cache.policy_for(None, 0.9, 365, str(tmp_path))
     assert found.interval(engine, 12.0, 6.0) == solved(0.9).interval(engine, 12.0, 6.0)
     assert len(list(tmp_path.glob("policy-*.npz"))) == 1  # kept in the vault's cache too
+
+
+def test_the_persons_grade_mix_changes_the_policy(tmp_path):
+    """A person who mostly answers hard keeps less memory per review: the policy is solved for
+    their shares (and cached apart), not the assumed 1:3:1."""
+    default, engine = policy_cache.policy_for(None, 0.9, 365, str(tmp_path))
+    hard, _ = policy_cache.policy_for(None, 0.9, 365, str(tmp_path), (0.6, 0.35, 0.05))
+    assert hard.model.shares == (0.6, 0.35, 0.05)
+    assert len(list(tmp_path.glob("policy-*.npz"))) == 2
+    states = [(s, d) for s in (1.0, 5.0, 30.0, 200.0) for d in (2.0, 5.0, 9.0)]
+    differ = [
+        (s, d) for s, d in states if default.interval(engine, s, d) != hard.interval(engine, s, d)
+    ]
+    assert differ
+    settings = Settings(fuzz=False, pass_shares=(0.6, 0.35, 0.05), cache_dir=str(tmp_path))
+    state = MemoryState(*differ[0], DAY)
+    assert scheduled_due("c", state, settings) != scheduled_due(
+        "c", state, Settings(fuzz=False, cache_dir=str(tmp_path))
+    )

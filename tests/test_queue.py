@@ -148,7 +148,7 @@ def test_order_easy_first_is_easy_then_familiar():
 
 def test_an_unknown_order_is_a_usage_error():
     with pytest.raises(
-        UsageError, match="^unknown order 'random': use one of due, risk, easy-first$"
+        UsageError, match="^unknown order 'random': use one of due, risk, easy-first, weighted$"
     ):
         build_queue([], {}, [], TODAY, EXACT, order="random")
 

@@ -198,8 +198,7 @@ def test_link_line_matches_the_seed_format() -> None:
         "标签: Transformer, Transformer/传统注意力机制回顾.md"
     )
     assert (
-        link_line("a [b]", "notes/x (1).md", 5, [])
-        == r"- [a \[b\]](notes/x %281%29.md) - 相似度: 5%"
+        link_line("a [b]", "notes/x (1).md", 5, []) == r"- [a \[b\]](<notes/x (1).md>) - 相似度: 5%"
     )
 
 

@@ -149,8 +149,8 @@ def test_review_again_card_returns_and_details_page(pty_vault: Path) -> None:
     child.send("x")
     child.expect("Second question")
     child.send("b")
+    child.expect("First question")  # the next card's line is painted above the message line
     child.expect("buried Second question until tomorrow")
-    child.expect("First question")
     child.send(" ")
     child.send("3")
     child.expect("Session done")
@@ -193,8 +193,8 @@ def test_review_without_a_terminal_says_so(pty_vault: Path, cli) -> None:
 def test_interview_with_short_countdown(pty_vault: Path) -> None:
     child = spawn(pty_vault, "interview", "--n", "2", "--short-seconds", "1", "--seed", "1")
     child.expect("Question 1/2")
-    child.expect("time is up", timeout=5)
-    child.expect("grade yourself")
+    child.expect("grade yourself", timeout=5)  # the prompt's line is painted above the message
+    child.expect("time is up")
     child.send("3")
     child.expect("Question 2/2")
     child.send(" ")

@@ -118,3 +118,41 @@ def test_rendered_no_match_line(corpus) -> None:
     out = io.StringIO()
     Console(file=out, width=80, color_system=None).print(search_view(search(corpus, "zzz")))
     assert out.getvalue() == "no notes match 'zzz'\n"
+
+
+# ---------------------------------------------------------------------------------------------
+# the whole body is searched, not only the recognised sections
+
+BODY_ONLY = {
+    "notes/网络编程/DPDK为什么快.md": (
+        "---\ntags: [网络编程]\n---\n# DPDK为什么快\n\n数据包绕过内核协议栈，轮询驱动直接收包。\n\n"
+        "## 原理\n\n网卡队列映射给用户态，这就是内核旁路。\n\n"
+        "## 实现细节\n\n```c\n// 大页内存 hugepage\nrte_eal_init(argc, argv);\n```\n\n"
+        "---\n\n## 相关笔记\n<!-- 自动生成 -->\n\n- [无锁环形队列](notes/A/ring.md) - 相似度: 40%\n"
+    ),
+    "notes/A/ring.md": note("无锁环形队列", "生产者和消费者各自推进下标。"),
+}
+
+
+@pytest.fixture
+def body_corpus(make_vault):
+    return load_corpus(open_vault(make_vault(BODY_ONLY)))
+
+
+def test_a_phrase_under_an_unrecognised_heading_is_found(body_corpus) -> None:
+    result = search(body_corpus, "内核旁路")
+    assert [h.rel for h in result.hits] == ["notes/网络编程/DPDK为什么快.md"]
+    assert result.hits[0].field == "body"
+    assert "内核旁路" in result.hits[0].snippet
+
+
+def test_code_in_the_body_is_searched_and_the_generated_block_is_not(body_corpus) -> None:
+    assert [h.rel for h in search(body_corpus, "hugepage").hits] == [
+        "notes/网络编程/DPDK为什么快.md"
+    ]
+    assert [h.rel for h in search(body_corpus, "无锁环形").hits] == ["notes/A/ring.md"]
+
+
+def test_the_opening_is_the_answer_field(body_corpus) -> None:
+    (hit,) = search(body_corpus, "轮询驱动").hits
+    assert hit.field == "answer"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from dataclasses import replace
 
 from rich.console import Console
 
@@ -56,6 +57,9 @@ class FakeBackend:
     def due_tomorrow(self) -> int:
         return 7
 
+    def left_today(self) -> int:
+        return 4
+
     def streak(self) -> int:
         return 3
 
@@ -98,14 +102,38 @@ def test_grade_before_reveal_is_refused() -> None:
 
 def test_enter_reveals_and_d_shows_details_with_scrolling() -> None:
     s, _, _ = session()
-    assert s.press("\r").phase == ANSWER
+    assert s.press("enter").phase == ANSWER
     screen = s.press("d")
     assert screen.phase == DETAIL and screen.scroll == 0
+    s.view.fit(total=40, page=11, sections=(0, 15, 30))  # what the renderer reports
     assert s.press("j").scroll == 1
     assert s.press("pgdn").scroll == 11
     assert s.press("k").scroll == 10
+    assert s.press("n").scroll == 15
+    assert s.press("tab").scroll == 29  # the last section starts past the last full page
+    assert s.press("p").scroll == 15
+    assert s.press("G").scroll == 29
+    assert s.press("j").scroll == 29
+    assert s.press("g").scroll == 0
     assert s.press("pgup").scroll == 0
     assert s.press("up").scroll == 0
+
+
+def test_scroll_keys_work_on_a_tall_question_before_reveal() -> None:
+    s, _, _ = session()
+    s.view.fit(total=30, page=10)
+    assert s.press("pgdn").scroll == 9 and s.phase == FRONT
+    assert s.press(" ").scroll == 0  # the answer pane starts at its top
+
+
+def test_counts_of_new_learning_and_review_cards_left() -> None:
+    backend, clock = FakeBackend(), FakeClock()
+    deck = [replace(c, is_new=i == 0) for i, c in enumerate(cards(3))]
+    s = Session(deck, backend, clock)
+    assert s.screen().counts == (1, 0, 2)
+    s.press(" ")
+    s.press("1")  # the new card comes back later as a learning card
+    assert s.screen().counts == (0, 1, 2)
 
 
 def test_undo_returns_to_the_graded_card() -> None:
@@ -277,3 +305,26 @@ def test_a_failed_save_is_shown_and_the_card_stays() -> None:
     )
     assert screen.position == 1 and screen.phase == ANSWER
     assert s.history == []
+
+
+def test_prefetch_works_out_the_intervals_before_reveal_once() -> None:
+    s, backend, _ = session()
+    s.prefetch()
+    assert backend.previews == 1 and s.screen().labels == {}
+    assert s.press(" ").labels[Rating.GOOD] == 12
+    s.prefetch()  # revealed: nothing more to do
+    assert backend.previews == 1
+
+
+def test_interview_reference_scrolls_and_each_question_starts_at_the_top() -> None:
+    backend, clock = FakeBackend(), FakeClock()
+    iv = Interview(cards(2), backend, clock, short_limit=30, long_limit=60)
+    iv.press(" ")
+    iv.view.fit(total=50, page=10, sections=(0, 20))
+    assert iv.press("k").scroll == 0
+    assert iv.press("pgdn").scroll == 9
+    assert iv.press("up").scroll == 8
+    assert iv.press("n").scroll == 20
+    assert iv.press("G").scroll == 40
+    iv.press("3")
+    assert iv.screen().scroll == 0 and iv.screen().position == 2

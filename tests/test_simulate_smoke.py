@@ -61,3 +61,56 @@ def test_a_bad_interview_day_is_refused(simulate, capsys):
         simulate.main(["--notes", "40", "--interview-day", "2"])
     assert error.value.code == 2
     assert "--interview-day must be after the last new note (day 3)" in capsys.readouterr().err
+
+
+def test_quick_population_run_reports_every_scheduler(simulate, capsys):
+    assert simulate.main(["--population", "--quick"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Population: 2 people, 30 notes each, 40 days;")
+    assert "result/FSRS-6.jsonl" in out
+    row = r"^(ladder|retention 0\.\d\d|efficient 0\.90(?: floor 0\.\d\d)?) +\d"
+    names = re.findall(row, out, re.M)
+    assert names == [
+        "ladder",
+        "retention 0.80",
+        "retention 0.85",
+        "retention 0.90",
+        "retention 0.95",
+        "efficient 0.90",
+        "efficient 0.90 floor 0.85",
+    ]
+    assert re.search(r"^efficient 0\.90 above the retention frontier: \d of \d people", out, re.M)
+    for label in ("no margin", "calibrated margin"):
+        assert re.search(
+            rf"^{label}: truly ready median \d+\.\d%, lowest \d+\.\d%; >= 95% for \d of 2 "
+            r"people; extra reviews median -?\d+\.\d%$",
+            out,
+            re.M,
+        )
+
+
+def test_population_outcomes_measure_what_they_say(monkeypatch):
+    import numpy as np
+
+    monkeypatch.syspath_prepend(str(BENCHMARKS))
+    population = importlib.import_module("_population")
+    outcome = population.Outcome(
+        reviews=10,
+        note_days=730,
+        recall_sum=np.array([365 * 0.9, 365 * 0.5]),
+        days_known=np.array([365, 365]),
+        final_recall=np.zeros(2),
+    )
+    assert outcome.per_note_year == 5.0
+    assert outcome.recall == 0.7
+    assert outcome.bottom_decile == 0.5
+
+
+def test_the_person_truly_differs_from_the_default_model(monkeypatch):
+    import fsrs_rs_python as fsrs
+
+    monkeypatch.syspath_prepend(str(BENCHMARKS))
+    population = importlib.import_module("_population")
+    _, users = population.published_people()
+    assert len(users) >= 17
+    assert all(list(p) != list(fsrs.DEFAULT_PARAMETERS) for p in users.values())

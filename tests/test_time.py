@@ -1,7 +1,7 @@
 """Time: the person's day boundary, DST changes, a clock set back, a vault used from two zones.
 
-A review belongs to the calendar day of the vault's configured time zone, whatever zone the
-``now`` passed in carries; intervals are whole calendar days (a 23- or 25-hour DST day is still
+A review belongs to the study day of the vault's configured time zone (starting at
+``day_starts_at`` o'clock, 4 by default), whatever zone the ``now`` passed in carries; intervals are whole calendar days (a 23- or 25-hour DST day is still
 one day); events replay in true UTC order; and a clock set backwards never reorders the ledger.
 """
 
@@ -37,8 +37,10 @@ TEXT = (
 )
 
 
-def make(make_vault, zone: str) -> Vault:
-    config = f"notes_dir: notes\nfuzz: false\ntimezone: {zone}\n"
+def make(make_vault, zone: str, starts: int | None = 0) -> Vault:
+    """A vault in ``zone`` whose day starts at ``starts`` o'clock (None: the default, 4)."""
+    config = f"notes_dir: notes\nfuzz: false\ntimezone: {zone}\nscheduler: retention\n"
+    config += "" if starts is None else f"day_starts_at: {starts}\n"
     return open_vault(make_vault({NOTE: TEXT}, config=config))
 
 
@@ -56,6 +58,43 @@ def at(zone, *parts: int, fold: int = 0) -> dt.datetime:
 
 # ---------------------------------------------------------------------------------------------
 # the day boundary in the person's zone
+
+
+def test_the_study_day_starts_at_4_am_by_default(make_vault):
+    vault = make(make_vault, "Asia/Shanghai", starts=None)
+    assert vault.config.day_starts_at == 4
+    assert local_day(vault, at(SHANGHAI, 2025, 11, 2, 3, 59, 59)) == dt.date(2025, 11, 1)
+    assert local_day(vault, at(SHANGHAI, 2025, 11, 2, 4, 0)) == dt.date(2025, 11, 2)
+    # 20:00 UTC is 04:00 in Shanghai: the new day
+    assert local_day(vault, dt.datetime(2025, 11, 1, 19, 59, tzinfo=UTC)) == dt.date(2025, 11, 1)
+    assert local_day(vault, dt.datetime(2025, 11, 1, 20, 0, tzinfo=UTC)) == dt.date(2025, 11, 2)
+
+
+def test_again_at_2355_and_good_at_0005_are_one_sitting(make_vault):
+    vault = make(make_vault, "Asia/Shanghai", starts=None)
+    grade_note(vault, NOTE, Rating.AGAIN, at(SHANGHAI, 2025, 11, 1, 23, 55))
+    good = grade_note(vault, NOTE, Rating.GOOD, at(SHANGHAI, 2025, 11, 2, 0, 5))
+    first, second = events(vault)
+    assert (first.day, second.day) == ("2025-11-01", "2025-11-01")
+    assert (second.elapsed_days, second.interval, second.due) == (0, 1, "2025-11-02")
+    assert good.outcome.due == dt.date(2025, 11, 2)
+    assert front(vault).last_reviewed == dt.date(2025, 11, 1)
+
+
+def test_with_the_day_starting_at_midnight_the_same_reviews_are_a_day_apart(make_vault):
+    vault = make(make_vault, "Asia/Shanghai", starts=0)
+    grade_note(vault, NOTE, Rating.AGAIN, at(SHANGHAI, 2025, 11, 1, 23, 55))
+    grade_note(vault, NOTE, Rating.GOOD, at(SHANGHAI, 2025, 11, 2, 0, 5))
+    first, second = events(vault)
+    assert (first.day, second.day) == ("2025-11-01", "2025-11-02")
+    assert (second.elapsed_days, second.interval, second.due) == (1, 2, "2025-11-04")
+
+
+def test_a_bad_day_start_is_a_config_error(make_vault, use_vault, cli):
+    use_vault(make_vault({NOTE: TEXT}, config="notes_dir: notes\nday_starts_at: 24\n"))
+    result = cli("due")
+    assert result.exit_code == 1
+    assert "day_starts_at: expected an hour from 0 to 23, got 24" in result.stderr
 
 
 def test_2359_and_0001_local_are_different_days(make_vault):
@@ -86,7 +125,8 @@ def test_local_day_uses_the_configured_zone(make_vault):
 
 def test_cli_grade_records_the_configured_zones_day(make_vault, use_vault, cli, monkeypatch):
     root = make_vault(
-        {NOTE: TEXT}, config="notes_dir: notes\nfuzz: false\ntimezone: Asia/Shanghai\n"
+        {NOTE: TEXT},
+        config="notes_dir: notes\nfuzz: false\ntimezone: Asia/Shanghai\nday_starts_at: 0\n",
     )
     use_vault(root)
     late = at(SHANGHAI, 2025, 11, 1, 23, 59)

@@ -12,9 +12,10 @@ import pytest
 from conftest import BEAM_SEARCH, KV_CACHE, MULTI_HEAD, SEQ2SEQ, TWO_SUM
 
 from studycards.errors import NoteNotFound, PathEscapesVault, VaultNotFound
+from studycards.notes import index as index_module
 from studycards.notes import vault as vault_module
+from studycards.notes.index import INDEX_NAME
 from studycards.notes.vault import (
-    INDEX_NAME,
     STATE_DIR,
     find_vault,
     iter_note_files,
@@ -183,6 +184,7 @@ def test_state_folder_gitignore(vault: Path):
         "*",
         "!.gitignore",
         "!reviews.jsonl",
+        "!imported.json",
     ]
 
 
@@ -233,7 +235,7 @@ def test_a_locked_index_is_worked_around_and_kept(vault: Path, monkeypatch, pars
     scan(open_vault(vault))
     real_connect = sqlite3.connect
     monkeypatch.setattr(
-        vault_module.sqlite3, "connect", lambda *a, **k: real_connect(*a, **{**k, "timeout": 0.05})
+        index_module.sqlite3, "connect", lambda *a, **k: real_connect(*a, **{**k, "timeout": 0.05})
     )
     other = real_connect(vault / STATE_DIR / INDEX_NAME, isolation_level=None)
     try:
@@ -272,18 +274,21 @@ def test_a_changed_max_note_bytes_invalidates_the_index(make_vault, parse_calls)
 # walking the notes folder
 
 
-def test_hidden_and_tool_folders_are_skipped(make_vault):
+def test_dot_folders_are_skipped_but_dot_named_notes_are_read(make_vault):
     root = make_vault(
         {
             "notes/A/a.md": "# A\n",
             "notes/.obsidian/x.md": "# no\n",
             "notes/.trash/y.md": "# no\n",
             "notes/A/node_modules/z.md": "# no\n",
-            "notes/A/.hidden.md": "# no\n",
+            "notes/A/.hidden.md": "# yes\n",
             "notes/A/readme.txt": "not a note",
         }
     )
-    assert [e.rel for e in iter_note_files(open_vault(root))] == ["notes/A/a.md"]
+    assert [e.rel for e in iter_note_files(open_vault(root))] == [
+        "notes/A/.hidden.md",
+        "notes/A/a.md",
+    ]
 
 
 def test_folder_symlink_loops_are_not_followed(make_vault):

@@ -11,13 +11,15 @@ from studycards.cli import (
     demo,
     doctor,
     export,
+    importing,
+    migrate,
     notes,
     related,
     review,
     schedule,
     stats,
 )
-from studycards.cli._common import AppState, StudycardsGroup
+from studycards.cli._common import AppState, StudycardsGroup, echo
 
 app = typer.Typer(
     cls=StudycardsGroup,
@@ -32,7 +34,7 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"studycards {__version__}")
+        echo(f"studycards {__version__}")
         raise typer.Exit()
 
 
@@ -61,8 +63,10 @@ review.register(app)
 stats.register(app)
 checklist.register(app)
 export.register(app)
+importing.register(app)
 related.register(app)
 doctor.register(app)
+migrate.register(app)
 app.add_typer(demo.app, name="demo", help="Run NumPy attention demos: worked answers.")
 
 

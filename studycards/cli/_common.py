@@ -13,6 +13,7 @@ from rich.console import Console
 from typer.core import TyperGroup
 
 from studycards.errors import StudycardsError
+from studycards.render.safe import SafeConsole, clean
 
 if TYPE_CHECKING:
     from studycards.notes.vault import Vault
@@ -39,11 +40,11 @@ class StudycardsGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except StudycardsError as error:
-            typer.echo(f"error: {error}", err=True)
+            echo(f"error: {error}", err=True)
             raise typer.Exit(error.exit_code) from None
         except OSError as error:  # a disk or permission failure no core function named
             where = f"{error.filename}: " if error.filename else ""
-            typer.echo(f"error: {where}{error.strerror or error}", err=True)
+            echo(f"error: {where}{error.strerror or error}", err=True)
             raise typer.Exit(1) from None
         except KeyboardInterrupt:
             typer.echo("interrupted", err=True)
@@ -122,12 +123,12 @@ def state(ctx: typer.Context) -> AppState:
 
 def console(stderr: bool = False) -> Console:
     """A console for command output; rich honours NO_COLOR and non-terminal output itself."""
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+    return SafeConsole(stderr=stderr, highlight=False, soft_wrap=False)
 
 
 def warn(message: str) -> None:
     """One warning line on stderr."""
-    print(f"warning: {message}", file=sys.stderr)
+    print(f"warning: {clean(message)}", file=sys.stderr)
 
 
 # Exit codes, one rule for every command.
@@ -139,9 +140,13 @@ EXIT_USAGE = 2  # bad usage: an unknown option, a bad value, a missing argument
 def print_envelope(command: str, payload: dict[str, Any]) -> None:
     """A command's JSON on stdout: one top-level object naming the command and its schema
     version (docs/json.md describes every shape), then the command's own keys."""
-    import json
-
     from studycards.cli._schemas import SCHEMAS
+    from studycards.render.safe import json_text
 
     data = {"command": command, "schema": SCHEMAS[command].version, **payload}
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, allow_nan=False) + "\n")
+    sys.stdout.write(json_text(data, allow_nan=False) + "\n")
+
+
+def echo(message: str = "", err: bool = False, nl: bool = True) -> None:
+    """``typer.echo`` for lines that may hold note text: control characters removed."""
+    typer.echo(clean(message), err=err, nl=nl)

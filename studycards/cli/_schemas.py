@@ -71,15 +71,21 @@ FINDING = {
 }  # fmt: skip
 DEMO_PARAM = {"default": "any", "min": "?int", "max": "?int", "help": "str"}
 FIT = {"min_reviews": "int", "reviews": "int", "needed": "int", "saved": "bool", "*": "any"}
+READINESS = {
+    "date": "date", "target": "float", "notes": "int", "predicted_ready": "int",
+    "calibrated_ready": "int", "calibrated_range": ["int"], "margin": "float",
+    "calibration_reviews": "int",
+}  # fmt: skip
 RETENTION = {"current": "float", "suggested": "?float", "days": "int", "rows": ["object"]}
 
 SCHEMAS: dict[str, Schema] = {
-    "list": Schema(1, "the notes, filtered and sorted", {
-        "today": "date", "total": "int", "notes": [NOTE_ROW]}, "studycards list --due --json"),
+    "list": Schema(1, "the notes, filtered and sorted; `mastery_level` is today's, live from "
+        "the ledger, `mastery_recorded` the frontmatter's", {"today": "date", "total": "int",
+        "notes": [{**NOTE_ROW, "mastery_recorded": "float"}]}, "studycards list --due --json"),
     "show": Schema(1, "one note: its schedule and its sections' text", {
         **NOTE_ROW, "question": "str", "short_answer": "str", "long_answer": "str",
         "followups": [{"question": "str", "answer": "str"}], "related": [{"title": "str",
-        "target": "str"}]}, "studycards show RoPE --json"),
+        "target": "str"}]}, "studycards show RoPE旋转 --json"),
     "check": Schema(1, "every problem of every note; exit 1 if any is an error", {
         "notes_checked": "int", "errors": "int", "warnings": "int", "problems": [PROBLEM]},
         "studycards check --json"),
@@ -89,9 +95,11 @@ SCHEMAS: dict[str, Schema] = {
         "today": "date", "due_count": "int", "new_count": "int", "study_count": "int",
         "limited": "bool", "done_today": "int", "until": "?date", "still_to_do": OneOf(("null", [QUEUE_ITEM]), ("null", "list")),
         "study": [QUEUE_ITEM], "groups": {"overdue": [QUEUE_ITEM], "today": [QUEUE_ITEM],
-        "week": [QUEUE_ITEM], "later": [QUEUE_ITEM]}}, "studycards due --json"),
+        "week": [QUEUE_ITEM], "later": [QUEUE_ITEM]},
+        "readiness": OneOf(("null", READINESS), ("null", "with --until"))},
+        "studycards due --json"),
     "grade": Schema(1, "the review logged and the note's new schedule", REVIEW,
-        "studycards grade RoPE good --json"),
+        "studycards grade RoPE旋转 good --json"),
     "undo": Schema(1, "the review taken back", {
         "path": "path", "title": "str", "undone": {"id": "str", "day": "date",
         "rating": "?str"}}, "studycards undo --json"),
@@ -99,7 +107,7 @@ SCHEMAS: dict[str, Schema] = {
         "dry_run": "bool", "moves": [{"path": "path", "previous_due": "?date", "due": "date"}]},
         "studycards reschedule --dry-run --json"),
     "mv": Schema(1, "where the note went", {"previous_path": "path", "path": "path"},
-        "studycards mv RoPE notes/Transformer/RoPE.md --json"),
+        "studycards mv RoPE旋转 notes/Transformer/RoPE.md --json"),
     "new": Schema(1, "the note created", {"path": "path", "title": "str", "topic": "str"},
         "studycards new 'What is RoPE' --topic Transformer --json"),
     "fix": Schema(1, "the frontmatter fixes made (or, with --dry-run, to be made)", {
@@ -116,7 +124,9 @@ SCHEMAS: dict[str, Schema] = {
     "stats": Schema(1, "every number of the stats screen", {
         "today": "date", "overdue_count": "int", "forecast": ["int"],
         "topics": [{"topic": "str", "notes": "int", "due_count": "int",
-        "mean_mastery": "?float", "*": "any"}], "*": "any"}, "studycards stats --json"),
+        "mean_mastery": "?float", "*": "any"}], "calibration": "?object",
+        "readiness": OneOf(("null", READINESS), ("null", "with an interview_date")), "*": "any"},
+        "studycards stats --json"),
     "optimize": Schema(1, "the fit and its comparison, or `--retention`'s table",
         OneOf((FIT, RETENTION), ("the fit", "--retention")),
         "studycards optimize --dry-run --json"),
@@ -126,10 +136,13 @@ SCHEMAS: dict[str, Schema] = {
     "sync": Schema(1, "the ticked boxes logged; exit 1 if a line could not be", {
         "logged": [{**REVIEW, "again_today": "bool"}], "problems": [PROBLEM],
         "notices": ["str"]}, "studycards sync --json"),
-    "export anki": Schema(1, "the package written", {"path": "str", "notes": "int",
-        "decks": "int", "skipped": ["str"]}, "studycards export anki prep.apkg --json"),
-    "export csv": Schema(1, "the table written", {"path": "str", "notes": "int",
-        "skipped": ["str"]}, "studycards export csv prep.csv --json"),
+    "export anki": Schema(1, "the package written: cards of notes and of follow-ups, those "
+        "carrying a schedule, images packaged", {"path": "str", "notes": "int",
+        "followups": "int", "skipped": ["str"], "decks": "int", "scheduled": "int",
+        "media": "int"}, "studycards export anki prep.apkg --json"),
+    "export csv": Schema(1, "the table written: rows of notes and of follow-ups", {
+        "path": "str", "notes": "int", "followups": "int", "skipped": ["str"]},
+        "studycards export csv prep.csv --json"),
     "link": Schema(1, "each note's related-notes block: written, unchanged or skipped", {
         "dry_run": "bool", "notes": [{"path": "path", "status": "str", "*": "any"}],
         "broken": ["str"]}, "studycards link --dry-run --json"),
@@ -148,7 +161,7 @@ SCHEMAS: dict[str, Schema] = {
     "demo run": Schema(1, "every step, figure and check of one run; exit 1 if a check fails", {
         "name": "str", "params": {"*": "int"}, "seed": "int", "passed": "bool",
         "steps": ["object"], "checks": [{"description": "str", "passed": "bool",
-        "max_abs_error": "?float"}], "heatmap": "?object", "table": "?object"}, "studycards demo run rope --json"),
+        "max_abs_error": "?float", "inputs": {"*": "any"}}], "heatmap": "?object", "table": "?object"}, "studycards demo run rope --json"),
 }  # fmt: skip
 
 # Interactive commands print screens, not data: they have no --json.

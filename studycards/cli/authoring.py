@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from studycards.cli._common import console, print_envelope, state, warn
+from studycards.cli._common import console, echo, print_envelope, state, warn
 from studycards.cli.notes import Difficulty, warn_broken
 
 
@@ -34,13 +34,13 @@ def new(
     from studycards.upkeep.authoring import create_note
 
     vault = state(ctx).vault()
-    today = today_in(vault.config.timezone)
+    today = today_in(vault.config.timezone, vault.config.day_starts_at)
     made = create_note(vault, title, topic, today, difficulty.value, lang.value if lang else None)
     if as_json:
         folder = made.rel.split("/")[1] if made.rel.count("/") >= 2 else ""
         print_envelope("new", {"path": made.rel, "title": made.title, "topic": folder})
     else:
-        typer.echo(str(made.path))
+        echo(str(made.path))
     if edit:
         _edit_and_check(vault, made.rel)
 
@@ -66,10 +66,10 @@ def _edit_and_check(vault, rel: str) -> None:
         warn(f"the editor exited with status {status}")
     problems = check_note(vault, rel)
     for problem in problems:
-        typer.echo(str(problem))
+        echo(str(problem))
     errors = sum(1 for p in problems if p.severity == "error")
     warnings = len(problems) - errors
-    typer.echo(f"{rel}: {errors} errors, {warnings} warnings", err=True)
+    echo(f"{rel}: {errors} errors, {warnings} warnings", err=True)
     if errors:
         raise typer.Exit(1)
 
@@ -84,7 +84,7 @@ def fix(
     from studycards.upkeep.fix import fix_vault
 
     vault = state(ctx).vault()
-    report = fix_vault(vault, today_in(vault.config.timezone), dry_run)
+    report = fix_vault(vault, today_in(vault.config.timezone, vault.config.day_starts_at), dry_run)
     if as_json:
         print_envelope("fix", _fix_json(report))
     else:
@@ -97,22 +97,22 @@ def _print_fix(report) -> None:
     for note in report.changed:
         if note.new_block:
             keys = ", ".join(f"{c.key}: {c.after}" for c in note.changes)
-            typer.echo(f"{note.rel}: + frontmatter: {keys}")
+            echo(f"{note.rel}: + frontmatter: {keys}")
             continue
         for change in note.changes:
             where = f"{note.rel}:{change.line}"
             if change.before is None:
-                typer.echo(f"{where}: + {change.key}: {change.after}")
+                echo(f"{where}: + {change.key}: {change.after}")
             else:
-                typer.echo(f"{where}: {change.key}: {change.before} -> {change.after}")
+                echo(f"{where}: {change.key}: {change.before} -> {change.after}")
     if report.problems:
-        typer.echo("cannot fix:")
+        echo("cannot fix:")
         for problem in report.problems:
-            typer.echo(f"  {problem}")
+            echo(f"  {problem}")
     verb = "would change" if report.dry_run else "changed"
     tail = " (dry run: nothing written)" if report.dry_run else ""
     summary = f"{report.notes_checked} notes checked: {len(report.changed)} {verb}, "
-    typer.echo(summary + f"{len(report.problems)} problems left{tail}", err=True)
+    echo(summary + f"{len(report.problems)} problems left{tail}", err=True)
 
 
 def _fix_json(report) -> dict:
@@ -152,11 +152,13 @@ def topics(
 def _groups(ctx: typer.Context, compute, label: str, as_json: bool) -> None:
     from studycards.notes.vault import scan
     from studycards.scheduling.clock import today_in
+    from studycards.scheduling.live import live_mastery
 
     vault = state(ctx).vault()
     result = scan(vault)
     warn_broken(result.broken)
-    rows = compute(result.notes, today_in(vault.config.timezone))
+    today = today_in(vault.config.timezone, vault.config.day_starts_at)
+    rows = compute(live_mastery(vault, result.notes, today), today)
     if as_json:
         key = label.lower()
         print_envelope(key + "s", {key + "s": [_group_json(row.to_dict(), key) for row in rows]})
@@ -165,7 +167,7 @@ def _groups(ctx: typer.Context, compute, label: str, as_json: bool) -> None:
 
     out = console()
     out.print(group_table(rows, label))
-    out.print(f"[dim]{len(rows)} {label.lower()}s, {len(result.notes)} notes[/dim]")
+    out.print(f"{len(rows)} {label.lower()}s, {len(result.notes)} notes", style="dim")
 
 
 def _group_json(row: dict, key: str) -> dict:
@@ -196,7 +198,7 @@ def outline(
     from studycards.upkeep.outlines import find_outline, load_outlines, outline_stats
 
     vault = state(ctx).vault()
-    today = today_in(vault.config.timezone)
+    today = today_in(vault.config.timezone, vault.config.day_starts_at)
     outlines = load_outlines(vault)
     for item in outlines:
         for problem in item.problems:
@@ -220,7 +222,7 @@ def _list_outlines(vault, rows, as_json: bool) -> None:
         print_envelope("outline", {"outlines": [_outline_row(row.to_dict()) for row in rows]})
         return
     if not rows:
-        typer.echo(f"no outlines in {vault.config.outlines_dir}/", err=True)
+        echo(f"no outlines in {vault.config.outlines_dir}/", err=True)
         return
     from studycards.render.authoring import outlines_table
 

@@ -58,21 +58,29 @@ def run(
     window: int | None = typer.Option(None, "--window", help="Window size (sliding-window)."),
     block_size: int | None = typer.Option(None, "--block-size", help="Tile size (flash)."),
     offset: int | None = typer.Option(None, "--offset", help="Offset k (sinusoidal-pe)."),
+    batch: int | None = typer.Option(None, "--batch", help="Sequences in a batch."),
+    latent: int | None = typer.Option(None, "--latent", help="Latent KV width d_c (mla)."),
+    scale: int | None = typer.Option(None, "--scale", help="Context extension factor."),
+    train_len: int | None = typer.Option(None, "--train-len", help="Trained context length."),
+    drop: int | None = typer.Option(None, "--drop", help="Dropout probability in percent."),
+    shift: int | None = typer.Option(None, "--shift", help="Added to every logit."),
+    prefix: int | None = typer.Option(None, "--prefix", help="Shared prompt tokens."),
     seed: int = typer.Option(0, "--seed", help="Random seed; the same seed, the same numbers."),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
     """Run a demo: every step with its shapes, the heatmap, figures and checks.
 
     Options a demo does not take are refused; 'studycards demo explain NAME' lists its own.
-    Exits 1 if any check fails.
+    Exits 2 on a bad name or parameter, 1 if any check fails.
     """
     from studycards.demos import run_demo
 
     given = dict(
         seq_len=seq_len, tgt_len=tgt_len, d_model=d_model, heads=heads, groups=groups,
-        pad=pad, window=window, block_size=block_size, offset=offset,
+        pad=pad, window=window, block_size=block_size, offset=offset, batch=batch,
+        latent=latent, scale=scale, train_len=train_len, drop=drop, shift=shift, prefix=prefix,
     )  # fmt: skip
-    result = run_demo(name, {key: value for key, value in given.items() if value is not None}, seed)
+    result = run_demo(name, {k: v for k, v in given.items() if v is not None}, seed)
     if as_json:
         print_envelope("demo run", result.to_dict())
     else:

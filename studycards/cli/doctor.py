@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from studycards.cli._common import print_envelope, state
+from studycards.cli._common import echo, print_envelope, state
 
 
 def doctor(
@@ -38,9 +38,9 @@ def doctor(
             raise typer.Exit(1)
         return
     for action in actions:
-        typer.echo(f"repaired: {action}")
+        echo(f"repaired: {action}")
     for finding in findings:
-        typer.echo(str(finding))
+        echo(str(finding))
     _summary(findings, repair)
     if not healthy(findings):
         raise typer.Exit(1)
@@ -62,14 +62,14 @@ def _summary(findings: list, repaired: bool) -> None:
     fixable = sum(1 for f in errors if f.repairable)
     if not errors:
         extra = f" ({warnings} warning{'s' * (warnings != 1)})" if warnings else ""
-        typer.echo(f"the vault is healthy{extra}", err=True)
+        echo(f"the vault is healthy{extra}", err=True)
         return
     problems = f"{len(errors)} problem{'s' * (len(errors) != 1)}"
     if repaired:
-        typer.echo(f"{problems} left that --repair cannot fix", err=True)
+        echo(f"{problems} left that --repair cannot fix", err=True)
     else:
         hint = f"; {fixable} can be fixed with --repair" if fixable else ""
-        typer.echo(f"{problems} found{hint}", err=True)
+        echo(f"{problems} found{hint}", err=True)
 
 
 def register(app: typer.Typer) -> None:

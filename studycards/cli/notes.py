@@ -10,6 +10,7 @@ import typer
 
 from studycards.cli._common import (
     console,
+    echo,
     print_envelope,
     resolve_or_search,
     state,
@@ -52,20 +53,24 @@ def list_notes(
     sort: SortKey = typer.Option(SortKey.next, "--sort", help="Order of the rows."),
     as_json: bool = typer.Option(False, "--json", help="Print the notes as JSON."),
 ) -> None:
-    """List the vault's notes with topic, difficulty, reviews, mastery and next review."""
+    """List the vault's notes with topic, difficulty, reviews, mastery today and next review."""
     from studycards.notes.catalog import NoteFilter, check_filter, listing_row, select
     from studycards.notes.vault import scan
     from studycards.scheduling.clock import today_in
+    from studycards.scheduling.live import live_mastery
 
     vault = state(ctx).vault()
-    today = today_in(vault.config.timezone)
+    today = today_in(vault.config.timezone, vault.config.day_starts_at)
     result = scan(vault)
     warn_broken(result.broken)
     where = NoteFilter(tag, topic, difficulty.value if difficulty else None, today if due else None)
     check_filter(where, result.notes)
-    notes = select(result.notes, where, today, sort.value)
+    notes = select(live_mastery(vault, result.notes, today), where, today, sort.value)
     if as_json:
-        rows = [listing_row(note, today) for note in notes]
+        recorded = {note.rel: note.mastery_level for note in result.notes}
+        rows = [
+            {**listing_row(note, today), "mastery_recorded": recorded[note.rel]} for note in notes
+        ]
         print_envelope(
             "list", {"today": today.isoformat(), "total": len(result.notes), "notes": rows}
         )
@@ -74,7 +79,7 @@ def list_notes(
 
     out = console()
     out.print(notes_table(notes, today, out.width))
-    out.print(f"[dim]{len(notes)} of {len(result.notes)} notes[/dim]")
+    out.print(f"{len(notes)} of {len(result.notes)} notes", style="dim")
 
 
 def show(
@@ -101,7 +106,7 @@ def show(
     if parsed.summary.broken:
         problem = next(p for p in parsed.summary.problems if p.severity == "error")
         raise NoteParseError(f"{problem}: cannot show this note")
-    today = today_in(vault.config.timezone)
+    today = today_in(vault.config.timezone, vault.config.day_starts_at)
     if as_json:
         print_envelope("show", _show_json(parsed, today))
         return
@@ -130,6 +135,8 @@ def check(
     from studycards.upkeep.check import check_vault
 
     report = check_vault(state(ctx).vault())
+    if report.skipped_line:
+        echo(report.skipped_line, err=True)
     if as_json:
         problems = [p.to_dict() for p in report.problems]
         counts = {"errors": report.errors, "warnings": report.warnings}
@@ -138,13 +145,13 @@ def check(
         )
     else:
         for problem in report.problems:
-            typer.echo(str(problem))
+            echo(str(problem))
         counts = (
             _count(report.notes_checked, "note"),
             _count(report.errors, "error"),
             _count(report.warnings, "warning"),
         )
-        typer.echo("{} checked: {}, {}".format(*counts), err=True)
+        echo("{} checked: {}, {}".format(*counts), err=True)
     if report.errors:
         raise typer.Exit(1)
 
@@ -157,7 +164,7 @@ def init(
     ctx: typer.Context,
     path: Path = typer.Argument(Path("."), help="Folder for the new vault (default: here)."),
     sample: bool = typer.Option(
-        False, "--sample", help="Write the bundled sample vault (14 notes, 2 outlines) instead."
+        False, "--sample", help="Write the bundled sample vault (24 notes, 2 outlines) instead."
     ),
     reset: bool = typer.Option(
         False, "--reset", help="With --sample: put a sample copy back as shipped, history too."
@@ -186,10 +193,10 @@ def init(
         print_envelope("init", {**data, "restored": [], "history": None})
         return
     for item in created.made:
-        typer.echo(f"created {item}")
+        echo(f"created {item}")
     for item in created.kept:
-        typer.echo(f"kept existing {item}")
-    typer.echo(f"vault ready at {created.root}: try 'studycards --vault {path} list'")
+        echo(f"kept existing {item}")
+    echo(f"vault ready at {created.root}: try 'studycards --vault {path} list'")
 
 
 def _reset_sample(path: Path, as_json: bool) -> None:
@@ -201,10 +208,10 @@ def _reset_sample(path: Path, as_json: bool) -> None:
         print_envelope("init", {**data, "restored": list(done.restored), "history": done.history})
         return
     for item in done.restored:
-        typer.echo(f"restored {item}")
+        echo(f"restored {item}")
     if done.history:
-        typer.echo(f"moved the review history to {done.history}")
-    typer.echo(f"the sample vault at {done.root} is as shipped")
+        echo(f"moved the review history to {done.history}")
+    echo(f"the sample vault at {done.root} is as shipped")
 
 
 def register(app: typer.Typer) -> None:

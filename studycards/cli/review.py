@@ -3,54 +3,13 @@
 from __future__ import annotations
 
 import os
-import select
-import shlex
-import subprocess
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import typer
 
-from studycards.cli._common import console, state
+from studycards.cli._common import console, state, warn
 from studycards.cli.notes import Difficulty
-
-_ESCAPES = {
-    "\x1b[A": "up",
-    "\x1b[B": "down",
-    "\x1b[5~": "pgup",
-    "\x1b[6~": "pgdn",
-    "\x1bOA": "up",
-    "\x1bOB": "down",
-}
-
-
-@contextmanager
-def raw_keys() -> Iterator[None]:
-    """Read single key presses without echo (cbreak mode) while inside the block."""
-    import termios
-    import tty
-
-    fd = sys.stdin.fileno()
-    saved = termios.tcgetattr(fd)
-    tty.setcbreak(fd)
-    try:
-        yield
-    finally:
-        termios.tcsetattr(fd, termios.TCSADRAIN, saved)
-
-
-def read_key(timeout: float) -> str | None:
-    """One key (arrows and page keys by name), or None when ``timeout`` seconds pass."""
-    fd = sys.stdin.fileno()
-    ready, _, _ = select.select([fd], [], [], timeout)
-    if not ready:
-        return None
-    data = os.read(fd, 16).decode("utf-8", "replace")
-    if data.startswith("\x1b") and len(data) > 1:
-        return _ESCAPES.get(data, "")
-    return data[:1] if data else "q"
 
 
 def require_terminal() -> None:
@@ -63,37 +22,8 @@ def require_terminal() -> None:
         )
 
 
-def open_editor(path: str) -> None:
-    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
-    subprocess.run([*shlex.split(editor), path], check=False)
-
-
 # A grade waits this long for another writer (a `link`, a scripted `grade`) to finish.
 LOCK_PATIENCE_SECONDS = 15.0
-
-
-def run_loop(
-    screen_of: Callable[[], Any],
-    press: Callable[[str], Any],
-    draw: Callable[[Any], None],
-    on_edit: Callable[[], None],
-    done: Callable[[], bool],
-) -> None:
-    """Draw, wait for a key (redrawing each second for the timer), react, until done."""
-    from studycards.lock import patience
-
-    with raw_keys(), patience(LOCK_PATIENCE_SECONDS):
-        draw(screen_of())
-        while not done():
-            key = read_key(1.0)
-            if key is None:
-                draw(screen_of())
-                continue
-            if key == "e":
-                on_edit()
-            else:
-                press(key)
-            draw(screen_of())
 
 
 class NoteWatch:
@@ -138,13 +68,36 @@ class NoteWatch:
         return info.st_ino, info.st_size, info.st_mtime_ns
 
 
-def _drawer(out: Any, view: Callable[..., Any]) -> Callable[[Any], None]:
-    def draw(screen: Any) -> None:
-        size = out.size
-        out.clear()
-        out.print(view(screen, height=size.height, width=size.width))
+def _terminal() -> Any:
+    from studycards.cli._terminal import Terminal
+    from studycards.render.frame import Look
 
-    return draw
+    out = console()
+    return Terminal(Look.of(out), dumb=out.is_dumb_terminal)
+
+
+def _edit_key(vault: Any, session: Any, watch: NoteWatch, terminal: Any) -> Any:
+    """``e``: the note in the person's editor, the session kept whatever the editor does."""
+    from studycards.errors import StudycardsError
+    from studycards.upkeep.authoring import run_editor
+
+    def on_key(key: str) -> bool:
+        card = session.card
+        if key != "e" or card is None or session.phase in ("help", "done"):
+            return False
+        try:
+            with terminal.suspended():
+                status = run_editor(vault.path_of(card.note_rel))
+        except StudycardsError as error:
+            session.notify(f"not edited: {error}")
+            return True
+        session.edit_reloaded()
+        if status != 0:
+            session.notify(f"the editor exited with status {status}; reloaded what is on disk")
+        watch.settle()
+        return True
+
+    return on_key
 
 
 def review(
@@ -155,59 +108,129 @@ def review(
         None, "--difficulty", help="Only this difficulty."
     ),
     limit: int | None = typer.Option(None, "--limit", min=1, help="At most this many notes."),
-    order: str | None = typer.Option(None, "--order", help="due, risk or easy-first."),
+    order: str | None = typer.Option(
+        None, "--order", help="due, risk, easy-first or weighted (the old scripts' order_weights)."
+    ),
     timed: bool = typer.Option(False, "--timed", help="A 30-second countdown before reveal."),
     seconds: float = typer.Option(30.0, "--seconds", min=1, help="Countdown length for --timed."),
     followups: bool | None = typer.Option(
         None, "--followups/--no-followups", help="Review follow-up Q&A as cards of their own."
     ),
+    ahead: int | None = typer.Option(
+        None,
+        "--ahead",
+        min=1,
+        metavar="DAYS",
+        help="Also study what falls due in the next DAYS days (logged as early reviews).",
+    ),
+    search: str | None = typer.Option(
+        None, "--search", metavar="QUERY", help="Review the notes a search finds, best first."
+    ),
+    outline: str | None = typer.Option(
+        None, "--outline", metavar="NAME", help="Review the notes an outline links."
+    ),
 ) -> None:
     """Review today's due notes: reveal, grade 1-4, undo, skip, bury, edit. Every grade is saved at once."""
+    import time
+
+    from studycards.cli._terminal import Screenful, run
+    from studycards.errors import UsageError
+    from studycards.lock import patience
     from studycards.notes.catalog import NoteFilter
-    from studycards.render.session import screen_view, summary_view
+    from studycards.render.session import session_frame, summary_view
     from studycards.review.session import Session
     from studycards.review.session_backend import VaultBackend, build_cards
-    from studycards.scheduling.clock import now_in
+    from studycards.scheduling.clock import now_in, study_day
     from studycards.scheduling.queue import load_queue
 
+    if sum(x is not None for x in (ahead, search, outline)) > 1:
+        raise UsageError("use one of --ahead, --search and --outline")
     require_terminal()
     vault = state(ctx).vault()
     zone = vault.config.timezone
     now = now_in(zone)
+    _settle_vault(vault, now)
     where = NoteFilter(tag, topic, difficulty.value if difficulty else None)
-    queue, _notices = load_queue(vault, now.date(), where, order)
-    items = queue.study[:limit] if limit else queue.study
-    backend = VaultBackend(vault, lambda: now_in(zone))
+    today = study_day(now, zone, vault.config.day_starts_at)
+    queue, _notices = load_queue(vault, today, where, order)
+    items, only = _chosen(vault, queue, today, ahead, search, outline)
+    items = items[:limit] if limit else items
+    if not items:
+        _say_nothing_to_study(queue, today, search, outline)
+        return
+    backend = VaultBackend(vault, lambda: now_in(zone), where, only)
     use_followups = vault.config.followups if followups is None else followups
-    cards = build_cards(vault, items, backend.histories(), now.date(), use_followups)
-    import time
-
+    cards = build_cards(vault, items, backend.histories(), today, use_followups)
     session = Session(
         cards, backend, time.monotonic, vault.config.again_repeats, seconds if timed else None
     )
-    out = console()
     watch = NoteWatch(vault, session)
+    terminal = _terminal()
+    screenful = Screenful(
+        watch.screen,
+        watch.press,
+        session_frame,
+        lambda: session.view,
+        lambda: session.phase == "done",
+        _edit_key(vault, session, watch, terminal),
+        session.prefetch,
+        lambda: session.shown_at,
+    )
+    with patience(LOCK_PATIENCE_SECONDS):
+        run(screenful, terminal)
+    console().print(summary_view(session.summary()))
 
-    def edit() -> None:
-        card = session.card
-        if card is None:
-            return
-        open_editor(str(vault.path_of(card.note_rel)))
-        session.edit_reloaded()
-        watch.settle()
 
-    out.set_alt_screen(True)
+def _chosen(
+    vault: Any, queue: Any, today: Any, ahead: int | None, search: str | None, outline: str | None
+) -> tuple[tuple, frozenset[str] | None]:
+    """The sitting's notes, and the set of paths it is limited to (None: the whole queue)."""
+    from studycards.review.selection import ahead_items, named_items
+
+    if ahead is not None:
+        return ahead_items(queue, today, ahead), None
+    if search is not None:
+        from studycards.notes.corpus import load_corpus
+        from studycards.upkeep.search import search as run_search
+
+        corpus = load_corpus(vault)
+        rels = [hit.rel for hit in run_search(corpus, search, len(corpus.notes)).hits]
+        return named_items(queue, rels), frozenset(rels)
+    if outline is not None:
+        from studycards.upkeep.outlines import find_outline, load_outlines
+
+        chosen = find_outline(vault, load_outlines(vault), outline)
+        rels = list(chosen.note_rels)
+        return named_items(queue, rels), frozenset(rels)
+    return queue.study, None
+
+
+def _say_nothing_to_study(queue: Any, today: Any, search: str | None, outline: str | None) -> None:
+    from studycards.review.selection import nothing_due_lines
+
+    if search is not None:
+        typer.echo(f"no note matches {search!r} (with these filters)")
+    elif outline is not None:
+        typer.echo(f"the outline {outline!r} links no note (with these filters)")
+    else:
+        for line in nothing_due_lines(queue, today):
+            typer.echo(line)
+
+
+def _settle_vault(vault: Any, now: Any) -> None:
+    """Before the first card: finish interrupted work and split notes sharing an id (a copy
+    graded in the session must not move its original). Another writer busy: go on without."""
+    from studycards.errors import VaultLocked
+    from studycards.lock import vault_lock
+    from studycards.scheduling.reconcile import reconcile
+
     try:
-        run_loop(
-            watch.screen,
-            watch.press,
-            _drawer(out, screen_view),
-            edit,
-            lambda: session.phase == "done",
-        )
-    finally:
-        out.set_alt_screen(False)
-    out.print(summary_view(session.summary()))
+        with vault_lock(vault.state_dir):
+            copies = reconcile(vault, now).copies
+    except VaultLocked:
+        return
+    for line in copies:
+        warn(line)
 
 
 def interview(
@@ -227,8 +250,10 @@ def interview(
     import random
     import time
 
+    from studycards.cli._terminal import Screenful, run
+    from studycards.lock import patience
     from studycards.notes.catalog import NoteFilter
-    from studycards.render.interview import interview_summary, interview_view
+    from studycards.render.interview import interview_frame, interview_summary
     from studycards.review.interview import Interview, pick_cards
     from studycards.review.session_backend import VaultBackend
     from studycards.scheduling.clock import now_in
@@ -239,19 +264,16 @@ def interview(
     backend = VaultBackend(vault, lambda: now_in(zone))
     cards = pick_cards(vault, NoteFilter(tag, topic), n, random.Random(seed))
     session = Interview(cards, backend, time.monotonic, short_seconds, long_seconds)
-    out = console()
-    out.set_alt_screen(True)
-    try:
-        run_loop(
-            session.screen,
-            session.press,
-            _drawer(out, interview_view),
-            lambda: None,
-            lambda: session.finished,
-        )
-    finally:
-        out.set_alt_screen(False)
-    out.print(interview_summary(session.results))
+    screenful = Screenful(
+        session.screen,
+        session.press,
+        interview_frame,
+        lambda: session.view,
+        lambda: session.finished,
+    )
+    with patience(LOCK_PATIENCE_SECONDS):
+        run(screenful, _terminal())
+    console().print(interview_summary(session.results))
 
 
 def register(app: typer.Typer) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from studycards.cli._common import console, print_envelope, state, warn
+from studycards.cli._common import console, echo, print_envelope, state, warn
 from studycards.cli.notes import Difficulty
 
 _JSON_HELP = "Print the result as JSON (see docs/json.md)."
@@ -32,7 +32,9 @@ def due(
         None, "--difficulty", help="Only this difficulty."
     ),
     order: str | None = typer.Option(
-        None, "--order", help="due (oldest first), risk (lowest recall first) or easy-first."
+        None,
+        "--order",
+        help="due (oldest first), risk (lowest recall first), easy-first or weighted (order_weights).",
     ),
     until: str | None = typer.Option(
         None, "--until", metavar="DATE", help="Interview date: show what is still to be done."
@@ -47,7 +49,7 @@ def due(
     from studycards.scheduling.queue import load_queue
 
     vault = state(ctx).vault()
-    today = today_in(vault.config.timezone)
+    today = today_in(vault.config.timezone, vault.config.day_starts_at)
     where = NoteFilter(tag, topic, difficulty.value if difficulty else None)
     date = _parse_day(until, "--until")
     if date is not None and date < today:
@@ -55,29 +57,36 @@ def due(
     queue, notices = load_queue(vault, today, where, order, date, use_limits=not no_limits)
     for notice in notices:
         warn(notice)
+    ready = None
+    if queue.until is not None:
+        from studycards.scheduling.readiness import vault_readiness
+
+        ready = vault_readiness(vault, queue.until)
     if as_json:
         from studycards.scheduling.queue import queue_json
 
         data = queue_json(queue, today, vault)
         data["due_count"], data["new_count"] = data.pop("due_total"), data.pop("new_total")
+        data["readiness"] = None if ready is None else ready.to_dict()
         print_envelope("due", data)
         return
-    from studycards.render.queue import queue_view
+    from studycards.render.queue import queue_view, readiness_text
 
-    console().print(queue_view(queue, today, vault))
-    if queue.until is not None:
+    console().print(queue_view(queue, today, vault, order or vault.config.order))
+    if ready is not None:
         _print_still(queue, vault.config.interview_target)
+        echo(readiness_text(ready))
 
 
 def _print_still(queue, target: float) -> None:
     """Interview mode: the notes still predicted below the target on the date."""
     count = len(queue.still)
-    typer.echo(
+    echo(
         f"still to do before {queue.until.isoformat()}: {count} note{'s' * (count != 1)} "
-        f"below {target:.0%} predicted recall on the day"
+        f"below {target:.0%} predicted recall on the day, with the margin"
     )
     for item in queue.still:
-        typer.echo(f"  {item.due.isoformat()}  {item.note.title} ({item.note.rel})")
+        echo(f"  {item.due.isoformat()}  {item.note.title} ({item.note.rel})")
 
 
 def grade(
@@ -113,7 +122,7 @@ def grade(
             "grade", review_json(result.rel, result.title, outcome, result.mastery, vault)
         )
         return
-    typer.echo(
+    echo(
         f"{result.title}: {grade_value.name.lower()} -> next review {outcome.due.isoformat()} "
         f"(in {outcome.interval}d), mastery {result.mastery:.2f}"
     )
@@ -138,7 +147,7 @@ def undo(
         undone = {"id": event.id, "day": event.day, "rating": rating}
         print_envelope("undo", {"path": result.rel, "title": result.title, "undone": undone})
         return
-    typer.echo(f"undid the review of {result.title} from {result.undone.day} ({result.rel})")
+    echo(f"undid the review of {result.title} from {result.undone.day} ({result.rel})")
 
 
 def reschedule(
@@ -165,9 +174,9 @@ def reschedule(
         return
     for move in moves:
         old = move.old_due.isoformat() if move.old_due else "unscheduled"
-        typer.echo(f"{move.rel}: {old} -> {move.new_due.isoformat()}")
+        echo(f"{move.rel}: {old} -> {move.new_due.isoformat()}")
     verb = "would move" if dry_run else "moved"
-    typer.echo(f"{len(moves)} notes {verb}", err=True)
+    echo(f"{len(moves)} notes {verb}", err=True)
 
 
 def mv(
@@ -192,7 +201,7 @@ def mv(
     if as_json:
         print_envelope("mv", {"previous_path": source, "path": target})
         return
-    typer.echo(f"moved {source} -> {target}")
+    echo(f"moved {source} -> {target}")
 
 
 def review_json(rel: str, title: str, outcome, mastery: float, vault) -> dict:

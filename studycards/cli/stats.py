@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from studycards.cli._common import console, print_envelope, state, warn
+from studycards.cli._common import console, echo, print_envelope, state, warn
 
 if TYPE_CHECKING:
     from studycards.notes.vault import Vault
@@ -30,7 +30,7 @@ def stats(
 
         raise UsageError("--svg saves the screen: it cannot be used with --json")
     vault = state(ctx).vault()
-    result, skipped = load_stats(vault, today_in(vault.config.timezone))
+    result, skipped = load_stats(vault, today_in(vault.config.timezone, vault.config.day_starts_at))
     if skipped:
         warn(f"{skipped} ledger lines could not be read and were left out")
     if as_json:
@@ -58,11 +58,10 @@ def _stats_vocabulary(data: dict) -> dict:
 def _save_svg(view: object, path: Path, width: int) -> None:
     import io
 
-    from rich.console import Console
-
     from studycards.errors import WriteError
+    from studycards.render.safe import SafeConsole
 
-    recorder = Console(
+    recorder = SafeConsole(
         record=True, file=io.StringIO(), width=width, force_terminal=True, color_system="truecolor"
     )
     recorder.print(view)
@@ -70,7 +69,7 @@ def _save_svg(view: object, path: Path, width: int) -> None:
         recorder.save_svg(str(path), title="studycards stats")
     except OSError as error:
         raise WriteError(f"cannot write the --svg image: {error.strerror}", path) from None
-    typer.echo(f"saved {path}", err=True)
+    echo(f"saved {path}", err=True)
 
 
 def optimize(
@@ -87,17 +86,21 @@ def optimize(
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the results as JSON."),
 ) -> None:
-    """Fit FSRS-6 parameters to your own reviews; save them to studycards.yaml if they predict
-    your reviews better than the ones in use."""
+    """Fit FSRS-6 parameters to your own reviews; save them (and your hard/good/easy mix) to
+    studycards.yaml only if they predict later reviews better than the ones in use, on a
+    time-series split (each later part predicted from the reviews before it)."""
     vault = state(ctx).vault()
     if retention:
         _retention(vault, as_json)
         return
-    from studycards.scheduling.optimize import optimize_vault, outcome_json
+    from studycards.scheduling.optimize import FOLDS, optimize_vault, outcome_json
 
     def on_fit(reviews: int) -> None:
         if not as_json:
-            typer.echo(f"fitting FSRS-6 to {reviews} reviews...", err=True)
+            echo(
+                f"fitting FSRS-6 to {reviews} reviews, then {FOLDS} times more for the held-out check...",
+                err=True,
+            )
 
     outcome = optimize_vault(vault, min_reviews, save=not dry_run, on_fit=on_fit)
     if as_json:
@@ -109,7 +112,7 @@ def optimize(
 
 
 def _retention(vault: Vault, as_json: bool) -> None:
-    from studycards.scheduling.optimize import vault_workloads, workloads_json
+    from studycards.scheduling.workloads import vault_workloads, workloads_json
 
     workloads = vault_workloads(vault)
     current = vault.config.desired_retention

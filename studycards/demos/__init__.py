@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 
 from studycards.demos._catalog import CATALOG, Demo, DemoInfo
-from studycards.demos._params import Param, check_seed, resolve
+from studycards.demos._params import Param, check_seed, resolve, short_repr
 from studycards.demos.result import Check, DemoResult, Heatmap, Outcome, Step, Table
 from studycards.errors import DemoError
 
@@ -28,6 +28,7 @@ __all__ = [
     "Param",
     "Step",
     "Table",
+    "check_block",
     "get_demo",
     "list_demos",
     "run_block",
@@ -50,7 +51,7 @@ def get_demo(name: str) -> Demo:
         return _BY_NAME[name]
     close = _close_matches(name)
     hint = f"did you mean {', '.join(close)}?" if close else "see 'studycards demo list'"
-    raise DemoError(f"unknown demo {name!r}; {hint}")
+    raise DemoError(f"unknown demo {short_repr(name)}; {hint}")
 
 
 def _close_matches(name: str) -> list[str]:
@@ -63,6 +64,11 @@ def _close_matches(name: str) -> list[str]:
 
 def run_demo(name: str, params: Mapping[str, Any], seed: int = 0) -> DemoResult:
     """Validate ``params`` (all problems at once, on one line) and run the demo."""
+    demo, values = _validated(name, params, seed)
+    return demo.run(values, seed)
+
+
+def _validated(name: str, params: Mapping[Any, Any], seed: Any) -> tuple[Demo, dict[str, int]]:
     demo = get_demo(name)
     given = {str(key).replace("-", "_"): value for key, value in params.items()}
     values, problems = resolve(demo.params, demo.rules, given)
@@ -71,7 +77,7 @@ def run_demo(name: str, params: Mapping[str, Any], seed: int = 0) -> DemoResult:
         problems.append(seed_problem)
     if problems:
         raise DemoError(f"demo {name!r}: {'; '.join(problems)}")
-    return demo.run(values, seed)
+    return demo, values
 
 
 def run_block(source: str) -> DemoResult:
@@ -82,11 +88,46 @@ def run_block(source: str) -> DemoResult:
     params = dict(data)
     name, seed = params.pop("name"), params.pop("seed", 0)
     if not isinstance(name, str):
-        raise DemoError(f"{BLOCK_INFO} block: name must be a string, got {name!r}")
+        raise DemoError(f"{BLOCK_INFO} block: name must be a string, got {short_repr(name)}")
     return run_demo(name, params, seed)
 
 
+def check_block(source: str) -> str | None:
+    """Why a ``studycards-demo`` block would not run (its YAML, name or parameters), or None.
+
+    This validates without running the demo, so ``studycards check`` stays fast.
+    """
+    try:
+        data = _load_block(source)
+        if "name" not in data:
+            return f"{BLOCK_INFO} block needs a 'name' key, e.g. 'name: scaled-dot-product'"
+        params = dict(data)
+        name, seed = params.pop("name"), params.pop("seed", 0)
+        if not isinstance(name, str):
+            return f"{BLOCK_INFO} block: name must be a string, got {short_repr(name)}"
+        _validated(name, params, seed)
+    except DemoError as error:
+        return str(error)
+    return None
+
+
+def _refuse_aliases(source: str) -> None:
+    """Refuse YAML anchors and aliases: a demo block never needs them, and a few lines of
+    nested aliases ("billion laughs") would expand into billions of values."""
+    try:
+        for event in yaml.parse(source, Loader=_SafeLoader):
+            anchor = getattr(event, "anchor", None)
+            if anchor is not None:
+                kind = "alias *" if isinstance(event, yaml.AliasEvent) else "anchor &"
+                line = event.start_mark.line + 1
+                message = f"{BLOCK_INFO} block may not use YAML anchors or aliases"
+                raise DemoError(f"{message}: {kind}{short_repr(anchor, 20)[1:-1]} (line {line})")
+    except yaml.YAMLError:
+        return  # reported with its line when the block is loaded
+
+
 def _load_block(source: str) -> dict[Any, Any]:
+    _refuse_aliases(source)
     try:
         data = yaml.load(source, Loader=_SafeLoader)
     except yaml.constructor.ConstructorError as error:

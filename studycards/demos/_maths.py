@@ -12,11 +12,21 @@ TOLERANCE = 1e-10
 def softmax(scores: np.ndarray) -> np.ndarray:
     """Softmax over the last axis; subtracting the row max keeps exp from overflowing.
 
-    A score of -inf (a masked position) becomes a weight of exactly 0.
+    A score of -inf (a masked position) becomes a weight of exactly 0. A row that is all -inf
+    (every key masked) has no weights to share out: it becomes all zeros, not 0/0 = NaN, as in
+    PyTorch's scaled_dot_product_attention.
     """
-    shifted = scores - scores.max(axis=-1, keepdims=True)
-    weights = np.exp(shifted)
-    return weights / weights.sum(axis=-1, keepdims=True)
+    row_max = scores.max(axis=-1, keepdims=True)
+    weights = np.exp(scores - np.where(np.isfinite(row_max), row_max, 0.0))
+    total = weights.sum(axis=-1, keepdims=True)
+    return np.where(total > 0, weights / np.where(total > 0, total, 1.0), 0.0)
+
+
+def naive_softmax(scores: np.ndarray) -> np.ndarray:
+    """The textbook max-subtracted softmax with no guard: a fully masked row gives NaN."""
+    with np.errstate(invalid="ignore"):
+        weights = np.exp(scores - scores.max(axis=-1, keepdims=True))
+        return weights / weights.sum(axis=-1, keepdims=True)
 
 
 def attention_scores(q: np.ndarray, k: np.ndarray, scale: float | None = None) -> np.ndarray:
@@ -68,10 +78,18 @@ def max_abs_error(actual: np.ndarray, expected: np.ndarray) -> float:
     return float(np.max(np.abs(actual - expected))) if actual.size else 0.0
 
 
-def close(description: str, actual: np.ndarray, expected: np.ndarray) -> Check:
-    """A check that two arrays agree to 1e-10, showing the max absolute error."""
+def close(
+    description: str,
+    actual: np.ndarray,
+    expected: np.ndarray,
+    inputs: dict[str, np.ndarray] | None = None,
+    tolerance: float | None = None,
+) -> Check:
+    """A check that two arrays agree (to 1e-10 unless told), showing the max absolute error;
+    ``inputs`` are the arrays it used that no step shows."""
     error = max_abs_error(actual, expected)
-    return Check(description, error <= TOLERANCE, error)
+    limit = TOLERANCE if tolerance is None else tolerance
+    return Check(description, error <= limit, error, inputs or {})
 
 
 def rows_sum_to_one(weights: np.ndarray, what: str = "attention weights") -> Check:

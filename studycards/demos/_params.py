@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+import reprlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+
+_REPR = reprlib.Repr()
+_REPR.maxlevel, _REPR.maxlist, _REPR.maxdict, _REPR.maxother = 2, 4, 4, 40
+
+
+def short_repr(value: Any, limit: int = 40) -> str:
+    """``repr(value)`` bounded in depth, items and length, so a message never grows huge."""
+    _REPR.maxstring = limit
+    text = _REPR.repr(value)
+    return text if len(text) <= limit + 10 else text[: limit + 7] + "..."
 
 
 @dataclass(frozen=True)
@@ -25,7 +36,7 @@ class Param:
     def problem(self, value: Any) -> str | None:
         """Why ``value`` is not acceptable, or None when it is."""
         if isinstance(value, bool) or not isinstance(value, int):
-            return f"{self.name} must be an integer, got {value!r}"
+            return f"{self.name} must be an integer, got {short_repr(value)}"
         if not self.low <= value <= self.high:
             return f"{self.name} must be between {self.low} and {self.high}, got {value}"
         return None
@@ -91,11 +102,11 @@ def resolve(
 
 def _unknown_key(key: str, known: Mapping[str, Param]) -> str:
     names = ", ".join(known) or "none"
-    return f"unknown parameter {key!r} (parameters: {names})"
+    return f"unknown parameter {short_repr(key)} (parameters: {names})"
 
 
 def check_seed(seed: Any) -> str | None:
     """Why ``seed`` cannot seed a generator, or None when it can."""
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        return f"seed must be a non-negative integer, got {seed!r}"
+        return f"seed must be a non-negative integer, got {short_repr(seed)}"
     return None

@@ -49,7 +49,8 @@ def run(rng: np.random.Generator, seq_len: int, tgt_len: int, d_model: int) -> O
     )
     order = rng.permutation(seq_len)
     shuffled, _ = cross_attention(y, x[order], tuple(params.values()))
-    checks = (rows_sum_to_one(weights), close(ORDER_CHECK, shuffled, output))
+    order_check = close(ORDER_CHECK, shuffled, output, {"permutation": order})
+    checks = (rows_sum_to_one(weights), order_check)
     title = "alignment (rows: decoder steps, cols: source)"
     return Outcome(steps, checks, heatmap(title, weights, "y", "x"))
 

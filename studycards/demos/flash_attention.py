@@ -16,6 +16,7 @@ accumulator are rescaled by exp(m_old - m_new), so the result is exact, not an a
 
 Extra memory: O(n) numbers (m and l per row) plus one tile of scores, instead of the O(n^2)
 score matrix. (The real kernel also keeps tiles in fast on-chip memory; that part is hardware.)
+A tile at least as large as the sequence is a single tile: plain attention with one rescale.
 """
 
 from __future__ import annotations
@@ -101,9 +102,9 @@ def _query_tile(
 
 
 def _table(seq_len: int, block_size: int) -> Table:
-    rows = tuple(
-        (n, block, n * n, 2 * n + block * block, round(n * n / (2 * n + block * block), 1))
-        for n, block in ((seq_len, block_size), *LONG)
-    )
+    rows = []
+    for n, block in ((seq_len, block_size), *LONG):
+        tile = min(block, n)
+        rows.append((n, block, n * n, 2 * n + tile * tile, round(n * n / (2 * n + tile * tile), 1)))
     columns = ("n", "tile", "naive extra (n^2)", "tiled extra (2n + tile^2)", "ratio")
-    return Table("extra memory in numbers, beyond Q, K, V and the output", columns, rows)
+    return Table("extra memory in numbers, beyond Q, K, V and the output", columns, tuple(rows))

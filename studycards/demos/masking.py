@@ -11,7 +11,15 @@ merely small) and each row still sums to 1 over the keys that remain.
 Padding mask: a batch pads short sequences to one length; the last `pad` keys here are padding,
 so no query may attend to them: mask[i, j] = j < n - pad.
 Causal mask: a decoder must not see tokens it has not produced yet: mask[i, j] = j <= i, the
-lower triangle. Every row keeps at least one key, so no row is all -inf (that would give 0/0).
+lower triangle.
+
+Both at once, with left padding (the first `pad` tokens are padding, as when a batch of prompts
+is aligned on its last token for generation): mask[i, j] = (j <= i) and (j >= pad). A query at
+a pad position i < pad then sees no key at all, its row of scores is all -inf, and the textbook
+softmax computes exp(-inf - (-inf)) / 0 = NaN, which spreads to every later layer. Such a row
+has nothing to attend to, so its weights and output are defined as 0 (what PyTorch's
+scaled_dot_product_attention returns); the real rows are unaffected. With -1e9 instead of -inf
+the row would silently become uniform attention over pad tokens, and in fp16 -1e9 is -inf anyway.
 """
 
 from __future__ import annotations
@@ -24,6 +32,7 @@ from studycards.demos._maths import (
     causal_mask,
     exactly_zero,
     heatmap,
+    naive_softmax,
     rows_sum_to_one,
 )
 from studycards.demos.result import Check, Outcome, Step
@@ -39,11 +48,12 @@ def run(rng: np.random.Generator, seq_len: int, d_model: int, pad: int) -> Outco
     )
     padding_steps, padding_checks = _padding(q, k, v, pad)
     causal_steps, causal_checks = _causal(q, k, v)
-    weights = causal_steps[1].arrays["causal_weights"]
+    combined_steps, combined_checks = _combined(q, k, v, pad)
+    weights = combined_steps[1].arrays["combined_weights"]
     return Outcome(
-        inputs + padding_steps + causal_steps,
-        padding_checks + causal_checks,
-        heatmap("causal weights (rows: queries)", weights, "q", "k"),
+        inputs + padding_steps + causal_steps + combined_steps,
+        padding_checks + causal_checks + combined_checks,
+        heatmap("causal + left-padding weights (rows: queries)", weights, "q", "k"),
     )
 
 
@@ -79,6 +89,44 @@ def _causal(q: np.ndarray, k: np.ndarray, v: np.ndarray) -> Lesson:
         rows_sum_to_one(weights, "causal weights"),
     )
     return steps, checks
+
+
+def _combined(q: np.ndarray, k: np.ndarray, v: np.ndarray, pad: int) -> Lesson:
+    """Causal and left padding together: the first `pad` query rows see no key at all."""
+    mask = causal_mask(len(q)) & ~padding_mask(len(k), len(k) - pad)
+    output, weights = attend(q, k, v, mask)
+    scores = np.where(mask, attention_scores(q, k), -np.inf)
+    empty = ~mask.any(axis=1)
+    naive = naive_softmax(scores)
+    note = f"rows {_rows(empty)} see no key" if empty.any() else "every row sees a key (pad = 0)"
+    steps = (
+        Step(
+            "Combined mask", "causal and the first pad keys hidden", {"combined_mask": mask}, note
+        ),
+        Step("Combined weights", "fully masked rows are 0", {"combined_weights": weights}),
+        Step("Combined output", "weights times V", {"combined_output": output}),
+        Step("Naive softmax", "no guard: 0/0 on a fully masked row", {"naive_weights": naive}),
+    )
+    checks = (
+        Check(
+            "no weight or output is NaN", not (np.isnan(weights).any() or np.isnan(output).any())
+        ),
+        exactly_zero(
+            "fully masked rows have weights and output exactly 0",
+            np.concatenate([weights[empty].ravel(), output[empty].ravel()]),
+        ),
+        rows_sum_to_one(weights[~empty], "combined weights (rows that see a key)"),
+        Check(
+            f"the unguarded softmax gives NaN on exactly the {int(empty.sum())} fully masked rows",
+            bool(np.array_equal(np.isnan(naive).all(axis=1), empty)),
+        ),
+    )
+    return steps, checks
+
+
+def _rows(empty: np.ndarray) -> str:
+    rows = np.flatnonzero(empty)
+    return f"0..{rows[-1]}" if len(rows) > 1 else "0"
 
 
 def padding_mask(n: int, pad: int) -> np.ndarray:

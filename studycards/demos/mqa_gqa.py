@@ -12,7 +12,8 @@ head i uses key/value head i // (heads / groups). MQA is the extreme of one shar
 
 GQA with groups = heads is exactly MHA; with groups = 1 it is exactly MQA. The table gives the
 cache for this demo's sizes (one layer, float64) and for a 7B-class model (32 layers, 32 query
-heads of width 128, 4096 tokens, 2-byte floats).
+heads of width 128, 4096 tokens, 2-byte floats). The two equality checks draw fresh weights
+of their own; --json gives them with each check.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from studycards.demos.result import Check, Outcome, Step, Table
 
 REFERENCE = {"layers": 32, "heads": 32, "d_head": 128, "tokens": 4096, "bytes": 2}
 MIB = 2**20
+WEIGHT_NAMES = ("W_q", "W_k", "W_v", "W_o")
 
 
 def run(rng: np.random.Generator, seq_len: int, d_model: int, heads: int, groups: int) -> Outcome:
@@ -88,7 +90,8 @@ def _check_mha(rng: np.random.Generator, x: np.ndarray, heads: int) -> Check:
     projections = tuple(weight(rng, d_model, d_model) for _ in range(4))
     gqa, _, _ = grouped_query_attention(x, projections, heads, groups=heads)
     mha, _ = multi_head_attention(x, projections, heads)
-    return close("GQA with groups = heads equals multi-head attention", gqa, mha)
+    inputs = dict(zip(WEIGHT_NAMES, projections, strict=True))
+    return close("GQA with groups = heads equals multi-head attention", gqa, mha, inputs)
 
 
 def _check_mqa(rng: np.random.Generator, x: np.ndarray, heads: int) -> Check:
@@ -97,9 +100,11 @@ def _check_mqa(rng: np.random.Generator, x: np.ndarray, heads: int) -> Check:
     w_q, w_k, w_v, w_o = (
         weight(rng, d_model, width) for width in (d_model, d_head, d_head, d_model)
     )
-    gqa, _, _ = grouped_query_attention(x, (w_q, w_k, w_v, w_o), heads, groups=1)
-    mqa = multi_query_attention(x, (w_q, w_k, w_v, w_o), heads)
-    return close("GQA with groups = 1 equals multi-query attention", gqa, mqa)
+    projections = (w_q, w_k, w_v, w_o)
+    gqa, _, _ = grouped_query_attention(x, projections, heads, groups=1)
+    mqa = multi_query_attention(x, projections, heads)
+    inputs = dict(zip(WEIGHT_NAMES, projections, strict=True))
+    return close("GQA with groups = 1 equals multi-query attention", gqa, mqa, inputs)
 
 
 def kv_cache_bytes(

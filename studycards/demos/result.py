@@ -1,7 +1,9 @@
 """What a demo returns: named steps with their arrays, the checks it ran, and optional figures.
 
 Everything here is plain data. ``to_dict`` turns a result into JSON-safe values (arrays become
-nested lists plus their shape; infinities become the strings ``"inf"`` and ``"-inf"``).
+nested lists plus their shape; infinities become the strings ``"inf"`` and ``"-inf"``, NaN the
+string ``"nan"``). Together, the steps' arrays and each check's ``inputs`` are every number a
+demo used.
 """
 
 from __future__ import annotations
@@ -37,17 +39,23 @@ class Step:
 
 @dataclass(frozen=True)
 class Check:
-    """An invariant checked at run time; ``max_abs_error`` is None for exact yes/no checks."""
+    """An invariant checked at run time; ``max_abs_error`` is None for exact yes/no checks.
+
+    ``inputs`` holds every array the check used that no step shows (fresh weights, samples, a
+    permutation), so that anyone can recompute the check from the JSON alone.
+    """
 
     description: str
     passed: bool
     max_abs_error: float | None = None
+    inputs: Mapping[str, np.ndarray] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "description": self.description,
-            "passed": self.passed,
-            "max_abs_error": self.max_abs_error,
+            "passed": bool(self.passed),
+            "max_abs_error": None if self.max_abs_error is None else float(self.max_abs_error),
+            "inputs": {name: array_to_dict(value) for name, value in self.inputs.items()},
         }
 
 

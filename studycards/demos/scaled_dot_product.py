@@ -13,7 +13,8 @@ q . k = sum_i q_i k_i adds d terms of variance 1, so Var(q . k) = d. Unscaled, t
 out as d grows, softmax puts nearly all the weight on one key (it saturates) and its gradients
 vanish. Dividing by sqrt(d) brings the variance back to 1 at every width. The table measures
 both on random vectors: the variance of q . k with and without the scaling, and the mean largest
-weight of a softmax over 16 keys.
+weight of a softmax over 16 keys. Width d uses the first d entries of 1024 random q and k
+vectors of width 128 (--json gives them with the checks as q_samples and k_samples).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from studycards.demos._maths import attention_scores, heatmap, rows_sum_to_one, 
 from studycards.demos.result import Check, Outcome, Step, Table
 
 WIDTHS = (4, 16, 64, 128)
-SAMPLES = 2048
+SAMPLES = 1024
 KEYS_PER_SOFTMAX = 16
 VARIANCE_TOLERANCE = 0.25
 
@@ -34,7 +35,8 @@ def run(rng: np.random.Generator, seq_len: int, d_model: int) -> Outcome:
     scores = attention_scores(q, k)
     weights = softmax(scores)
     output = weights @ v
-    rows = _measure_widths(rng)
+    samples = rng.standard_normal((2, SAMPLES, max(WIDTHS)))
+    rows = _measure_widths(samples)
     steps = (
         Step("Inputs", "one row per position: queries, keys and values", {"Q": q, "K": k, "V": v}),
         Step(
@@ -46,16 +48,20 @@ def run(rng: np.random.Generator, seq_len: int, d_model: int) -> Outcome:
         Step("Weights", "softmax along each row", {"weights": weights}),
         Step("Output", "each row is a weighted average of the rows of V", {"output": output}),
     )
-    checks = (rows_sum_to_one(weights), *_variance_checks(rows))
+    inputs = {"q_samples": samples[0], "k_samples": samples[1]}
+    checks = (rows_sum_to_one(weights), *_variance_checks(rows, inputs))
     return Outcome(steps, checks, heatmap(_TITLE, weights, "q", "k"), _table(rows))
 
 
 _TITLE = "attention weights (rows: queries, columns: keys)"
 
 
-def _measure_widths(rng: np.random.Generator) -> list[tuple[int, float, float, float, float]]:
-    """Per width d: Var(q . k) with and without 1/sqrt(d), and how peaked softmax gets."""
-    q, k = rng.standard_normal((2, SAMPLES, max(WIDTHS)))
+def _measure_widths(samples: np.ndarray) -> list[tuple[int, float, float, float, float]]:
+    """Per width d: Var(q . k) with and without 1/sqrt(d), and how peaked softmax gets.
+
+    ``samples`` holds SAMPLES random q and k vectors of the largest width; width d uses their
+    first d entries."""
+    q, k = samples
     products = q * k
     rows = []
     for d in WIDTHS:
@@ -71,7 +77,9 @@ def _peak(scores: np.ndarray) -> float:
     return float(softmax(rows).max(axis=-1).mean())
 
 
-def _variance_checks(rows: list[tuple[int, float, float, float, float]]) -> tuple[Check, ...]:
+def _variance_checks(
+    rows: list[tuple[int, float, float, float, float]], inputs: dict[str, np.ndarray]
+) -> tuple[Check, ...]:
     error = max(abs(scaled - 1) for _, _, scaled, _, _ in rows)
     _, _, _, raw_peak, scaled_peak = rows[-1]
     return (
@@ -79,11 +87,14 @@ def _variance_checks(rows: list[tuple[int, float, float, float, float]]) -> tupl
             "Var(q . k) grows like d, so Var(q . k / sqrt(d)) stays within 25% of 1",
             error <= VARIANCE_TOLERANCE,
             error,
+            inputs,
         ),
         Check(
             f"at d = {WIDTHS[-1]} unscaled softmax saturates: mean top weight "
             f"{raw_peak:.3f} vs {scaled_peak:.3f} scaled",
             raw_peak > scaled_peak,
+            None,
+            inputs,
         ),
     )
 

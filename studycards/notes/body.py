@@ -17,7 +17,16 @@ from studycards.notes.note import (
     RelatedLink,
     Section,
 )
-from studycards.notes.sections import RELATED_MARKER, Heading, classify, compile_patterns, headings
+from studycards.notes.links import leading_link
+from studycards.notes.opening import opening_lines
+from studycards.notes.sections import (
+    RELATED_MARKER,
+    Heading,
+    assign,
+    compile_patterns,
+    headings,
+    matches,
+)
 from studycards.notes.summary import _summary_and_document
 
 
@@ -36,19 +45,44 @@ def parse_note(
 
 
 def _sections(doc: Document, extra_patterns: tuple) -> dict[str, Section]:
+    """Each kind's section; of two headings of one kind the surer match (then the first) wins."""
     patterns = compile_patterns(extra_patterns)
     lines = markdown_lines(doc.body, keepends=True)
-    found: dict[str, Section] = {}
-    for heading in headings(doc.body):
-        kind = classify(heading.text, heading.level, patterns)
-        if kind and kind not in found:
-            raw = "".join(lines[heading.line + 1 : heading.end])
-            text = raw.lstrip("\r\n")
-            line = doc.body_first_line + heading.line
-            text_line = line + 1 + raw[: len(raw) - len(text)].count("\n")
-            end_line = doc.body_first_line + heading.end
-            found[kind] = Section(kind, heading.text, line, _trim_rule(text), text_line, end_line)
-    return found
+    heads = headings(doc.body)
+    chosen = assign([matches(h.text, h.level, patterns) for h in heads])
+    sections = {
+        kind: _section(doc, lines, kind, heads[position])
+        for kind, position in sorted(chosen.items(), key=lambda item: item[1])
+    }
+    if not _has_short_answer(sections):
+        opening = _opening(doc, lines, heads)
+        if opening:
+            sections["opening"] = opening
+    return sections
+
+
+def _section(doc: Document, lines: list[str], kind: str, heading: Heading) -> Section:
+    raw = "".join(lines[heading.line + 1 : heading.end])
+    text = raw.lstrip("\r\n")
+    line = doc.body_first_line + heading.line
+    text_line = line + 1 + raw[: len(raw) - len(text)].count("\n")
+    end_line = doc.body_first_line + heading.end
+    return Section(kind, heading.text, line, _trim_rule(text), text_line, end_line)
+
+
+def _opening(doc: Document, lines: list[str], heads: Sequence[Heading]) -> Section | None:
+    """The note's opening as its answer section (see :mod:`studycards.notes.opening`)."""
+    found = opening_lines(doc.body, heads)
+    if found is None:
+        return None
+    start, end = found
+    text = "".join(lines[start:end]).rstrip()
+    line = doc.body_first_line + start
+    return Section("opening", "", line, text, line, doc.body_first_line + end)
+
+
+def _has_short_answer(sections: dict[str, Section]) -> bool:
+    return any(sections.get(k) and sections[k].text.strip() for k in SHORT_ANSWER_KINDS[:3])
 
 
 def _trim_rule(text: str) -> str:
@@ -100,19 +134,23 @@ def _bold_pairs(section: Section) -> list[FollowUp]:
     return pairs
 
 
-_LINK = re.compile(r"^\s*[-*]\s*\[([^\]]*)\]\(([^)]+)\)")
+_LIST_ITEM = re.compile(r"^\s*[-*+]\s+")
 
 
 def _related_links(doc: Document, section: Section | None) -> tuple[RelatedLink, ...]:
+    """The generated link lines: a list item starting with a Markdown link or a wikilink."""
     if section is None or RELATED_MARKER not in section.text:
         return ()
     links = []
     after = section.text.split(RELATED_MARKER, 1)[1]
     marker_line = section.text_line + section.text[: section.text.index(RELATED_MARKER)].count("\n")
     for number, text in enumerate(markdown_lines(after)):
-        match = _LINK.match(text)
-        if match:
-            links.append(RelatedLink(match.group(1), match.group(2).strip(), marker_line + number))
+        item = _LIST_ITEM.match(text)
+        found = leading_link(text[item.end() :]) if item else None
+        if found:
+            link = found[0]
+            target = f"[[{link.target}]]" if link.wiki else link.target
+            links.append(RelatedLink(link.text, target, marker_line + number))
     return tuple(links)
 
 
@@ -120,7 +158,13 @@ def _content_problems(
     summary: NoteSummary, sections: dict[str, Section], followups: tuple[FollowUp, ...]
 ) -> tuple[Problem, ...]:
     problems = []
-    if not any(sections.get(k) and sections[k].text.strip() for k in SHORT_ANSWER_KINDS[:3]):
+    if "opening" in sections:
+        message = (
+            "no answer section found: answer taken from the note's opening"
+            " (add '## 面试标准答案' or '## Short answer' to choose it)"
+        )
+        problems.append(Problem(summary.rel, sections["opening"].line, _WARNING, message))
+    elif not _has_short_answer(sections):
         message = "no short answer section found (e.g. '## 面试标准答案' or '## Short answer')"
         problems.append(Problem(summary.rel, None, _WARNING, message))
     if "followups" in sections and not followups:

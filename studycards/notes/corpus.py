@@ -1,8 +1,8 @@
 """The text of every note that similarity and search read, extracted once and cached.
 
 Extracting a note's sections means parsing its Markdown, which is the slow part of ``link`` and
-``search`` on a large vault. What they need (title, tags, answers, follow-ups and the note's
-term counts) is kept in ``.studycards/text.sqlite``, keyed like the vault index by path, size and
+``search`` on a large vault. What they need (title, tags, answers, follow-ups, the rest of the
+body and the note's term counts) is kept in ``.studycards/text.sqlite``, keyed like the vault index by path, size and
 mtime, so a warm run parses only the notes that changed. Deleting the file loses nothing.
 """
 
@@ -17,17 +17,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from studycards._parallel import parallel_map
+from studycards.notes._document import markdown_lines
 from studycards.notes.body import parse_note
 from studycards.notes.note import Note, Problem
 from studycards.notes.sections import freeze_extra
 from studycards.notes.terms import term_counts, term_hash
+from studycards._statefile import safe_for_sqlite
 from studycards.notes.vault import Vault, iter_note_files, read_text
 
 CACHE_NAME = "text.sqlite"
-_VERSION = "1"
-DEEP_CHARS = 2000  # how much of the deep dive counts towards similarity
+_VERSION = "2"
+DEEP_CHARS = 2000  # how much of the deep dive, and of the rest of the body, counts for similarity
 _FIELDS = ("rel", "size", "mtime_ns", "title", "topic", "tags", "terms", "counts")
-_TEXTS = ("question", "answer", "deep", "followups")
+_TEXTS = ("question", "answer", "deep", "followups", "rest")
 
 
 @dataclass(frozen=True)
@@ -35,7 +37,9 @@ class NoteText:
     """What search and similarity know of one note.
 
     ``terms`` and ``counts`` are the packed (``array``) stable term hashes of the note's
-    similarity text and how often each occurs. The text fields are empty when the corpus was
+    similarity text and how often each occurs. ``rest`` is every part of the body the other
+    fields do not hold (sections under any other heading, the text of a note without headings),
+    except the generated related-notes block. The text fields are empty when the corpus was
     loaded without them.
     """
 
@@ -49,6 +53,7 @@ class NoteText:
     answer: str = ""
     deep: str = ""
     followups: str = ""
+    rest: str = ""
 
 
 @dataclass(frozen=True)
@@ -65,9 +70,36 @@ class Corpus:
         raise KeyError(rel)
 
 
-def similarity_text(title: str, question: str, answer: str, deep: str, followups: str) -> str:
-    """The text a note's similarity is computed from; the title counts twice."""
-    return "\n".join((title, title, question, answer, deep[:DEEP_CHARS], followups))
+def similarity_text(
+    title: str, question: str, answer: str, deep: str, followups: str, rest: str = ""
+) -> str:
+    """The text a note's similarity is computed from: the whole body, the title twice, and the
+    two long parts (deep dive, the rest) up to :data:`DEEP_CHARS` each."""
+    return "\n".join(
+        (title, title, question, answer, deep[:DEEP_CHARS], followups, rest[:DEEP_CHARS])
+    )
+
+
+_ANSWER_KINDS = ("two_minutes", "approach", "problem", "deep_dive", "followups", "related")
+
+
+def rest_of_body(note: Note) -> str:
+    """The body without its title line and the sections the other fields hold."""
+    document = note.document
+    if document is None:
+        return ""
+    first = document.body_first_line
+    used: set[int] = set()
+    sections = [note.sections[k] for k in _ANSWER_KINDS if k in note.sections]
+    if note.short_answer_section:
+        sections.append(note.short_answer_section)
+    for section in sections:
+        used.update(range(section.line - first, section.end_line - first))
+    lines = markdown_lines(document.body)
+    title = next((n for n, line in enumerate(lines) if line.strip()), None)
+    if title is not None and lines[title].lstrip().startswith("# "):
+        used.add(title)
+    return "\n".join(line for n, line in enumerate(lines) if n not in used).strip()
 
 
 def extract(note: Note) -> NoteText:
@@ -76,13 +108,14 @@ def extract(note: Note) -> NoteText:
     answer = "\n\n".join(t for t in (note.short_answer, note.long_answer) if t)
     question = note.section_text("problem")
     deep = note.section_text("deep_dive")
-    counts = term_counts(similarity_text(note.title, question, answer, deep, followups))
+    rest = rest_of_body(note)
+    counts = term_counts(similarity_text(note.title, question, answer, deep, followups, rest))
     hashes = array("q", (term_hash(term) for term in counts))
     numbers = array("i", counts.values())
     summary = note.summary
     return NoteText(
         summary.rel, summary.title, summary.topic, summary.tags, hashes.tobytes(),
-        numbers.tobytes(), question, answer, deep, followups,
+        numbers.tobytes(), question, answer, deep, followups, rest,
     )  # fmt: skip
 
 
@@ -147,7 +180,7 @@ def _parse(vault: Vault, entry, extra: tuple) -> tuple[NoteText | None, Problem 
 
 
 def _without_text(note: NoteText) -> NoteText:
-    if not (note.question or note.answer or note.deep or note.followups):
+    if not (note.question or note.answer or note.deep or note.followups or note.rest):
         return note
     return NoteText(note.rel, note.title, note.topic, note.tags, note.terms, note.counts)
 
@@ -162,6 +195,8 @@ class TextCache:
     def open(cls, vault: Vault) -> TextCache | None:
         try:
             path = vault.ensure_state_dir() / CACHE_NAME
+            if not safe_for_sqlite(path):
+                return None
             connection = sqlite3.connect(path, timeout=2.0, isolation_level=None)
             cache = cls(connection)
             cache._prepare(vault)
@@ -182,7 +217,8 @@ class TextCache:
         c.execute(f"CREATE TABLE IF NOT EXISTS notes ({columns}, PRIMARY KEY (rel))")
         row = c.execute("SELECT value FROM meta WHERE key = 'stamp'").fetchone()
         if row is None or row[0] != stamp:
-            c.execute("DELETE FROM notes")
+            c.execute("DROP TABLE notes")  # its columns may differ with the stamp
+            c.execute(f"CREATE TABLE notes ({columns}, PRIMARY KEY (rel))")
             c.execute("INSERT OR REPLACE INTO meta VALUES ('stamp', ?)", (stamp,))
 
     def load(self, with_text: bool) -> dict[str, tuple[tuple[int, int], NoteText]]:
@@ -191,7 +227,13 @@ class TextCache:
             rows = self.connection.execute(f"SELECT {', '.join(names)} FROM notes").fetchall()
         except sqlite3.Error:
             return {}
-        return {row[0]: ((row[1], row[2]), _from_row(row)) for row in rows}
+        loaded = {}
+        for row in rows:
+            try:
+                loaded[row[0]] = ((row[1], row[2]), _from_row(row))
+            except (ValueError, TypeError, IndexError):
+                continue  # a damaged row: that note is read again
+        return loaded
 
     def store(self, fresh: Iterable[tuple[object, NoteText]], keep: set[str]) -> None:
         rows = [_to_row(entry, note) for entry, note in fresh]
@@ -204,7 +246,7 @@ class TextCache:
             c.executemany("DELETE FROM notes WHERE rel = ?", stale)
             c.execute("COMMIT")
         except sqlite3.Error:
-            self.connection.rollback()
+            _rollback(self.connection)
 
     def restamp(self, changes: Iterable[tuple[str, tuple[int, int], tuple[int, int]]]) -> None:
         """Re-key entries whose file was rewritten without changing its extracted text.
@@ -223,10 +265,17 @@ class TextCache:
             )
             c.execute("COMMIT")
         except sqlite3.Error:
-            self.connection.rollback()
+            _rollback(self.connection)
 
     def close(self) -> None:
         self.connection.close()
+
+
+def _rollback(connection: sqlite3.Connection) -> None:
+    try:
+        connection.rollback()
+    except sqlite3.Error:
+        pass
 
 
 _TYPES = {"size": "INTEGER", "mtime_ns": "INTEGER", "terms": "BLOB", "counts": "BLOB"}
@@ -236,7 +285,7 @@ def _to_row(entry, note: NoteText) -> tuple:
     tags = json.dumps(list(note.tags), ensure_ascii=False)
     return (
         note.rel, entry.size, entry.mtime_ns, note.title, note.topic, tags, note.terms,
-        note.counts, note.question, note.answer, note.deep, note.followups,
+        note.counts, note.question, note.answer, note.deep, note.followups, note.rest,
     )  # fmt: skip
 
 

@@ -10,6 +10,7 @@ is about, and a note with an error-level problem is ``broken``.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,9 @@ from studycards.notes._document import Document
 
 DIFFICULTIES = ("easy", "medium", "hard")
 _ERROR, _WARNING = "error", "warning"
-SHORT_ANSWER_KINDS = ("thirty_seconds", "short_answer", "oral", "summary")
+# Where a card's answer comes from, in order; "opening" is the note's opening text, used only
+# when none of the three before it is there (see studycards.notes.opening).
+SHORT_ANSWER_KINDS = ("thirty_seconds", "short_answer", "oral", "opening", "summary")
 
 
 @dataclass(frozen=True)
@@ -128,6 +131,12 @@ def _pack(name: str, value: Any) -> Any:
     return value
 
 
+def is_path_tag(tag: str, note: NoteSummary) -> bool:
+    """A tag naming the note's own file, as existing vaults add (``Topic/file.md``)."""
+    name = Path(note.rel).name
+    return tag.endswith(".md") or tag == f"{note.topic}/{name}"
+
+
 @dataclass(frozen=True)
 class Section:
     """A recognised section: its kind, heading, 1-based file line and Markdown content."""
@@ -147,6 +156,11 @@ class FollowUp:
     question: str
     answer: str
     line: int
+
+    def card_id(self, note_id: str) -> str:
+        """The follow-up card's stable id: the note's id and a hash of the question text."""
+        digest = hashlib.sha256(self.question.strip().encode("utf-8")).hexdigest()[:10]
+        return f"{note_id}#{digest}"
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ never taken for a heading. Most notes are plain enough (top-level fences, lists,
 for a line scanner that gives exactly the parser's headings at a fraction of the cost;
 :func:`headings` uses it where it is sure and the parser everywhere else. Patterns are regular
 expressions matched against the heading text; the vault config (``sections:``) adds its own
-patterns in front of the built-in ones.
+patterns in front of the built-in ones; the table itself is in :mod:`section_patterns`.
 """
 
 from __future__ import annotations
@@ -20,39 +20,15 @@ if TYPE_CHECKING:
     from markdown_it import MarkdownIt
 
 from studycards.notes._document import markdown_lines
-
-# kind -> (heading level it is looked for at, patterns)
-DEFAULT_PATTERNS: dict[str, tuple[int, tuple[str, ...]]] = {
-    "short_answer": (
-        2,
-        (r"面试标准答案", r"精简答案", r"标准答案", r"简答", r"^short answer", r"^answer\b"),
-    ),
-    "thirty_seconds": (3, (r"30\s*秒", r"核心要点", r"30[- ]?second", r"elevator")),
-    "two_minutes": (
-        3,
-        (
-            r"2\s*[-~–—到]\s*3\s*分钟",
-            r"详细技术答案",
-            r"2\s*[-–]\s*3[- ]?minute",
-            r"detailed answer",
-        ),
-    ),
-    "deep_dive": (
-        2,
-        (r"深度讲解", r"详细讲解", r"详细技术解析", r"详细解析", r"深入", r"deep[- ]?dive"),
-    ),
-    "followups": (
-        2,
-        (r"常见面试追问", r"面试常见问题", r"追问", r"follow[- ]?up", r"interview questions"),
-    ),
-    "problem": (2, (r"题目描述", r"^problem", r"题目")),
-    "approach": (2, (r"思路讲解", r"解题思路", r"^approach", r"思路")),
-    "oral": (2, (r"快速口述", r"口述讲解", r"oral", r"say it out loud")),
-    "code": (2, (r"代码实现", r"^code\b", r"implementation", r"^solution")),
-    "summary": (2, (r"^总结", r"^summary")),
-    "tips": (2, (r"面试技巧", r"^tips", r"delivery")),
-    "related": (2, (r"相关笔记", r"related notes")),
-}
+from studycards.notes.section_patterns import (  # noqa: F401  (re-exported)
+    KINDS,
+    PATTERNS,
+    assign,
+    classify,
+    matches,
+    compile_patterns,
+    freeze_extra,
+)
 
 RELATED_MARKER = "<!-- 自动生成 -->"
 
@@ -249,37 +225,16 @@ def first_h1(body: str) -> tuple[str, int] | None:
             return None
 
 
-@lru_cache(maxsize=16)
-def compile_patterns(
-    extra: tuple[tuple[str, tuple[str, ...]], ...] = (),
-) -> dict[str, tuple[int, tuple[re.Pattern[str], ...]]]:
-    """Built-in patterns with the config's extra patterns (tried first) compiled in."""
-    added = dict(extra)
-    return {
-        kind: (level, tuple(re.compile(p, re.I) for p in (*added.get(kind, ()), *patterns)))
-        for kind, (level, patterns) in DEFAULT_PATTERNS.items()
-    }
-
-
-def freeze_extra(sections: Mapping[str, Sequence[str]]) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """A hashable form of the config's ``sections`` mapping, for :func:`compile_patterns`."""
-    return tuple(sorted((kind, tuple(patterns)) for kind, patterns in sections.items()))
-
-
-def classify(text: str, level: int, patterns: dict) -> str | None:
-    """The section kind a heading of this level and text stands for, if any."""
-    for kind, (kind_level, regexes) in patterns.items():
-        if _level_fits(kind_level, level) and any(r.search(text) for r in regexes):
-            return kind
-    return None
-
-
-def _level_fits(kind_level: int, level: int) -> bool:
-    # Top sections are H2 in the seed format; their sub-parts H3, tolerated at H4.
-    return level == 2 if kind_level == 2 else level in (3, 4)
-
-
 DEMO_INFO = "studycards-demo"
+
+
+def demo_blocks(markdown: str) -> list[tuple[int, int, str]]:
+    """Each ``studycards-demo`` fenced block: its first and end line (0-based) and its body."""
+    return [
+        (token.map[0], token.map[1], token.content)
+        for token in _parser().parse(markdown)
+        if token.type == "fence" and token.info.strip() == DEMO_INFO and token.map
+    ]
 
 
 def split_demo_blocks(markdown: str) -> list[tuple[str, str]]:
@@ -291,13 +246,11 @@ def split_demo_blocks(markdown: str) -> list[tuple[str, str]]:
     lines = markdown_lines(markdown, keepends=True)
     parts: list[tuple[str, str]] = []
     start = 0
-    for token in _parser().parse(markdown):
-        if token.type == "fence" and token.info.strip() == DEMO_INFO and token.map:
-            first, last = token.map
-            if first > start:
-                parts.append(("markdown", "".join(lines[start:first])))
-            parts.append(("demo", token.content))
-            start = last
+    for first, last, content in demo_blocks(markdown):
+        if first > start:
+            parts.append(("markdown", "".join(lines[start:first])))
+        parts.append(("demo", content))
+        start = last
     if start < len(lines):
         parts.append(("markdown", "".join(lines[start:])))
     return [part for part in parts if part[0] == "demo" or part[1].strip()]

@@ -28,12 +28,23 @@ def decode(raw: bytes, rel: str) -> tuple[str | None, Problem | None]:
         line = raw[: raw.index(b"\x00")].count(b"\n") + 1
         return None, Problem(rel, line, _ERROR, "NUL byte in the file: not a text note")
     try:
-        return raw.decode("utf-8"), None
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         byte = raw[error.start]
         message = f"not valid UTF-8 (byte 0x{byte:02x}): save the note as UTF-8"
         return None, Problem(rel, line, _ERROR, message)
+    return (text.replace("\r", "\n") if cr_only(raw) else text), None
+
+
+def cr_only(raw: bytes) -> bool:
+    """Whether a file ends its lines with CR alone (old Mac style): read as lines, written back so."""
+    return b"\r" in raw and b"\n" not in raw
+
+
+def with_endings(text: str, cr: bool) -> str:
+    """Text parsed with LF line ends, put back in the file's own CR-only style when ``cr``."""
+    return text.replace("\n", "\r") if cr else text
 
 
 def topic_of(rel: str, notes_dir: str = "notes") -> str:

@@ -9,27 +9,27 @@ from __future__ import annotations
 import marshal
 import os
 import sqlite3
-import stat
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from studycards._statefile import check_state_dir, create_once, safe_for_sqlite
 from studycards.errors import NoteNotFound, PathEscapesVault, VaultNotFound
 from studycards.notes.body import parse_note
 from studycards.notes.config import CONFIG_NAME, Config, load_config
+from studycards.notes.index import SummaryIndex
 from studycards.notes.note import Note, NoteSummary, Problem
+from studycards.notes.note_file import kind_problem, read_note_bytes, too_large
 from studycards.notes.sections import freeze_extra
+from studycards.notes.selection import DOT_FOLDER, Selection, Skipped, count_markdown
 from studycards.notes.summary import broken_summary, decode, parse_summary
 from studycards.notes.vault_root import is_vault, not_a_vault
 
 STATE_DIR = ".studycards"
-INDEX_NAME = "index.sqlite"
-_INDEX_VERSION = "6"  # bumped when parsing changes what a summary holds
 _GITIGNORE = (
     "# studycards: caches are disposable and stay out of git; the review ledger is kept.\n"
-    "*\n!.gitignore\n!reviews.jsonl\n"
+    "*\n!.gitignore\n!reviews.jsonl\n!imported.json\n"
 )
-SKIP_DIRS = {".git", ".studycards", ".obsidian", ".trash", "node_modules", "__pycache__"}
 
 
 @dataclass(frozen=True)
@@ -65,10 +65,9 @@ class Vault:
 
     def ensure_state_dir(self) -> Path:
         """Create ``.studycards/`` with its ``.gitignore`` (caches out of git, ledger in)."""
+        check_state_dir(self.root, self.state_dir)
         self.state_dir.mkdir(exist_ok=True)
-        ignore = self.state_dir / ".gitignore"
-        if not ignore.exists():
-            ignore.write_text(_GITIGNORE, encoding="utf-8")
+        create_once(self.state_dir / ".gitignore", _GITIGNORE.encode("utf-8"))
         return self.state_dir
 
 
@@ -93,7 +92,9 @@ def find_vault(explicit: str | None, cwd: Path, environ: Mapping[str, str]) -> V
 
 
 def open_vault(root: Path) -> Vault:
-    return Vault(_absolute(root), load_config(root))
+    vault = Vault(_absolute(root), load_config(root))
+    check_state_dir(vault.root, vault.state_dir)
+    return vault
 
 
 # ---------------------------------------------------------------------------------------------
@@ -125,36 +126,59 @@ class _FileEntry:
     problem: Problem | None = None
 
 
-def iter_note_files(vault: Vault) -> Iterator[_FileEntry]:
-    """Every ``*.md`` under the notes folder, directory symlinks not followed (no loops)."""
+def iter_note_files(vault: Vault, skipped: list[Skipped] | None = None) -> Iterator[_FileEntry]:
+    """Every note file under the notes folder (see :mod:`studycards.notes.selection`), directory
+    symlinks not followed (no loops); what is not a note goes into ``skipped`` when given."""
     root = str(vault.root)
     start = os.path.join(root, vault.config.notes_dir)
-    yield from _walk(start, len(root) + 1)
+    config = vault.config
+    rules = Selection(tuple(config.exclude), config.include_nested_repos)
+    yield from _walk(start, len(root) + 1, rules, skipped, os.path.realpath(root))
 
 
-def _walk(folder: str, cut: int) -> Iterator[_FileEntry]:
-    # Plain strings, not pathlib: this runs once per file on every command.
-    try:
-        entries = sorted(os.scandir(folder), key=lambda e: e.name)
-    except OSError:
-        return
-    for entry in entries:
-        if entry.name.startswith(".") or entry.name in SKIP_DIRS:
+def _walk(
+    folder: str, cut: int, rules: Selection, skipped: list[Skipped] | None, real_root: str
+) -> Iterator[_FileEntry]:
+    # Plain strings, not pathlib: this runs once per file on every command. A stack, not
+    # recursion, so a tree of a thousand nested folders is walked like any other.
+    stack = [iter(_entries(folder))]
+    while stack:
+        entry = next(stack[-1], None)
+        if entry is None:
+            stack.pop()
             continue
+        rel = entry.path[cut:].replace(os.sep, "/")
         if entry.is_dir(follow_symlinks=False):
-            yield from _walk(entry.path, cut)
+            reason = rules.folder_reason(entry.name, entry.path, rel)
+            if reason is None:
+                stack.append(iter(_entries(entry.path)))
+            elif skipped is not None:
+                files = 0 if reason == DOT_FOLDER else count_markdown(entry.path)
+                skipped.append(Skipped(rel, reason, files))
         elif entry.name.endswith(".md"):
-            yield _file_entry(entry, entry.path[cut:].replace(os.sep, "/"))
+            reason = rules.file_reason(entry.name, rel)
+            if reason is None:
+                yield _file_entry(entry, rel, real_root)
+            elif skipped is not None:
+                skipped.append(Skipped(rel, reason))
 
 
-def _file_entry(entry: os.DirEntry[str], rel: str) -> _FileEntry:
+def _entries(folder: str) -> list[os.DirEntry[str]]:
+    try:
+        with os.scandir(folder) as found:
+            return sorted(found, key=lambda e: e.name)
+    except OSError:
+        return []
+
+
+def _file_entry(entry: os.DirEntry[str], rel: str, real_root: str) -> _FileEntry:
     path = entry.path
     try:
-        info = os.stat(entry.path)
+        problem = kind_problem(rel, path, real_root)
+        info = None if problem else os.stat(path)
     except OSError as error:
         return _FileEntry(rel, path, 0, 0, _os_problem(rel, error, entry))
-    if stat.S_ISDIR(info.st_mode):
-        problem = Problem(rel, None, "error", "is a folder named like a note, not a file")
+    if info is None:
         return _FileEntry(rel, path, 0, 0, problem)
     return _FileEntry(rel, path, info.st_size, info.st_mtime_ns)
 
@@ -179,22 +203,24 @@ def read_summary(vault: Vault, entry: _FileEntry) -> NoteSummary:
 
 
 def read_text(vault: Vault, rel: str, path: Path, size: int) -> tuple[str | None, Problem | None]:
-    """A note's text, or the problem that stops it being read."""
+    """A note's text, or the problem that stops it being read (too large, not a regular file,
+    a symlink leading out of the vault)."""
     limit = vault.config.max_note_bytes
     if size > limit:
-        message = f"too large ({size / 1e6:.1f} MB, limit {limit / 1e6:.1f} MB)"
-        return None, Problem(rel, None, "error", message)
+        return None, too_large(rel, size, limit)
     try:
-        raw = path.read_bytes()
+        raw, problem = read_note_bytes(rel, str(path), os.path.realpath(vault.root), limit)
     except OSError as error:
         return None, _os_problem(rel, error)
+    if raw is None:
+        return None, problem
     return decode(raw, rel)
 
 
 def scan(vault: Vault, use_index: bool = True) -> ScanResult:
     """Summaries of every note, re-parsing only files changed since the last scan."""
     entries = list(iter_note_files(vault))
-    index = _Index.open(vault) if use_index else None
+    index = SummaryIndex.open(vault) if use_index else None
     try:
         cached = index.load() if index else {}
         summaries, fresh = _summaries(vault, entries, cached)
@@ -213,14 +239,28 @@ def _summaries(
     stale: list[_FileEntry] = []
     for entry in entries:
         hit = cached.get(entry.rel)
-        if hit and entry.problem is None and hit[0] == entry.size and hit[1] == entry.mtime_ns:
-            by_rel[entry.rel] = NoteSummary.from_row(marshal.loads(hit[2]))
+        fits = hit and entry.problem is None and hit[0] == entry.size and hit[1] == entry.mtime_ns
+        summary = _cached_summary(entry.rel, hit[2]) if fits else None
+        if summary is not None:
+            by_rel[entry.rel] = summary
         else:
             stale.append(entry)
     parsed = _parse_all(vault, stale)
     by_rel.update((entry.rel, summary) for entry, summary in zip(stale, parsed, strict=True))
     fresh = [(e, s) for e, s in zip(stale, parsed, strict=True) if e.problem is None]
     return [by_rel[entry.rel] for entry in entries], fresh
+
+
+def _cached_summary(rel: str, blob: object) -> NoteSummary | None:
+    """A row of the index as a summary; None for a damaged row (it is parsed again)."""
+    try:
+        summary = NoteSummary.from_row(marshal.loads(blob))  # type: ignore[arg-type]
+    except (ValueError, TypeError, EOFError, KeyError, IndexError, OverflowError):
+        return None
+    texts = (summary.title, summary.topic, *summary.tags)
+    plain = summary.rel == rel and all(isinstance(t, str) for t in texts)
+    numbers = type(summary.review_count) is int and isinstance(summary.mastery_level, float)
+    return summary if plain and numbers else None
 
 
 def _parse_all(vault: Vault, entries: list[_FileEntry]) -> list[NoteSummary]:
@@ -232,78 +272,6 @@ def _parse_all(vault: Vault, entries: list[_FileEntry]) -> list[NoteSummary]:
 
 def _summary_row(vault: Vault, entry: _FileEntry) -> tuple:
     return read_summary(vault, entry).to_row()
-
-
-def index_stamp(vault: Vault) -> str:
-    """What the index was built for: its format and the settings that change parsing."""
-    return f"{_INDEX_VERSION}:{vault.config.notes_dir}:{vault.config.max_note_bytes}"
-
-
-class _Index:
-    """The SQLite cache of parsed summaries; any failure just means no cache."""
-
-    def __init__(self, connection: sqlite3.Connection):
-        self.connection = connection
-
-    @classmethod
-    def open(cls, vault: Vault) -> _Index | None:
-        try:
-            path = vault.ensure_state_dir() / INDEX_NAME
-            try:
-                return cls._connect(path, vault)
-            except sqlite3.OperationalError:
-                return None  # locked or read-only: work without the cache this time
-            except sqlite3.DatabaseError:
-                path.unlink()  # not a database any more: it is only a cache, start afresh
-                return cls._connect(path, vault)
-        except (OSError, sqlite3.Error):
-            return None
-
-    @classmethod
-    def _connect(cls, path: Path, vault: Vault) -> _Index:
-        connection = sqlite3.connect(path, timeout=2.0, isolation_level=None)
-        try:
-            index = cls(connection)
-            index._prepare(vault)
-        except BaseException:
-            connection.close()
-            raise
-        return index
-
-    def _prepare(self, vault: Vault) -> None:
-        stamp = index_stamp(vault)
-        c = self.connection
-        c.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
-        c.execute(
-            "CREATE TABLE IF NOT EXISTS notes (rel TEXT PRIMARY KEY, size INTEGER,"
-            " mtime_ns INTEGER, summary BLOB)"
-        )
-        row = c.execute("SELECT value FROM meta WHERE key = 'stamp'").fetchone()
-        if row is None or row[0] != stamp:
-            c.execute("DELETE FROM notes")
-            c.execute("INSERT OR REPLACE INTO meta VALUES ('stamp', ?)", (stamp,))
-
-    def load(self) -> dict[str, tuple[int, int, bytes]]:
-        try:
-            rows = self.connection.execute("SELECT rel, size, mtime_ns, summary FROM notes")
-            return {rel: (size, mtime, summary) for rel, size, mtime, summary in rows}
-        except sqlite3.Error:
-            return {}
-
-    def store(self, fresh: list[tuple[_FileEntry, NoteSummary]], keep: set[str]) -> None:
-        rows = [(e.rel, e.size, e.mtime_ns, marshal.dumps(s.to_row())) for e, s in fresh]
-        try:
-            c = self.connection
-            c.execute("BEGIN")
-            c.executemany("INSERT OR REPLACE INTO notes VALUES (?, ?, ?, ?)", rows)
-            stale = [(rel,) for (rel,) in c.execute("SELECT rel FROM notes") if rel not in keep]
-            c.executemany("DELETE FROM notes WHERE rel = ?", stale)
-            c.execute("COMMIT")
-        except sqlite3.Error:
-            self.connection.rollback()
-
-    def close(self) -> None:
-        self.connection.close()
 
 
 # ---------------------------------------------------------------------------------------------

@@ -22,6 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from studycards._atomic import atomic_write
+from studycards._statefile import read_bytes
+from studycards.errors import StudycardsError
 from studycards.scheduling.event_dicts import parse_event_dicts
 from studycards.scheduling.events import Event
 
@@ -146,7 +148,7 @@ def load_activity(ledger_path: Path, cache_path: Path) -> Activity:
     data = _read_cache(cache_path)
     if data is not None and data["stamp"] == stamp:
         return _from_json(data)
-    raw = ledger_path.read_bytes()
+    raw = read_bytes(ledger_path)
     end = raw.rfind(b"\n") + 1
     activity, start, crc = _resume(data, raw, end)
     try:
@@ -172,8 +174,8 @@ def _add_lines(activity: Activity, body: bytes) -> None:
 
 def _read_cache(cache_path: Path) -> dict[str, Any] | None:
     try:
-        data = json.loads(cache_path.read_bytes())
-    except (OSError, ValueError):
+        data = json.loads(read_bytes(cache_path))
+    except (OSError, ValueError, StudycardsError):
         return None
     if not isinstance(data, dict) or data.get("version") != _VERSION:
         return None

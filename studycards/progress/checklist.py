@@ -1,46 +1,73 @@
-"""``reviewsToday.md``: today's reviews as a Markdown checklist, and its ticked boxes read back.
+"""``reviewsToday.md``: today's reviews as a Markdown checklist.
 
-``studycards today`` writes the checklist at the vault root; a person ticks boxes in any editor
-(``- [x]``), optionally writing a grade after the link; ``studycards sync`` logs each ticked box
-as a normal review through :func:`studycards.scheduling.grading.grade_note` and unticks exactly that line
-(one character, ``x`` -> space; everything else in the file stays byte for byte).
+``studycards today`` writes the checklist at the vault root in the vault's language: overdue and
+today's notes within the daily limits, this week's, and what was already done today (``[✓]``
+lines with their grade, from the ledger). The previous day's file is moved to the archive folder
+first. A person ticks boxes in any editor (``- [x]``), optionally writing a grade after the link;
+``studycards sync`` (:mod:`studycards.progress.sync`) logs each ticked box as a review.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import posixpath
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote, unquote
 
 from studycards._atomic import atomic_write
 from studycards.errors import StudycardsError
 from studycards.lock import vault_lock
-from studycards.notes.note import NoteSummary
+from studycards.notes.links import destination
 from studycards.notes.vault import Vault
+from studycards.progress.checklist_text import EN, WORDS, Words
+from studycards.progress.sync import Synced, SyncResult, sync_checklist
+from studycards.progress.ticks import (
+    CHECKLIST_NAME,
+    DONE,
+    LineProblem,
+    Tick,
+    mark_done,
+    parse_ticks,
+    read_checklist,
+    ticked_lines,
+    untick,
+)
 from studycards.scheduling.events import Event
 from studycards.scheduling.queue import Queue, QueueItem, load_queue
-from studycards.scheduling.schedule import Rating
 
-CHECKLIST_NAME = "reviewsToday.md"
-HOW_TO = (
-    "Tick a box once you have reviewed the note. Not *good*? Write the grade after the link: "
-    "(again), (hard) or (easy). Then run `studycards sync`."
-)
-_SECTIONS = (("overdue", "Overdue"), ("today", "Today"), ("week", "This week"))
-_EMPTY = {"overdue": "Nothing overdue.", "today": "Nothing due today.", "week": "Nothing else."}
+__all__ = [
+    "CHECKLIST_NAME",
+    "DONE",
+    "HOW_TO",
+    "LineProblem",
+    "Synced",
+    "SyncResult",
+    "Tick",
+    "Written",
+    "escape_title",
+    "item_line",
+    "link_target",
+    "mark_done",
+    "parse_ticks",
+    "read_checklist",
+    "render_checklist",
+    "sync_checklist",
+    "ticked_lines",
+    "untick",
+    "write_checklist",
+]
+
+HOW_TO = EN.how_to
+_SECTIONS = ("overdue", "today", "week")
+_CAP_KEYS = {
+    "overdue": "checklist_max_overdue",
+    "today": "checklist_max_today",
+    "week": "checklist_max_week",
+}
 _TITLE_SPECIALS = re.compile(r"([\\\[\]*_`<])")
 _PATH_SPECIALS = frozenset(" \t()<>[]%#?")
-
-# ``- [x] [Title](target) rest``: the box, then (optionally) a link right after it.
-_ITEM = re.compile(r"^\ufeff?[ \t]*[-*+][ \t]+\[(?P<box>[ xX])\](?P<rest>.*?)\r?$")
-_LINK = re.compile(
-    r"[ \t]*\[(?:\\.|[^\]\\])*\]"
-    r"\((?:<(?P<angle>[^>\n]*)>|(?P<bare>[^)\s]*))(?:[ \t]+\"[^\"]*\")?\)"
-)
-_GRADE = re.compile(r"\((again|hard|good|easy|[1-4])\)", re.IGNORECASE)
+_DATED = re.compile(r"^\ufeff?#[^\n]*?(\d{4}-\d{2}-\d{2})")
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -49,23 +76,71 @@ _GRADE = re.compile(r"\((again|hard|good|easy|[1-4])\)", re.IGNORECASE)
 
 @dataclass(frozen=True)
 class Written:
-    """What ``today`` wrote: how many lines per section, and how many due notes the limits cut."""
+    """What ``today`` wrote: lines per section, due notes the limits cut, the archived file."""
 
     path: Path
     counts: dict[str, int]
     left_out: int
+    archived: Path | None = None
+    language: str = "en"
+    listed: dict[str, int] | None = None  # lines per section after the checklist_max_* caps
 
 
-def render_checklist(queue: Queue, today: dt.date, limits: tuple[int, int] | None) -> str:
-    """The checklist's text: overdue and today from the (limited) study list, then this week."""
-    parts = [f"# Reviews for {today.isoformat()}\n", HOW_TO + "\n"]
-    for group, heading in _SECTIONS:
+@dataclass(frozen=True)
+class Layout:
+    """How to write the file: its words, the per-section caps, the daily limits."""
+
+    words: Words = EN
+    caps: tuple[int, int, int] = (0, 0, 0)
+    limits: tuple[int, int] | None = None
+
+
+@dataclass(frozen=True)
+class DoneItem:
+    rel: str
+    title: str
+    rating: int
+
+
+def render_checklist(
+    queue: Queue,
+    today: dt.date,
+    limits: tuple[int, int] | None = None,
+    layout: Layout | None = None,
+    done: tuple[DoneItem, ...] = (),
+) -> str:
+    """The checklist's text: overdue and today from the (limited) study list, this week, what
+    was done today, and an overview."""
+    layout = layout or Layout(limits=limits)
+    words = layout.words
+    parts = [words.title.format(date=today.isoformat()) + "\n", words.how_to + "\n"]
+    listed = {}
+    for index, group in enumerate(_SECTIONS):
         items = _section_items(queue, group)
-        lines = [item_line(i, show_due=group == "week") for i in items]
-        parts.append(f"## {heading}\n\n" + ("\n".join(lines) or f"_{_EMPTY[group]}_") + "\n")
+        cap = layout.caps[index]
+        shown = items[:cap] if cap else items
+        listed[group] = len(shown)
+        lines = [item_line(i, show_due=group == "week", words=words) for i in shown]
+        if len(shown) < len(items):
+            more = words.capped.format(more=len(items) - len(shown), key=_CAP_KEYS[group], cap=cap)
+            lines.append(f"\n_{more}_")
+        body = "\n".join(lines) or f"_{_empty(queue, group, words)}_"
+        parts.append(f"## {words.headings[group]}\n\n{body}\n")
         if group == "today" and queue.limited:
-            parts.append(_limits_line(queue, limits))
+            parts.append(_limits_line(queue, layout.limits, words))
+    done_lines = [done_line(d) for d in done]
+    body = "\n".join(done_lines) or f"_{words.empty['done']}_"
+    parts.append(f"## {words.headings['done']}\n\n{body}\n")
+    parts.append(_overview(queue, listed, len(done), words))
     return "\n".join(parts)
+
+
+def _empty(queue: Queue, group: str, words: Words) -> str:
+    """What an empty section says; never "nothing due" while the daily limits cut due notes."""
+    cut = queue.due_total - len(queue.study)
+    if group == "today" and cut > 0:
+        return words.cut_today.format(cut=cut, s="s" * (cut != 1))
+    return words.empty[group]
 
 
 def _section_items(queue: Queue, group: str) -> list[QueueItem]:
@@ -74,26 +149,51 @@ def _section_items(queue: Queue, group: str) -> list[QueueItem]:
     return [item for item in queue.study if item.group == group]
 
 
-def _limits_line(queue: Queue, limits: tuple[int, int] | None) -> str:
+def _limits_line(queue: Queue, limits: tuple[int, int] | None, words: Words) -> str:
     cut = queue.due_total - len(queue.study)
     new, reviews = limits or (0, 0)
-    return (
-        f"_Daily limits: {cut} more due note{'s' * (cut != 1)} left for later "
-        f"(new_per_day {new}, reviews_per_day {reviews} in studycards.yaml; "
-        "`studycards today --all` lists every one)._\n"
-    )
+    return words.limits.format(cut=cut, s="s" * (cut != 1), new=new, reviews=reviews)
 
 
-def item_line(item: QueueItem, show_due: bool = False) -> str:
-    """``- [ ] [Title](notes/Topic/File.md) · reviews 3 · medium`` (and the due day if asked)."""
+def _overview(queue: Queue, listed: dict[str, int], done: int, words: Words) -> str:
+    everything = [i for items in queue.groups.values() for i in items]
+    mastery = sum(i.note.mastery_level for i in everything) / len(everything) if everything else 0
+    values = {
+        "total": len(everything),
+        "overdue": len(queue.groups["overdue"]),
+        "listed": listed["overdue"],
+        "today": len(queue.groups["today"]),
+        "week": len(queue.groups["week"]),
+        "done": done,
+        "mastery": f"{mastery:.2f}",
+    }
+    lines = "\n".join(line.format(**values) for line in words.overview_lines)
+    return f"## {words.overview}\n\n{lines}\n"
+
+
+def item_line(item: QueueItem, show_due: bool = False, words: Words = EN) -> str:
+    """``- [ ] [Title](notes/Topic/File.md) · reviews 3 · medium`` (and the due day if asked);
+    in Chinese, the old scripts' shape: the box line, then ``  - 已复习: 3次 | 难度: medium``."""
     note = item.note
-    parts = [f"- [ ] [{escape_title(note.title)}]({link_target(note.rel)})"]
-    parts.append(f"reviews {note.review_count}")
+    box = f"- [ ] [{escape_title(note.title)}]({link_target(note.rel)})"
+    parts = [words.reviews.format(n=note.review_count)]
+    if words is not EN:
+        parts += [f"难度: {note.difficulty}"] if note.difficulty else []
+        parts += [words.due.format(day=item.due.isoformat())] if show_due else []
+        return f"{box}\n  - " + " | ".join(parts)
     if note.difficulty:
         parts.append(note.difficulty)
     if show_due:
-        parts.append(f"due {item.due.isoformat()}")
-    return " · ".join(parts)
+        parts.append(words.due.format(day=item.due.isoformat()))
+    return " · ".join([box, *parts])
+
+
+def done_line(done: DoneItem) -> str:
+    """``- [✓] [Title](notes/...) (good)``: a review logged today."""
+    from studycards.scheduling.schedule import Rating
+
+    grade = Rating(done.rating).name.lower()
+    return f"- [{DONE}] [{escape_title(done.title)}]({link_target(done.rel)}) ({grade})"
 
 
 def escape_title(title: str) -> str:
@@ -102,25 +202,98 @@ def escape_title(title: str) -> str:
 
 
 def link_target(rel: str) -> str:
-    """A vault path as a link target editors follow: only characters Markdown cares about
-    (spaces, brackets, parentheses, ``%#?``) are percent-encoded; CJK text stays readable."""
-    return "".join(quote(c) if c in _PATH_SPECIALS else c for c in rel)
+    """A vault path as a link target editors follow: in ``<...>`` when it holds spaces or
+    brackets (see :func:`studycards.notes.links.destination`); CJK text stays readable."""
+    return destination(rel)
 
 
 def write_checklist(
     vault: Vault, today: dt.date, force: bool = False, use_limits: bool = True
 ) -> Written:
-    """Write ``reviewsToday.md`` atomically; refuse while it holds ticked boxes not yet synced."""
+    """Write ``reviewsToday.md`` atomically, first moving a previous day's file to the archive;
+    refuse while the old file holds ticked boxes not yet synced."""
+    from studycards.scheduling.writes import ledger_of
+
     queue, _ = load_queue(vault, today, use_limits=use_limits)
     config = vault.config
-    text = render_checklist(queue, today, (config.new_per_day, config.reviews_per_day))
+    language = _language(vault, queue)
+    layout = Layout(
+        WORDS[language],
+        (config.checklist_max_overdue, config.checklist_max_today, config.checklist_max_week),
+        (config.new_per_day, config.reviews_per_day),
+    )
+    done = done_today(ledger_of(vault).read().events, today, queue)
+    text = render_checklist(queue, today, layout=layout, done=done)
     path = vault.root / CHECKLIST_NAME
     with vault_lock(vault.state_dir):
         if not force:
             _refuse_unsynced(path)
+        archived = _archive(vault, path, today)
         atomic_write(path, text.encode("utf-8"))
-    counts = {group: len(_section_items(queue, group)) for group, _ in _SECTIONS}
-    return Written(path, counts, queue.due_total - len(queue.study))
+    counts = {group: len(_section_items(queue, group)) for group in _SECTIONS}
+    counts["done"] = len(done)
+    caps = dict(zip(_SECTIONS, layout.caps, strict=True))
+    listed = {g: min(counts[g], caps[g]) if caps[g] else counts[g] for g in _SECTIONS}
+    return Written(path, counts, queue.due_total - len(queue.study), archived, language, listed)
+
+
+def _language(vault: Vault, queue: Queue) -> str:
+    """``checklist_language``, or for ``auto`` zh when most note titles are Chinese."""
+    chosen = vault.config.checklist_language
+    if chosen != "auto":
+        return chosen
+    titles = [i.note.title for items in queue.groups.values() for i in items]
+    chinese = sum(1 for t in titles if _CJK.search(t))
+    return "zh" if titles and chinese * 2 > len(titles) else "en"
+
+
+def done_today(events: tuple[Event, ...], today: dt.date, queue: Queue) -> tuple[DoneItem, ...]:
+    """Each note reviewed today (its last grade), from the ledger, in the order reviewed."""
+    from studycards.scheduling.events import live_events
+
+    titles = {i.note.rel: i.note.title for items in queue.groups.values() for i in items}
+    day = today.isoformat()
+    last: dict[str, int] = {}
+    for event in live_events(events):
+        if event.kind == "review" and event.day == day and event.card == event.note:
+            last.pop(event.path, None)
+            last[event.path] = event.rating or 3
+    return tuple(
+        DoneItem(rel, titles.get(rel, Path(rel).stem), rating) for rel, rating in last.items()
+    )
+
+
+def _archive(vault: Vault, path: Path, today: dt.date) -> Path | None:
+    """Copy a checklist written on an earlier day to the archive folder (at most once)."""
+    folder = vault.config.checklist_archive
+    if folder is None or not path.exists():
+        return None
+    raw = path.read_bytes()
+    day = _written_on(raw, path)
+    if day >= today:
+        return None
+    target_dir = vault.path_of(folder)
+    target_dir.mkdir(parents=True, exist_ok=True)
+    for n in range(1, 100):
+        suffix = "" if n == 1 else f"-{n}"
+        target = target_dir / f"reviewsToday-{day.isoformat()}{suffix}.md"
+        if not target.exists():
+            atomic_write(target, raw)
+            return target
+        if target.read_bytes() == raw:
+            return target
+    raise StudycardsError(f"{folder}: too many archived checklists for {day.isoformat()}")
+
+
+def _written_on(raw: bytes, path: Path) -> dt.date:
+    """The date in the file's first heading, else the day it was last modified."""
+    match = _DATED.search(raw[:4096].decode("utf-8", "replace"))
+    if match:
+        try:
+            return dt.date.fromisoformat(match[1])
+        except ValueError:
+            pass
+    return dt.date.fromtimestamp(path.stat().st_mtime)
 
 
 def _refuse_unsynced(path: Path) -> None:
@@ -134,227 +307,3 @@ def _refuse_unsynced(path: Path) -> None:
             f"(line{'s' * (count != 1)} {', '.join(map(str, lines))}): run 'studycards sync' "
             "first, or 'studycards today --force' to drop them"
         )
-
-
-# ---------------------------------------------------------------------------------------------
-# reading ticked boxes back
-
-
-@dataclass(frozen=True)
-class Tick:
-    """A ticked box with a note link: its 1-based line, the note, the grade, where the ``x`` is."""
-
-    line: int
-    rel: str
-    rating: Rating
-    offset: int
-
-
-@dataclass(frozen=True)
-class LineProblem:
-    """A ticked line that cannot be logged; printed as ``reviewsToday.md:LINE: message``."""
-
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"{CHECKLIST_NAME}:{self.line}: {self.message}"
-
-
-def read_checklist(path: Path) -> str:
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise StudycardsError(
-            f"no {CHECKLIST_NAME} in the vault: run 'studycards today' first"
-        ) from None
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        raise StudycardsError("not valid UTF-8: save it as UTF-8", CHECKLIST_NAME, line) from None
-
-
-def ticked_lines(text: str) -> list[int]:
-    """1-based numbers of every line holding a ticked box, with or without a link."""
-    return [n for n, line in enumerate(text.split("\n"), 1) if _ticked(line)]
-
-
-def _ticked(line: str) -> bool:
-    match = _ITEM.match(line)
-    return match is not None and match["box"] in "xX"
-
-
-def parse_ticks(text: str) -> tuple[list[Tick], list[LineProblem]]:
-    """Every ticked box with a note link and a grade, and the ticked lines that have neither."""
-    ticks: list[Tick] = []
-    problems: list[LineProblem] = []
-    start = 0
-    for number, line in enumerate(text.split("\n"), 1):
-        match = _ITEM.match(line)
-        if match and match["box"] in "xX":
-            found = _tick(match, number, start)
-            (ticks if isinstance(found, Tick) else problems).append(found)
-        start += len(line) + 1
-    return ticks, problems
-
-
-def _tick(match: re.Match[str], number: int, start: int) -> Tick | LineProblem:
-    link = _LINK.match(match["rest"])
-    if link is None:
-        return LineProblem(number, "ticked box without a note link after it: left ticked")
-    grades = {Rating.parse(g) for g in _GRADE.findall(match["rest"][link.end() :])}
-    if len(grades) > 1:
-        shown = ", ".join(f"({g.name.lower()})" for g in sorted(grades))
-        return LineProblem(number, f"more than one grade ({shown}): keep one")
-    rating = grades.pop() if grades else Rating.GOOD
-    rel = _link_rel(link["angle"] if link["angle"] is not None else link["bare"])
-    return Tick(number, rel, rating, start + match.start("box"))
-
-
-def _link_rel(target: str) -> str:
-    """A link target as a vault path: fragment dropped, percent-escapes decoded, ``./`` gone."""
-    path = unquote(target.split("#", 1)[0].strip())
-    return posixpath.normpath(path) if path else ""
-
-
-def untick(text: str, tick: Tick) -> str:
-    """The text with only this tick's ``x`` turned back into a space."""
-    assert text[tick.offset] in "xX", "the checklist changed under the tick"
-    return text[: tick.offset] + " " + text[tick.offset + 1 :]
-
-
-# ---------------------------------------------------------------------------------------------
-# sync
-
-
-@dataclass(frozen=True)
-class Synced:
-    """One ticked box logged as a review."""
-
-    line: int
-    rel: str
-    title: str
-    rating: Rating
-    due: dt.date
-    interval: int
-    again_today: bool  # the note had already been reviewed today: logged anyway
-
-
-@dataclass(frozen=True)
-class SyncResult:
-    logged: tuple[Synced, ...]
-    problems: tuple[LineProblem, ...]
-    notices: tuple[str, ...]  # the ledger's, for the command to print once
-
-
-def sync_checklist(vault: Vault, now: dt.datetime) -> SyncResult:
-    """Log every ticked box of ``reviewsToday.md`` as a review and untick it, line by line.
-
-    Each review goes through :func:`grade_note` (ledger event, then the note's frontmatter), and
-    the checklist is rewritten right after it, so a second sync finds nothing left to log. The
-    event names the checklist line it came from: a sync killed between the two writes leaves the
-    box ticked, and the next sync unticks it without logging the review twice.
-    """
-    from studycards.scheduling.reconcile import reconcile
-
-    path = vault.root / CHECKLIST_NAME
-    text = read_checklist(path)
-    with vault_lock(vault.state_dir):
-        notices = reconcile(vault, now).notices
-    marked = _marked_reviews(vault)
-    ticks, problems = parse_ticks(text)
-    notes = _notes_by_rel(vault)
-    logged: list[Synced] = []
-    for tick in ticks:
-        problem = _check_target(vault, tick, notes)
-        outcome = problem or _log(vault, path, text, tick, notes[tick.rel], now, marked)
-        if isinstance(outcome, LineProblem):
-            problems.append(outcome)
-            continue
-        logged.append(outcome)
-        text = untick(text, tick)
-        notes[tick.rel] = replace(notes[tick.rel], last_reviewed=now.date())
-    problems.sort(key=lambda p: p.line)
-    return SyncResult(tuple(logged), tuple(problems), notices)
-
-
-def _notes_by_rel(vault: Vault) -> dict[str, NoteSummary]:
-    from studycards.notes.vault import scan
-
-    return {summary.rel: summary for summary in scan(vault).summaries}
-
-
-def _check_target(vault: Vault, tick: Tick, notes: dict[str, NoteSummary]) -> LineProblem | None:
-    if not tick.rel or tick.rel.startswith("../") or posixpath.isabs(tick.rel):
-        return LineProblem(tick.line, f"link {tick.rel or '(empty)'!r} is not a note in the vault")
-    summary = notes.get(tick.rel)
-    if summary is None:
-        if (vault.root / tick.rel).is_file():
-            return LineProblem(
-                tick.line, f"{tick.rel} is not a note under {vault.config.notes_dir}/"
-            )
-        return LineProblem(tick.line, f"no note at {tick.rel}")
-    if summary.broken:
-        first = next(p for p in summary.problems if p.severity == "error")
-        return LineProblem(tick.line, f"cannot log a review of a broken note: {first}")
-    return None
-
-
-def _log(
-    vault: Vault,
-    path: Path,
-    text: str,
-    tick: Tick,
-    summary: NoteSummary,
-    now: dt.datetime,
-    marked: dict[str, Event],
-) -> Synced | LineProblem:
-    """Grade the note, then untick its line on disk (the file must still be as read)."""
-    from studycards.scheduling.grading import grade_note
-
-    mark = tick_mark(path, text, tick)
-    event = marked.get(mark)  # logged by a sync that was stopped before it unticked the box
-    again = event is None and summary.last_reviewed == now.date()
-    if event is None:
-        try:
-            event = grade_note(vault, tick.rel, tick.rating, now, reason=mark).event
-        except StudycardsError as error:
-            return LineProblem(tick.line, str(error))
-    _save_unticked(vault, path, text, tick)
-    assert event.due_date is not None and event.interval is not None
-    return Synced(
-        tick.line, tick.rel, summary.title, tick.rating, event.due_date, event.interval, again
-    )
-
-
-def tick_mark(path: Path, text: str, tick: Tick) -> str:
-    """What a review logged from this tick carries: the line, and a digest of the checklist as
-    it is now (its text and modification time, so ticking the same box again is a new tick)."""
-    import hashlib
-
-    stamp = path.stat().st_mtime_ns
-    digest = hashlib.sha256(f"{stamp}\n{text}".encode()).hexdigest()[:16]
-    return f"{CHECKLIST_NAME} line {tick.line} ({digest})"
-
-
-def _marked_reviews(vault: Vault) -> dict[str, Event]:
-    """Reviews logged from a checklist tick, by their mark (see :func:`tick_mark`)."""
-    from studycards.scheduling.events import live_events
-    from studycards.scheduling.writes import ledger_of
-
-    events = live_events(ledger_of(vault).read().events)
-    prefix = f"{CHECKLIST_NAME} line "
-    return {
-        e.reason: e for e in events if e.kind == "review" and (e.reason or "").startswith(prefix)
-    }
-
-
-def _save_unticked(vault: Vault, path: Path, text: str, tick: Tick) -> None:
-    with vault_lock(vault.state_dir):
-        if read_checklist(path) != text:
-            raise StudycardsError(
-                f"{CHECKLIST_NAME} changed while syncing: the review of {tick.rel} is logged but "
-                f"line {tick.line} is still ticked; untick it by hand, then run 'studycards sync'"
-            )
-        atomic_write(path, untick(text, tick).encode("utf-8"))

@@ -1,29 +1,29 @@
-"""Export the vault's notes: an Anki package (one card per note) or a CSV table.
+"""Export the vault's notes as cards: a CSV table here, an Anki package in :mod:`.anki`.
 
-Both read every note that parses (broken ones are reported and skipped), build the file in
-memory and write it atomically; an existing file is replaced only when asked (``force``).
+Each note is a card (front: its question, back: its short answer, else the note's opening),
+and each follow-up Q&A a card of its own unless left out. Both formats read every note that
+parses (broken ones are reported and skipped), build the file in memory and write it
+atomically; an existing file is replaced only when asked (``force``). The per-note
+``Topic/file.md`` tags are left out, as ``studycards tags`` hides them.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
-import hashlib
-import html
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from studycards._atomic import atomic_create, atomic_write
 from studycards.errors import StudycardsError
-from studycards.notes.note import Note, NoteSummary, Problem
+from studycards.notes._document import markdown_lines
+from studycards.notes.note import FollowUp, Note, NoteSummary, Problem, is_path_tag
 from studycards.notes.vault import Vault, load_note, scan
+from studycards.progress.anki_schedule import anki_guid_of
 
-DECK_ROOT = "studycards"
-MODEL_NAME = "studycards note"
 CSV_COLUMNS = (
     "path",
     "title",
@@ -35,15 +35,10 @@ CSV_COLUMNS = (
     "last_reviewed",
     "next_review",
     "short_answer",
+    "card",
+    "question",
 )
 TAG_SEPARATOR = "; "
-_CARD_CSS = """\
-.card { font-family: -apple-system, "PingFang SC", "Noto Sans CJK SC", sans-serif;
-        font-size: 18px; text-align: left; line-height: 1.5; }
-.title { font-weight: bold; margin-bottom: .5em; }
-.source { margin-top: 1em; font-size: 12px; color: #888; }
-pre { white-space: pre-wrap; }
-"""
 
 
 @dataclass(frozen=True)
@@ -54,24 +49,61 @@ class Export:
     notes: int
     decks: int
     skipped: tuple[Problem, ...]
+    followups: int = 0  # follow-up cards written besides the notes' own
+    media: int = 0  # image files packaged
+    scheduled: int = 0  # Anki cards that carry a review schedule
 
 
 @dataclass(frozen=True)
 class ExportNote:
-    """What an export needs of one note: its summary and two sections as Markdown."""
+    """What an export needs of one note: its summary and its parts as Markdown."""
 
     summary: NoteSummary
     problem: str  # a coding note's problem statement, else ""
-    answer: str  # the short answer, else the long one, else ""
+    answer: str  # the short answer (else the note's opening), else the long one, else ""
+    more: str = ""  # the rest of the note: long answer, deep dive, other sections
+    followups: tuple[FollowUp, ...] = ()
+    anki_guid: str = ""  # the Anki GUID of a note imported from Anki
 
     @property
     def title(self) -> str:
         return self.summary.title
 
+    @property
+    def tags(self) -> tuple[str, ...]:
+        """The note's tags without the per-note ``Topic/file.md`` ones."""
+        return tuple(t for t in self.summary.tags if not is_path_tag(t, self.summary))
+
     @classmethod
     def of(cls, note: Note) -> ExportNote:
         answer = (note.short_answer or note.long_answer).strip()
-        return cls(note.summary, note.section_text("problem").strip(), answer)
+        more = _more(note, answer)
+        followups = tuple(f for f in note.followups if f.question.strip() and f.answer.strip())
+        problem = note.section_text("problem").strip()
+        frontmatter = note.document.frontmatter if note.document else None
+        return cls(note.summary, problem, answer, more, followups, anki_guid_of(frontmatter))
+
+
+def _more(note: Note, answer: str) -> str:
+    """The rest of the note for the card's "more" fold: the body without its title, the answer
+    on the card, the follow-ups (cards of their own) and the generated related-notes block."""
+    document = note.document
+    if document is None:
+        return ""
+    first = document.body_first_line
+    skip: set[int] = set()
+    shown = [note.short_answer_section] if note.short_answer else []
+    shown += [note.sections.get(kind) for kind in ("problem", "followups", "related")]
+    for section in shown:
+        if section is not None:
+            skip.update(range(section.line - first, section.end_line - first))
+    lines = markdown_lines(document.body)
+    title = next((n for n, line in enumerate(lines) if line.strip()), None)
+    if title is not None and lines[title].lstrip().startswith("# "):
+        skip.add(title)
+    kept = [line for n, line in enumerate(lines) if n not in skip]
+    text = "\n".join(kept).strip()
+    return "" if text == answer else text.removesuffix("---").rstrip()
 
 
 def read_notes(vault: Vault) -> tuple[list[ExportNote], list[Problem]]:
@@ -127,171 +159,48 @@ def csv_row(note: ExportNote) -> dict[str, Any]:
         "title": summary.title,
         "topic": summary.topic,
         "difficulty": summary.difficulty or "",
-        "tags": TAG_SEPARATOR.join(summary.tags),
+        "tags": TAG_SEPARATOR.join(note.tags),
         "review_count": summary.review_count,
         "mastery_level": summary.mastery_level,
         "last_reviewed": _iso(summary.last_reviewed),
         "next_review": _iso(summary.next_review),
         "short_answer": note.answer,
+        "card": "note",
+        "question": note.problem or summary.title,
     }
+
+
+def followup_row(note: ExportNote, followup: FollowUp) -> dict[str, Any]:
+    """A follow-up's row: the note's path, title, topic and tags; its own question and answer
+    (its schedule is its own, in the ledger, so the note's is left blank)."""
+    summary = note.summary
+    row = dict.fromkeys(CSV_COLUMNS, "")
+    row.update(path=summary.rel, title=summary.title, topic=summary.topic)
+    row.update(difficulty=summary.difficulty or "", tags=TAG_SEPARATOR.join(note.tags))
+    row.update(short_answer=followup.answer, card="followup", question=followup.question)
+    return row
 
 
 def _iso(day: dt.date | None) -> str:
     return day.isoformat() if day else ""
 
 
-def csv_bytes(notes: Iterable[ExportNote]) -> bytes:
+def csv_bytes(notes: Iterable[ExportNote], followups: bool = True) -> bytes:
     """UTF-8 with a BOM (Excel then reads Chinese text right), CRLF rows, every field as is."""
     buffer = io.StringIO(newline="")
     writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS)
     writer.writeheader()
-    writer.writerows(csv_row(note) for note in notes)
+    for note in notes:
+        writer.writerow(csv_row(note))
+        if followups:
+            writer.writerows(followup_row(note, f) for f in note.followups)
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def export_csv(vault: Vault, path: Path, force: bool = False) -> Export:
-    """Write a CSV table of every note, one row each (columns: :data:`CSV_COLUMNS`)."""
+def export_csv(vault: Vault, path: Path, force: bool = False, followups: bool = True) -> Export:
+    """Write a CSV table: a row per note, then one per follow-up (columns: :data:`CSV_COLUMNS`)."""
     check_target(path, force)
     notes, skipped = read_notes(vault)
-    write_file(path, csv_bytes(notes), force)
-    return Export(path, len(notes), 0, tuple(skipped))
-
-
-# ---------------------------------------------------------------------------------------------
-# Anki
-
-
-def stable_id(name: str) -> int:
-    """A model or deck id from its name: the same on every export, in Anki's usual id range."""
-    digest = hashlib.sha256(name.encode("utf-8")).digest()
-    return (1 << 30) + int.from_bytes(digest[:4], "big") % (1 << 30)
-
-
-def deck_name(topic: str) -> str:
-    """``studycards::Topic``; notes at the top of the notes folder go to ``studycards``."""
-    topic = topic.replace("::", ":").strip()
-    return f"{DECK_ROOT}::{topic}" if topic else DECK_ROOT
-
-
-def anki_tag(tag: str) -> str:
-    """Anki tags hold no spaces: runs of whitespace become ``_``; ``/`` becomes Anki's ``::``
-    so path-like tags (``Topic/file.md``) nest under their topic tag."""
-    return "_".join(tag.split()).replace("/", "::")
-
-
-def anki_tags(tags: Iterable[str]) -> list[str]:
-    return list(dict.fromkeys(t for t in map(anki_tag, tags) if t))
-
-
-@lru_cache(maxsize=1)
-def _markdown() -> Any:
-    from markdown_it import MarkdownIt
-
-    # Raw HTML in a note is escaped, not passed through; unsafe link schemes are refused.
-    return MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
-
-
-def markdown_html(text: str) -> str:
-    return _markdown().render(text)
-
-
-def card_front(note: ExportNote) -> str:
-    """The title, or for a coding note the title above its problem statement."""
-    title = f'<div class="title">{html.escape(note.title)}</div>'
-    return title + markdown_html(note.problem) if note.problem else title
-
-
-def card_back(note: ExportNote) -> str:
-    if not note.answer:
-        return f"<p><em>No short answer in {html.escape(note.summary.rel)}.</em></p>"
-    return markdown_html(note.answer)
-
-
-def note_guid(note: ExportNote) -> str:
-    """From the note's id (or its path when it has none): a re-export updates, not duplicates."""
-    import genanki
-
-    return genanki.guid_for(note.summary.id or note.summary.rel)
-
-
-def _model() -> Any:
-    import genanki
-
-    return genanki.Model(
-        stable_id(MODEL_NAME),
-        MODEL_NAME,
-        fields=[{"name": "Front"}, {"name": "Back"}, {"name": "Source"}],
-        templates=[
-            {
-                "name": "Card",
-                "qfmt": "{{Front}}",
-                "afmt": '{{FrontSide}}<hr id="answer">{{Back}}<div class="source">{{Source}}</div>',
-            }
-        ],
-        css=_CARD_CSS,
-    )
-
-
-def anki_note(note: ExportNote, model: Any) -> Any:
-    import genanki
-
-    fields = [card_front(note), card_back(note), html.escape(note.summary.rel)]
-    return genanki.Note(
-        model=model,
-        fields=fields,
-        sort_field=note.title,
-        tags=anki_tags(note.summary.tags),
-        guid=note_guid(note),
-    )
-
-
-def build_decks(notes: Iterable[ExportNote]) -> list[Any]:
-    """One deck per topic, each note one card."""
-    import genanki
-
-    model = _model()
-    decks: dict[str, Any] = {}
-    for note in notes:
-        name = deck_name(note.summary.topic)
-        if name not in decks:
-            decks[name] = genanki.Deck(stable_id(name), name)
-        decks[name].add_note(anki_note(note, model))
-    return [decks[name] for name in sorted(decks)]
-
-
-def apkg_bytes(decks: list[Any], timestamp: float) -> bytes:
-    """The package as bytes: a zip holding ``collection.anki2`` (SQLite) and an empty media map.
-
-    Built here rather than with ``Package.write_to_file``, which leaves its temporary
-    database behind in the system's temp folder.
-    """
-    import itertools
-    import sqlite3
-    import tempfile
-    import zipfile
-
-    import genanki
-
-    with tempfile.TemporaryDirectory(prefix="studycards-anki-") as folder:
-        database = Path(folder) / "collection.anki2"
-        connection = sqlite3.connect(database)
-        try:
-            ids = itertools.count(int(timestamp * 1000))
-            genanki.Package(decks).write_to_db(connection.cursor(), timestamp, ids)
-            connection.commit()
-        finally:
-            connection.close()
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            archive.write(database, "collection.anki2")
-            archive.writestr("media", "{}")
-    return buffer.getvalue()
-
-
-def export_anki(vault: Vault, path: Path, now: dt.datetime, force: bool = False) -> Export:
-    """Write an Anki package of every note; decks ``studycards::Topic``."""
-    check_target(path, force)
-    notes, skipped = read_notes(vault)
-    decks = build_decks(notes)
-    write_file(path, apkg_bytes(decks, now.timestamp()), force)
-    return Export(path, len(notes), len(decks), tuple(skipped))
+    write_file(path, csv_bytes(notes, followups), force)
+    extra = sum(len(n.followups) for n in notes) if followups else 0
+    return Export(path, len(notes), 0, tuple(skipped), extra)

@@ -1,7 +1,9 @@
 """The numbers of ``studycards stats``, from the notes and the ledger's review activity.
 
-Card numbers (new / young / mature, the due forecast, mastery) come from the notes' frontmatter,
-the ledger's human-visible projection; activity numbers (reviews, true retention, streaks, time,
+Card numbers (new / young / mature, the due forecast) come from the notes' frontmatter, the
+ledger's human-visible projection; mastery is recomputed at today's date from each note's memory
+state (the frontmatter keeps the value at the last review); calibration compares the predicted
+recall of past reviews with what was recalled; activity numbers (reviews, true retention, streaks, time,
 the heatmap, XP) come from the ledger's live reviews, undone ones left out. Pure functions of
 their inputs and ``today``.
 """
@@ -11,15 +13,18 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from studycards.notes.note import NoteSummary
 from studycards.notes.summary import topic_of
 from studycards.progress.activity import RECALL_REVIEWS, RECALLED, REVIEWS, SECONDS, Activity
+from studycards.progress.imported import Imported, imported_json
 
 if TYPE_CHECKING:
     from studycards.notes.vault import Vault
+    from studycards.scheduling.calibration import Calibration
+    from studycards.scheduling.readiness import Readiness
 
 MATURE_DAYS = 21  # a scheduled interval this long or longer makes a note mature, as in Anki
 RETENTION_WINDOWS = (7, 30, 365)
@@ -86,6 +91,9 @@ class Stats:
     heatmap_start: dt.date  # a Monday
     heatmap: tuple[int, ...]  # reviews on each day from heatmap_start to today
     topics: tuple[TopicRow, ...]
+    imported: Imported = Imported()  # history from before studycards (``migrate``)
+    calibration: Calibration | None = None
+    readiness: Readiness | None = None  # with an interview date in the settings
 
     @property
     def week_start(self) -> dt.date:
@@ -93,17 +101,22 @@ class Stats:
 
 
 def compute_stats(
-    notes: Sequence[NoteSummary], activity: Activity, today: dt.date, notes_dir: str = "notes"
+    notes: Sequence[NoteSummary],
+    activity: Activity,
+    today: dt.date,
+    notes_dir: str = "notes",
+    imported: Imported = Imported(),
 ) -> Stats:
-    """Every number of the stats screen."""
+    """Every number of the stats screen; ``imported`` continues the totals, streaks and XP a
+    vault had before studycards."""
     per_day = {dt.date.fromisoformat(day): totals for day, totals in activity.days.items()}
-    studied = {day for day, totals in per_day.items() if totals[REVIEWS] > 0}
+    studied = {day for day, totals in per_day.items() if totals[REVIEWS] > 0} | imported.days
     current, longest = streaks(studied, today)
     start = heatmap_start(today)
     return Stats(
         today=today,
         counts=note_counts(notes),
-        reviews_total=int(sum(t[REVIEWS] for t in per_day.values())),
+        reviews_total=int(sum(t[REVIEWS] for t in per_day.values())) + imported.reviews,
         reviews_today=int(_total(per_day, today, today, REVIEWS)),
         reviews_week=int(_total(per_day, today - dt.timedelta(today.weekday()), today, REVIEWS)),
         retention=tuple(retention(per_day, today, days) for days in RETENTION_WINDOWS),
@@ -117,7 +130,8 @@ def compute_stats(
         ),
         heatmap_start=start,
         heatmap=tuple(_count_on(per_day, start + dt.timedelta(i)) for i in _days(start, today)),
-        topics=topic_rows(notes, activity, today, notes_dir),
+        topics=topic_rows(notes, activity, today, notes_dir, imported.topic_xp),
+        imported=imported,
     )
 
 
@@ -221,15 +235,20 @@ def xp_of(grades: Sequence[Any]) -> int:
 
 
 def topic_rows(
-    notes: Sequence[NoteSummary], activity: Activity, today: dt.date, notes_dir: str
+    notes: Sequence[NoteSummary],
+    activity: Activity,
+    today: dt.date,
+    notes_dir: str,
+    imported_xp: dict[str, int] | None = None,
 ) -> tuple[TopicRow, ...]:
     """One row per topic with notes or XP. A review's XP goes to its note's topic now, or to
-    the topic of the path it had, for a note since deleted."""
+    the topic of the path it had, for a note since deleted; XP from before studycards is
+    added to its topic."""
     by_topic: dict[str, list[NoteSummary]] = defaultdict(list)
     for note in notes:
         by_topic[note.topic].append(note)
     topic_of_id = {note.id: note.topic for note in notes if note.id}
-    xp: dict[str, int] = defaultdict(int)
+    xp: dict[str, int] = defaultdict(int, imported_xp or {})
     for note_id, grades in activity.notes.items():
         topic = topic_of_id.get(note_id)
         xp[topic if topic is not None else topic_of(grades[4], notes_dir)] += xp_of(grades)
@@ -253,11 +272,22 @@ def load_stats(vault: Vault, today: dt.date) -> tuple[Stats, int]:
     """Scan the vault and sum its ledger (through the activity cache); also the skipped lines."""
     from studycards.notes.vault import scan
     from studycards.progress.activity import CACHE_NAME, load_activity
+    from studycards.progress.imported import load_imported
+    from studycards.scheduling.calibration import vault_calibration
     from studycards.scheduling.ledger import LEDGER_NAME
+    from studycards.scheduling.live import live_mastery
 
     activity = load_activity(vault.state_dir / LEDGER_NAME, vault.state_dir / CACHE_NAME)
-    notes = scan(vault).notes
-    return compute_stats(notes, activity, today, vault.config.notes_dir), activity.skipped
+    imported = load_imported(vault.state_dir)
+    notes = live_mastery(vault, scan(vault).notes, today)
+    stats = compute_stats(notes, activity, today, vault.config.notes_dir, imported)
+    ready = None
+    if vault.config.interview_date is not None and vault.config.interview_date >= today:
+        from studycards.scheduling.readiness import vault_readiness
+
+        ready = vault_readiness(vault, vault.config.interview_date)
+    stats = replace(stats, calibration=vault_calibration(vault), readiness=ready)
+    return stats, activity.skipped
 
 
 def stats_json(stats: Stats) -> dict[str, Any]:
@@ -287,6 +317,9 @@ def stats_json(stats: Stats) -> dict[str, Any]:
         "overdue": stats.overdue,
         "heatmap": _heatmap_json(stats),
         "topics": [_topic_json(row) for row in stats.topics],
+        "imported": imported_json(stats.imported),
+        "calibration": None if stats.calibration is None else stats.calibration.to_dict(),
+        "readiness": None if stats.readiness is None else stats.readiness.to_dict(),
     }
 
 

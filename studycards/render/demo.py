@@ -7,10 +7,12 @@ not a terminal) each cell becomes a character from a shade ramp next to its numb
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.measure import Measurement
 from rich.padding import Padding
 from rich.panel import Panel
 from rich.style import Style
@@ -86,7 +88,61 @@ def render_explanation(demo: Demo) -> RenderableType:
         params.add_row(param.option, str(param.default), f"{param.low}..{param.high}", param.help)
     params.add_row("--seed", "0", "0..", "random seed: the same seed gives the same numbers")
     heading = Text(f"studycards demo run {demo.name}", style="bold")
-    return Group(heading, Text(""), Text(demo.explain()), Text(""), params)
+    return Group(heading, Text(""), *reflow(demo.explain()), Text(""), params)
+
+
+def reflow(text: str) -> list[RenderableType]:
+    """A docstring rewrapped to the terminal: prose lines of a paragraph are joined so Rich
+    wraps them at any width; indented lines (equations, code) stay one a line unless the
+    terminal is narrower than they are (see :class:`EquationLine`)."""
+    parts: list[RenderableType] = []
+    prose: list[str] = []
+
+    def flush() -> None:
+        if prose:
+            parts.append(Text(" ".join(prose)))
+            prose.clear()
+
+    for line in text.splitlines():
+        if not line.strip():
+            flush()
+            parts.append(Text(""))
+        elif line.startswith((" ", "\t")):
+            flush()
+            parts.append(EquationLine(line))
+        else:
+            if _starts_item(line):
+                flush()
+            prose.append(line.strip())
+    flush()
+    return parts
+
+
+class EquationLine:
+    """An indented docstring line (an equation, maybe with a comment after its last wide gap).
+    When it does not fit, the comment moves to the next line under the equation; what still
+    does not fit wraps under its own indent."""
+
+    def __init__(self, line: str) -> None:
+        self.line = line.rstrip()
+        self.indent = len(line) - len(line.lstrip())
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        if len(self.line) <= options.max_width:
+            yield Text(self.line)
+            return
+        body = self.line.strip()
+        gaps = list(re.finditer(r"(?<=\S)\s{3,}(?=\S)", body))
+        pieces = [body[: gaps[-1].start()], body[gaps[-1].end() :]] if gaps else [body]
+        for number, piece in enumerate(pieces):
+            indent = self.indent + (4 if number else 0)
+            yield Padding(Text(piece, overflow="fold"), (0, 0, 0, indent))
+
+
+def _starts_item(line: str) -> bool:
+    """A bullet or numbered item starts a new wrapped run, so lists keep one item a line."""
+    head = line.split(" ", 1)[0]
+    return head in {"-", "*"} or (head.endswith((".", ")")) and head[:-1].isdigit())
 
 
 def _step(index: int, step: Step) -> RenderableType:
@@ -153,12 +209,63 @@ def _matrix(array: np.ndarray) -> RenderableType:
         rows = [values[start : start + MAX_COLS] for start in range(0, len(values), MAX_COLS)]
     else:
         rows = values
-    table = Table.grid(padding=(0, 1))
-    for _ in range(max((len(row) for row in rows), default=0)):
-        table.add_column(justify="right", no_wrap=True)
-    for row in rows:
-        table.add_row(*(format_number(value) for value in row))
-    return table
+    return MatrixView([[format_number(value) for value in row] for row in rows])
+
+
+class MatrixView:
+    """Right-aligned columns of numbers. When they do not fit the width, the columns are shown
+    in blocks that do, each headed by the columns it holds: a number is never cut short."""
+
+    def __init__(self, rows: list[list[str]]) -> None:
+        self.rows = rows
+        count = max((len(row) for row in rows), default=0)
+        self.widths = [
+            max((len(row[col]) for row in rows if col < len(row)), default=1)
+            for col in range(count)
+        ]
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        needed = sum(self.widths) + max(len(self.widths) - 1, 0)
+        return Measurement(min(needed, max(self.widths, default=1)), needed)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        blocks = self._blocks(options.max_width)
+        for first, last in blocks:
+            if len(blocks) > 1:
+                shown = f"columns {first}..{last - 1} of {len(self.widths)}"
+                yield Text(shown if last - first > 1 else f"column {first}", style="dim")
+            yield self._grid(first, last)
+
+    def _blocks(self, width: int) -> list[tuple[int, int]]:
+        """Runs of columns [first, last) that each fit ``width``, as even as they can be."""
+        greedy = self._greedy(width)
+        size = -(-len(self.widths) // len(greedy))
+        even = [(i, min(i + size, len(self.widths))) for i in range(0, len(self.widths), size)]
+        fits = all(self._width(first, last) <= width for first, last in even)
+        return even if fits and len(even) == len(greedy) else greedy
+
+    def _width(self, first: int, last: int) -> int:
+        return sum(self.widths[first:last]) + max(last - first - 1, 0)
+
+    def _greedy(self, width: int) -> list[tuple[int, int]]:
+        blocks, first, used = [], 0, 0
+        for col, column_width in enumerate(self.widths):
+            needed = column_width + (1 if col > first else 0)
+            if col > first and used + needed > width:
+                blocks.append((first, col))
+                first, needed = col, column_width
+                used = 0
+            used += needed
+        blocks.append((first, len(self.widths)))
+        return blocks
+
+    def _grid(self, first: int, last: int) -> Table:
+        table = Table.grid(padding=(0, 1))
+        for _ in range(first, last):
+            table.add_column(justify="right", no_wrap=True, overflow="fold")
+        for row in self.rows:
+            table.add_row(*row[first:last])
+        return table
 
 
 def format_number(value: bool | int | float) -> str:
@@ -183,16 +290,25 @@ class HeatmapView:
         weights = self.heatmap.weights
         low, high = min(0.0, float(weights.min())), float(weights.max())
         yield Text(self.heatmap.title, style="bold")
-        yield self._grid(plain, low, high)
+        numbered = len(self.heatmap.col_labels) <= NUMBERED_COLS
+        if numbered and self._numbered_width(plain) > options.max_width:
+            numbered = False
+            yield Text("(too narrow for the numbers: shades only; --json has them)", style="dim")
+        yield self._grid(plain, low, high, numbered)
         if plain:
             yield Text(
                 f"shade ramp '{SHADES}' from {low:.3g} (blank) to {high:.3g} (@)", style="dim"
             )
         yield Text("")
 
-    def _grid(self, plain: bool, low: float, high: float) -> Table:
+    def _numbered_width(self, plain: bool) -> int:
+        """Columns the grid needs with a number in every cell."""
+        labels = max((len(label) for label in self.heatmap.row_labels), default=0)
+        cell = max(7 if plain else 5, *(len(label) for label in self.heatmap.col_labels))
+        return labels + len(self.heatmap.col_labels) * (cell + 1)
+
+    def _grid(self, plain: bool, low: float, high: float, numbered: bool) -> Table:
         heatmap = self.heatmap
-        numbered = len(heatmap.col_labels) <= NUMBERED_COLS
         grid = Table.grid(padding=(0, 1 if numbered else 0))
         grid.add_column(justify="right", style="dim")
         for _ in heatmap.col_labels:
@@ -229,7 +345,7 @@ def _colour(level: float) -> tuple[int, int, int]:
 def _figures(figures: FigureTable) -> RenderableType:
     table = Table(title=figures.title, title_justify="left", title_style="bold", box=None)
     for column in figures.columns:
-        table.add_column(column, justify="right")
+        table.add_column(column, justify="right", overflow="fold")
     for row in figures.rows:
         table.add_row(*(_figure(cell) for cell in row))
     return Group(table, Text(""))

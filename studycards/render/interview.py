@@ -5,55 +5,59 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from rich.console import Group, RenderableType
-from rich.panel import Panel
+from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from studycards.render.note import markdown_view
-from studycards.render.session import clock_label
+from studycards.render.frame import Frame, Look, fitted, text_line
+from studycards.render.session import clock_label, question_and_pane, question_lines
 from studycards.review.interview import LONG, LONG_REF, SHORT, SHORT_REF, InterviewScreen, Result
 
 _PROMPTS = {
     SHORT: "Answer out loud: the 30-second version. space when done",
     LONG: "Now the 2-3 minute version. space when done",
-    SHORT_REF: "grade yourself 1 Again · 2 Hard · 3 Good · 4 Easy   l: try the long answer   q quit",
-    LONG_REF: "grade yourself 1 Again · 2 Hard · 3 Good · 4 Easy   q quit",
+    SHORT_REF: "grade yourself 1 Again · 2 Hard · 3 Good · 4 Easy · l long answer · j/k scroll · q quit",
+    LONG_REF: "grade yourself 1 Again · 2 Hard · 3 Good · 4 Easy · j/k scroll · q quit",
 }
 
 
-def interview_view(screen: InterviewScreen, height: int = 40, width: int = 80) -> RenderableType:
+def _header(screen: InterviewScreen) -> Text:
     card = screen.card
-    if card is None:
-        return Text("Interview over.")
+    assert card is not None
     left = screen.limit - screen.elapsed
     head = Text(f"Question {screen.position}/{screen.total} · {card.topic or '-'} · ", style="bold")
     if screen.phase in (SHORT, LONG):
         head.append(f"⏱ {max(0, math.ceil(left))}s left", style="yellow" if left > 10 else "red")
-    parts: list[RenderableType] = [
-        head,
-        Panel(Text(card.question, style="bold"), border_style="cyan"),
-    ]
+    return head
+
+
+def _reference(screen: InterviewScreen) -> tuple[tuple[str, str], ...] | None:
+    card = screen.card
+    assert card is not None
     if screen.phase == SHORT_REF:
-        parts.append(
-            Panel(
-                markdown_view(card.answer or "(no reference answer)"),
-                title="Reference: short answer",
-                border_style="green",
-            )
-        )
+        return (("Reference: short answer", card.answer or "(no reference answer)"),)
     if screen.phase == LONG_REF:
-        parts.append(
-            Panel(
-                markdown_view(card.detail or card.answer),
-                title="Reference: long answer",
-                border_style="green",
-            )
-        )
-    parts.append(Text(_PROMPTS.get(screen.phase, ""), style="dim"))
-    if screen.message:
-        parts.append(Text(screen.message, style="italic red"))
-    return Group(*parts)
+        return (("Reference: long answer", card.detail or card.answer or "(no reference answer)"),)
+    return None
+
+
+def interview_frame(screen: InterviewScreen, width: int, height: int, look: Look = Look()) -> Frame:
+    """One full screen of the mock interview; the reference answer scrolls in its pane."""
+    if screen.card is None:
+        return Frame(fitted([text_line(Text("Interview over."), width - 1, look)], height))
+    above = [text_line(_header(screen), width - 1, look)]
+    below = [
+        text_line(Text(_PROMPTS.get(screen.phase, ""), style="dim"), width - 1, look),
+        text_line(Text(screen.message, style="italic red"), width - 1, look),
+    ]
+    question = question_lines(screen.card, width, look)
+    parts = _reference(screen)
+    return question_and_pane(above, question, parts, screen.scroll, below, width, height, look)
+
+
+def interview_view(screen: InterviewScreen, height: int = 40, width: int = 80) -> RenderableType:
+    """The mock interview's screen as plain text."""
+    return Text(interview_frame(screen, width, height).text)
 
 
 def interview_summary(results: Sequence[Result]) -> RenderableType:

@@ -15,17 +15,30 @@ from studycards.notes.note import Note
 from studycards.notes.sections import split_demo_blocks
 from studycards.render.listing import due_text
 
+# Each demo block runs its demo; a note with hundreds of them would keep ``show`` busy for minutes.
+MAX_DEMO_BLOCKS = 10
+
 
 def markdown_view(text: str) -> RenderableType:
-    """Markdown with ``studycards-demo`` blocks rendered as the demo's live output."""
+    """Markdown with ``studycards-demo`` blocks rendered as the demo's live output (the first
+    :data:`MAX_DEMO_BLOCKS` of them; the rest are counted)."""
     parts: list[RenderableType] = []
+    demos = 0
     for kind, content in split_demo_blocks(text):
         if kind == "demo":
-            from studycards.render.demo import render_demo_block
+            demos += 1
+            if demos <= MAX_DEMO_BLOCKS:
+                from studycards.render.demo import render_demo_block
 
-            parts.append(render_demo_block(content))
+                parts.append(render_demo_block(content))
         else:
-            parts.append(Markdown(content, code_theme="ansi_dark"))
+            parts.append(Markdown(content, code_theme="ansi_dark", hyperlinks=False))
+    if demos > MAX_DEMO_BLOCKS:
+        more = demos - MAX_DEMO_BLOCKS
+        noun = "demo blocks" if more != 1 else "demo block"
+        parts.append(
+            Text(f"{more} more {noun} (at most {MAX_DEMO_BLOCKS} run per note)", style="dim")
+        )
     return Group(*parts)
 
 
@@ -44,9 +57,11 @@ def note_view(note: Note, today: dt.date, short: bool = False) -> RenderableType
     """The whole ``show`` screen for a note."""
     header = [Rule(Text(note.title, style="bold"), align="left"), facts_line(note, today)]
     short_answer = note.short_answer.strip()
+    section = note.short_answer_section
+    from_opening = section is not None and section.kind == "opening"
     answer = Panel(
         markdown_view(short_answer) if short_answer else Text("(no short answer found)"),
-        title="30-second answer",
+        title="answer (the note's opening)" if from_opening else "30-second answer",
         title_align="left",
         border_style="green",
     )

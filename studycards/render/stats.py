@@ -9,11 +9,11 @@ from rich.table import Table
 from rich.text import Text
 
 from studycards.progress.stats import FORECAST_DAYS, Stats, TopicRow, heat_level
-from studycards.scheduling.optimize import (
+from studycards.scheduling.calibration import Calibration
+from studycards.scheduling.optimize import FOLDS, Fit, Outcome
+from studycards.scheduling.workloads import (
     EFFICIENCY_KEPT,
     SIMULATION_DAYS,
-    Fit,
-    Outcome,
     Workload,
     suggest_retention,
 )
@@ -36,7 +36,45 @@ def stats_view(stats: Stats) -> RenderableType:
         Heatmap(stats.heatmap_start, stats.heatmap, stats.today),
         Text(),
         _topics_table(stats.topics),
+        Text(),
+        calibration_view(stats.calibration),
+        *_readiness(stats),
     )
+
+
+def _readiness(stats: Stats) -> list[RenderableType]:
+    if stats.readiness is None:
+        return []
+    from studycards.render.queue import readiness_text
+
+    return [Text(), Text("Interview", style="bold"), Text(readiness_text(stats.readiness))]
+
+
+def calibration_view(calibration: Calibration | None) -> RenderableType:
+    """Predicted recall of past reviews, in bins, against how often they were passed."""
+    if calibration is None:
+        return Text("Calibration: no reviews a day or more after an earlier one yet.")
+    table = Table(
+        title=(
+            f"Calibration: predicted recall vs what you recalled ({calibration.reviews} reviews)"
+        ),
+        title_justify="left",
+        show_edge=False,
+        header_style="bold",
+        pad_edge=False,
+    )
+    for name in ("Predicted", "Reviews", "Mean predicted", "Passed"):
+        table.add_column(name, justify="right")
+    for row in calibration.bins:
+        span = f"{row.low:.0%}-{row.high:.0%}"
+        table.add_row(span, str(row.reviews), f"{row.predicted:.1%}", f"{row.passed:.1%}")
+    table.add_row(
+        "all", str(calibration.reviews), f"{calibration.predicted:.1%}", f"{calibration.passed:.1%}"
+    )
+    gap = calibration.gap
+    verdict = "over-predicts" if gap > 0 else "under-predicts"
+    note = Text(f"The model {verdict} your recall by {abs(gap):.1%} on average.")
+    return Group(table, note)
 
 
 def duration_text(seconds: float) -> str:
@@ -52,6 +90,14 @@ def _percent(rate: float | None) -> str:
     return "-" if rate is None else f"{rate:.1%}"
 
 
+def _before(stats: Stats) -> str:
+    """Where the total includes the old scripts' history, say how much of it."""
+    imported = stats.imported
+    if imported.migrated is None:
+        return ""
+    return f" ({imported.reviews} before studycards, imported {imported.migrated})"
+
+
 def _summary(stats: Stats) -> Table:
     counts = stats.counts
     grid = Table.grid(padding=(0, 2))
@@ -65,7 +111,7 @@ def _summary(stats: Stats) -> Table:
     grid.add_row(
         "Reviews",
         f"{stats.reviews_today} today, {stats.reviews_week} this week (since {week}), "
-        f"{stats.reviews_total} in all",
+        f"{stats.reviews_total} in all" + _before(stats),
     )
     parts = [f"{_percent(r.rate)} {r.days}d ({r.reviews})" for r in stats.retention]
     grid.add_row("True retention", ", ".join(parts))
@@ -203,19 +249,32 @@ def _topics_table(rows: tuple[TopicRow, ...]) -> Table:
 
 def optimize_view(outcome: Outcome, dry_run: bool) -> RenderableType:
     fit = outcome.fit
+    counted = Text(_counted(outcome))
     if fit is None:
-        return Text(
-            f"Not enough reviews to fit parameters yet: {outcome.reviews} of the "
-            f"{outcome.min_reviews} needed, {outcome.needed} more to go.\n"
-            "Counted: reviews that follow an earlier review of the same note, for notes "
-            "first studied with studycards."
+        return Group(
+            Text(
+                f"Not enough reviews to fit parameters yet: {outcome.reviews} of the "
+                f"{outcome.min_reviews} needed, {outcome.needed} more to go."
+            ),
+            counted,
         )
     parts: list[RenderableType] = [
         Text(f"Fitted to {fit.reviews} reviews of {fit.cards} notes.", style="bold"),
+        counted,
         _evaluation_table(fit),
         Text(_verdict(outcome, dry_run)),
     ]
     return Group(*parts)
+
+
+def _counted(outcome: Outcome) -> str:
+    training = outcome.training
+    return (
+        f"Used {training.used} reviews a day or more after the note's previous one; "
+        f"ignored {training.ignored}: {training.first} first reviews, {training.same_day} on the "
+        f"same study day as the previous one, {training.migrated} of notes migrated from the "
+        "old scheme."
+    )
 
 
 def _evaluation_table(fit: Fit) -> Table:
@@ -225,24 +284,35 @@ def _evaluation_table(fit: Fit) -> Table:
     table.add_column("Log loss", justify="right")
     table.add_column("RMSE (bins)", justify="right")
     names = {"default": "default", "current": "in use", "fitted": "fitted"}
+    tested = f"held out ({fit.tested})"
+    for key, score in (fit.held_out or {}).items():
+        table.add_row(names[key], tested, f"{score.log_loss:.4f}", f"{score.rmse_bins:.2%}")
     for key in ("default", "current", "fitted"):
         if key in fit.on_all:
             score = fit.on_all[key]
-            table.add_row(names[key], "all", f"{score.log_loss:.4f}", f"{score.rmse_bins:.2%}")
-    for key, score in (fit.held_out or {}).items():
-        table.add_row(names[key], "held out", f"{score.log_loss:.4f}", f"{score.rmse_bins:.2%}")
+            table.add_row(
+                names[key], "all, in-sample", f"{score.log_loss:.4f}", f"{score.rmse_bins:.2%}"
+            )
     return table
 
 
 def _verdict(outcome: Outcome, dry_run: bool) -> str:
     fit = outcome.fit
     assert fit is not None
+    rule = (
+        f"Decided on the held-out reviews only: the later {FOLDS} of {FOLDS + 1} time-ordered "
+        "parts, each predicted by parameters fitted to the parts before it."
+    )
+    if fit.held_out is None:
+        return rule + "\nKept the parameters in use: too few reviews for a held-out check."
     if not fit.better:
-        return "Kept the parameters in use: the fitted ones do not predict your reviews better."
+        name = "ones in use" if fit.current else "defaults"
+        return rule + f"\nKept the {name}: the fitted ones do not predict later reviews better."
     if dry_run:
-        return "The fitted parameters predict better (dry run: nothing saved)."
+        return rule + "\nThe fitted parameters predict better (dry run: nothing saved)."
     return (
-        "Saved the fitted parameters to studycards.yaml ('parameters').\n"
+        rule + "\nSaved the fitted parameters ('parameters') and your hard/good/easy mix "
+        "('grade_mix') to studycards.yaml.\n"
         "Run 'studycards reschedule' to move due days accordingly."
     )
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from studycards.notes.catalog import NoteFilter, check_filter
+from studycards.review.pane import SCROLL_KEYS, Scroll
 from studycards.review.session import KEY_RATINGS, Backend, Card
 from studycards.scheduling.schedule import Rating
 
@@ -41,6 +42,7 @@ class InterviewScreen:
     elapsed: float
     limit: float
     message: str = ""
+    scroll: int = 0
 
 
 @dataclass
@@ -54,6 +56,7 @@ class Interview:
     phase: str = SHORT
     results: list[Result] = field(default_factory=list)
     message: str = ""
+    view: Scroll = field(default_factory=Scroll)
     _started: float = 0.0
     _short_taken: float = 0.0
     _long_taken: float | None = None
@@ -88,6 +91,7 @@ class Interview:
             self._elapsed(),
             limit,
             self.message,
+            self.view.offset,
         )
 
     def _limit(self) -> float:
@@ -97,10 +101,13 @@ class Interview:
         self.message = ""
         if key == "q":
             self.phase = FINISHED
-        elif key in (" ", "\r", "\n") and self.phase in (SHORT, LONG):
+        elif key in SCROLL_KEYS:
+            self.view.press(key)
+        elif key in (" ", "enter", "\r", "\n") and self.phase in (SHORT, LONG):
             self._reveal()
         elif key == "l" and self.phase == SHORT_REF and self.card and self.card.detail.strip():
             self.phase, self._started = LONG, self.clock()
+            self.view.reset()
         elif key in KEY_RATINGS and self.phase in (SHORT_REF, LONG_REF):
             self._grade(KEY_RATINGS[key])
         return self.screen()
@@ -111,6 +118,7 @@ class Interview:
             self._short_taken, self.phase = taken, SHORT_REF
         elif self.phase == LONG:
             self._long_taken, self.phase = taken, LONG_REF
+        self.view.reset()
 
     def _grade(self, rating: Rating) -> None:
         card = self.card
@@ -120,6 +128,7 @@ class Interview:
         self.index += 1
         self.phase = SHORT if self.index < len(self.cards) else FINISHED
         self._started, self._short_taken, self._long_taken = self.clock(), 0.0, None
+        self.view.reset()
 
 
 def pick_cards(vault: Vault, where: NoteFilter, count: int, rng: random.Random) -> list[Card]:

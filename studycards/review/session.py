@@ -14,13 +14,16 @@ from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from studycards.errors import StudycardsError
+from studycards.review.pane import SCROLL_KEYS, Scroll
 from studycards.scheduling.schedule import Rating
 
 FRONT, ANSWER, DETAIL, HELP, DONE = "front", "answer", "detail", "help", "done"
 KEY_RATINGS = {"1": Rating.AGAIN, "2": Rating.HARD, "3": Rating.GOOD, "4": Rating.EASY}
 HELP_TEXT = (
     ("space / enter", "reveal the 30-second answer"),
-    ("d", "show the 2-3 minute answer and the deep dive (j/k, PgUp/PgDn scroll)"),
+    ("d", "show the 2-3 minute answer and the deep dive"),
+    ("j k ↓ ↑", "scroll the pane a line; PgDn / PgUp a page; g / G top / end"),
+    ("n p tab", "next / previous section of the pane"),
     ("1 2 3 4", "grade Again / Hard / Good / Easy (each labelled with its next interval)"),
     ("u", "undo the last grade and go back to that card"),
     ("s", "skip: leave the card due, move on"),
@@ -45,6 +48,9 @@ class Card:
     difficulty: str | None = None
     followup: bool = False
     loaded: bool = True  # False: only the title is known; the backend reloads it when shown
+    is_new: bool = False  # never reviewed before this sitting
+    learning: bool = False  # came back after "again" in this sitting
+    due: dt.date | None = None  # its due day, when known (a later one makes an early review)
 
 
 @dataclass(frozen=True)
@@ -73,6 +79,8 @@ class Backend(Protocol):
 
     def due_tomorrow(self) -> int: ...
 
+    def left_today(self) -> int: ...
+
     def streak(self) -> int: ...
 
 
@@ -90,6 +98,7 @@ class Screen:
     timed: float | None = None
     scroll: int = 0
     summary: Summary | None = None
+    counts: tuple[int, int, int] = (0, 0, 0)  # new, learning, review cards left (this one too)
 
 
 @dataclass(frozen=True)
@@ -101,6 +110,9 @@ class Summary:
     again: int
     streak: int
     due_tomorrow: int
+    left_today: int = 0
+    skipped: int = 0
+    buried: int = 0
 
     @property
     def again_rate(self) -> float:
@@ -119,7 +131,7 @@ class Session:
     index: int = 0
     phase: str = FRONT
     message: str = ""
-    scroll: int = 0
+    view: Scroll = field(default_factory=Scroll)
     shown_at: float = 0.0
     started_at: float = 0.0
     history: list[Graded] = field(default_factory=list)
@@ -127,6 +139,8 @@ class Session:
     again_counts: dict[str, int] = field(default_factory=dict)
     _labels: dict[Rating, int] | None = None
     _previous_phase: str = FRONT
+    skipped: int = 0
+    buried: int = 0
 
     def __post_init__(self) -> None:
         self.started_at = self.shown_at = self.clock()
@@ -141,7 +155,7 @@ class Session:
             return None
         card = self.cards[self.index]
         if not card.loaded:
-            card = self.cards[self.index] = self.backend.reload(card)
+            card = self.cards[self.index] = _marked(self.backend.reload(card), card)
         return card
 
     def screen(self) -> Screen:
@@ -159,14 +173,40 @@ class Session:
             labels,
             self.message,
             self.timed,
-            self.scroll,
+            self.view.offset,
+            counts=self.counts(),
         )
+
+    def counts(self) -> tuple[int, int, int]:
+        """New, learning and review cards left in this sitting, the one on screen included."""
+        left = self.cards[self.index :]
+        learning = sum(1 for c in left if c.learning)
+        new = sum(1 for c in left if c.is_new and not c.learning)
+        return new, learning, len(left) - new - learning
 
     def summary(self) -> Summary:
         reviewed = len(self.history)
         again = sum(1 for g in self.history if g.rating == Rating.AGAIN)
         seconds = self.clock() - self.started_at
-        return Summary(reviewed, seconds, again, self.backend.streak(), self.backend.due_tomorrow())
+        backend = self.backend
+        return Summary(
+            reviewed,
+            seconds,
+            again,
+            backend.streak(),
+            backend.due_tomorrow(),
+            backend.left_today(),
+            self.skipped,
+            self.buried,
+        )
+
+    def prefetch(self) -> None:
+        """Work out the card's intervals ahead of its reveal (called while the screen waits)."""
+        if self.phase == FRONT and self.card is not None:
+            try:
+                self._preview()
+            except StudycardsError:
+                self._labels = None  # the reveal will try again and say what went wrong
 
     def _preview(self) -> dict[Rating, int]:
         if self._labels is None and self.card is not None:
@@ -183,6 +223,8 @@ class Session:
             self.phase = self._previous_phase
         elif self.phase == DONE:
             pass
+        elif key in SCROLL_KEYS:
+            self.view.press(key)
         elif handler is not None:
             try:
                 handler(key)
@@ -193,6 +235,7 @@ class Session:
     def _handlers(self) -> dict[str, Callable[[str], None]]:
         handlers: dict[str, Callable[[str], None]] = {
             " ": self._reveal,
+            "enter": self._reveal,
             "\r": self._reveal,
             "\n": self._reveal,
             "d": self._detail,
@@ -201,12 +244,6 @@ class Session:
             "b": self._bury,
             "?": self._help,
             "q": self._quit,
-            "j": self._scroll,
-            "k": self._scroll,
-            "pgdn": self._scroll,
-            "pgup": self._scroll,
-            "down": self._scroll,
-            "up": self._scroll,
         }
         for key in KEY_RATINGS:
             handlers[key] = self._grade
@@ -215,15 +252,12 @@ class Session:
     def _reveal(self, _key: str) -> None:
         if self.phase == FRONT:
             self.phase = ANSWER
+            self.view.reset()
 
     def _detail(self, _key: str) -> None:
-        self.phase, self.scroll = DETAIL, 0
-
-    def _scroll(self, key: str) -> None:
         if self.phase != DETAIL:
-            return
-        step = {"j": 1, "down": 1, "k": -1, "up": -1, "pgdn": 10, "pgup": -10}[key]
-        self.scroll = max(0, self.scroll + step)
+            self.phase = DETAIL
+            self.view.reset()
 
     def _help(self, _key: str) -> None:
         self._previous_phase, self.phase = self.phase, HELP
@@ -252,7 +286,7 @@ class Session:
             return
         self.again_counts[card.card_id] = seen + 1
         position = min(len(self.cards), self.index + 4)
-        self.cards.insert(position, card)
+        self.cards.insert(position, replace(card, learning=True))
 
     def _undo(self, _key: str) -> None:
         if not self.history:
@@ -279,7 +313,10 @@ class Session:
 
     def _skip(self, _key: str) -> None:
         card = self.card
-        self.message = f"skipped {card.title}: still due" if card else ""
+        if card is None:
+            return
+        self.message = f"skipped {card.title}: still due"
+        self.skipped += 1
         self._remove_current()
 
     def _bury(self, _key: str) -> None:
@@ -288,6 +325,7 @@ class Session:
             return
         self.backend.bury(card)
         self.message = f"buried {card.title} until tomorrow"
+        self.buried += 1
         self._remove_current()
 
     def _remove_current(self) -> None:
@@ -304,7 +342,7 @@ class Session:
 
     def _reset_card_state(self) -> None:
         self._labels = None
-        self.scroll = 0
+        self.view.reset()
         self.shown_at = self.clock()
 
     def edit_reloaded(self) -> None:
@@ -313,10 +351,15 @@ class Session:
         if card is None:
             return
         fresh = self.backend.reload(card)
-        self.cards = [fresh if c.card_id == card.card_id else c for c in self.cards]
+        self.cards = [_marked(fresh, c) if c.card_id == card.card_id else c for c in self.cards]
         self._labels = None
         self.message = f"reloaded {fresh.title}"
 
+    def notify(self, message: str) -> None:
+        """Show ``message`` on the next frame (e.g. why the editor did not start)."""
+        self.message = message
 
-def with_position(screen: Screen, **changes: object) -> Screen:
-    return replace(screen, **changes)  # type: ignore[arg-type]
+
+def _marked(fresh: Card, old: Card) -> Card:
+    """A reloaded card keeps what the sitting knows about it (new, learning, due day)."""
+    return replace(fresh, is_new=old.is_new, learning=old.learning, due=old.due)

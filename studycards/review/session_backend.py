@@ -3,26 +3,33 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
+from studycards.notes.catalog import NoteFilter
 from studycards.notes.note import FollowUp, Note
 from studycards.notes.vault import Vault, load_note, scan
 from studycards.review.session import Card, Graded
 from studycards.scheduling.grading import grade_card, grade_note
 from studycards.scheduling.history import CardHistory, note_state, replay
-from studycards.scheduling.queue import QueueItem
+from studycards.scheduling.queue import Limits, QueueItem, build_queue
 from studycards.scheduling.reschedule import bury
 from studycards.scheduling.schedule import MemoryState, Rating, next_outcomes
 from studycards.scheduling.undo import undo_event
-from studycards.scheduling.writes import ledger_of, read_note_file, settings_of
+from studycards.scheduling.writes import (
+    ledger_of,
+    local_day,
+    new_note_id,
+    read_note_file,
+    settings_of,
+)
+
+EARLY_REASON = "early: studied ahead of its due day"
 
 
 def followup_card_id(note_id: str, question: str) -> str:
     """A follow-up card's stable id: the note's id and a hash of the question text."""
-    digest = hashlib.sha256(question.strip().encode("utf-8")).hexdigest()[:10]
-    return f"{note_id}#{digest}"
+    return FollowUp(question, "", 0).card_id(note_id)
 
 
 def note_card(note: Note) -> Card:
@@ -78,11 +85,10 @@ def build_cards(
         note = load_note(vault, item.note.rel)
         if note.summary.broken:
             continue
-        if followups and note.followups and not note.summary.id:
+        if note.followups and not note.summary.id:
             note = _with_id(vault, note)
-        result.append(note_card(note))
-        if followups:
-            result.extend(_due_followups(note, cards, today))
+        result.append(replace(note_card(note), is_new=item.is_new, due=item.due))
+        result.extend(_due_followups(note, cards, today))
     return result
 
 
@@ -98,6 +104,8 @@ def _unloaded(item: QueueItem) -> Card:
         topic=note.topic,
         difficulty=note.difficulty,
         loaded=False,
+        is_new=item.is_new,
+        due=item.due,
     )
 
 
@@ -131,7 +139,13 @@ class VaultBackend:
 
     vault: Vault
     now: Callable[[], dt.datetime]
+    where: NoteFilter = NoteFilter()
+    only: frozenset[str] | None = None  # the notes a search or an outline named
     _cards: dict[str, CardHistory] | None = None
+    # A note reviewed for the first time gets its id when graded; the id it will get is chosen
+    # when its intervals are previewed, so the fuzz on each key's label is the one recorded.
+    _new_ids: dict[str, str] = field(default_factory=dict)
+    _outlook: tuple | None = None  # the notes and ledger events today's and tomorrow's lists use
 
     def histories(self) -> dict[str, CardHistory]:
         if self._cards is None:
@@ -140,28 +154,35 @@ class VaultBackend:
 
     def _changed(self) -> None:
         self._cards = None
+        self._outlook = None
 
-    def _state(self, card: Card) -> MemoryState | None:
+    def _keyed_state(self, card: Card) -> tuple[str, MemoryState | None]:
+        """The card's scheduling key (the id its review is logged under) and its memory."""
         cards = self.histories()
         if card.followup:
             history = cards.get(card.card_id)
-            return history.state if history else None
+            return card.card_id, history.state if history else None
         summary = read_note_file(self.vault, card.note_rel).summary
-        return note_state(summary, cards, settings_of(self.vault))
+        key = summary.id or self._new_ids.setdefault(card.note_rel, new_note_id())
+        return key, note_state(summary, cards, settings_of(self.vault))
 
     def preview(self, card: Card) -> dict[Rating, int]:
-        today = self.now().date()
-        outcomes = next_outcomes(card.card_id, self._state(card), today, settings_of(self.vault))
+        today = local_day(self.vault, self.now())
+        key, state = self._keyed_state(card)
+        outcomes = next_outcomes(key, state, today, settings_of(self.vault))
         return {rating: outcome.interval for rating, outcome in outcomes.items()}
 
     def grade(self, card: Card, rating: Rating, seconds: float) -> Graded:
         now = self.now()
         self._changed()
+        early = card.due is not None and card.due > local_day(self.vault, now)
+        reason = EARLY_REASON if early else None
         if card.followup:
             event = grade_card(self.vault, card.note_rel, card.card_id, rating, now, seconds)
             assert event.interval is not None and event.due_date is not None
             return Graded(card, rating, event.interval, event.due_date, event.id)
-        result = grade_note(self.vault, card.note_rel, rating, now, seconds)
+        new_id = self._new_ids.get(card.note_rel)
+        result = grade_note(self.vault, card.note_rel, rating, now, seconds, reason, new_id)
         outcome = result.outcome
         return Graded(card, rating, outcome.interval, outcome.due, result.event.id)
 
@@ -174,6 +195,7 @@ class VaultBackend:
         bury(self.vault, card.note_rel, card.card_id if card.followup else None, self.now())
 
     def reload(self, card: Card) -> Card:
+        self._outlook = None  # an edit may have moved its due day
         note = load_note(self.vault, card.note_rel)
         if card.followup:
             for followup in note.followups:
@@ -187,13 +209,31 @@ class VaultBackend:
             )
         return note_card(note)
 
+    def _study_list(self, day: dt.date) -> tuple[QueueItem, ...]:
+        """The study list for ``day`` within the daily limits and this sitting's filters."""
+        if self._outlook is None:
+            notes = scan(self.vault).notes
+            if self.only is not None:
+                notes = tuple(n for n in notes if n.rel in self.only)
+            self._outlook = (notes, ledger_of(self.vault).read().events)
+        notes, events = self._outlook
+        config = self.vault.config
+        limits = Limits(config.new_per_day, config.reviews_per_day)
+        settings = settings_of(self.vault)
+        queue = build_queue(
+            notes, self.histories(), events, day, settings, self.where, "due", limits
+        )
+        return queue.study
+
+    def left_today(self) -> int:
+        return len(self._study_list(local_day(self.vault, self.now())))
+
     def due_tomorrow(self) -> int:
-        tomorrow = self.now().date() + dt.timedelta(days=1)
-        return sum(1 for s in scan(self.vault).notes if s.due_on(tomorrow) <= tomorrow)
+        return len(self._study_list(local_day(self.vault, self.now()) + dt.timedelta(days=1)))
 
     def streak(self) -> int:
         events = [e for h in self.histories().values() for e in h.events]
-        return review_streak(events, self.now().date())
+        return review_streak(events, local_day(self.vault, self.now()))
 
 
 def review_streak(events, today: dt.date) -> int:

@@ -9,7 +9,7 @@ import hashlib
 import json
 from typing import Any
 
-from studycards.scheduling.events import KINDS, SCHEMA_VERSION, check_field_types
+from studycards.scheduling.events import KINDS, SCHEMA_VERSION, YEARS, check_field_types
 
 _REQUIRED = frozenset(("kind", "card", "note", "path", "day", "ts"))
 
@@ -79,8 +79,10 @@ def _iso_day(text: Any, days: dict[Any, str]) -> str | None:
     if known is not None:
         return known
     try:
-        day = dt.date.fromisoformat(text).isoformat()
+        parsed = dt.date.fromisoformat(text)
     except (TypeError, ValueError):
         return None
-    days[text] = day
+    if not YEARS[0] <= parsed.year <= YEARS[1]:
+        return None
+    day = days[text] = parsed.isoformat()
     return day

@@ -62,6 +62,18 @@ def utc_stamp(now: dt.datetime) -> str:
     return now.astimezone(dt.timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
+# What a ledger number may be: anything outside is a hand edit or garbage, not a review.
+RANGES = {
+    "v": (1, 1_000),
+    "elapsed_days": (0, 100_000),
+    "interval": (0, 100_000),
+    "duration": (0, 86_400),
+    "stability": (0, 1_000_000),
+    "difficulty": (1, 10),
+}
+YEARS = (1900, 2300)
+
+
 def _validate(event: Event) -> None:
     if event.kind not in KINDS:
         raise ValueError(f"unknown kind {event.kind!r}")
@@ -93,6 +105,18 @@ def check_field_types(data: dict[str, Any]) -> None:
     _check_memory(data)
     _check_links(data)
     parse_stamp(data["ts"])
+    _check_ranges(data)
+
+
+def _check_ranges(data: dict[str, Any]) -> None:
+    for name, (low, high) in RANGES.items():
+        value = data.get(name)
+        if value is not None and not low <= value <= high:
+            raise ValueError(f"{name} must be from {low} to {high:,}, got {_short(value)}")
+    for name in ("day", "due"):
+        text = data.get(name)
+        if isinstance(text, str) and not YEARS[0] <= dt.date.fromisoformat(text).year <= YEARS[1]:
+            raise ValueError(f"{name} must fall in {YEARS[0]}-{YEARS[1]}, got {_short(text)}")
 
 
 def _finite(value: Any) -> bool:

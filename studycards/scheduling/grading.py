@@ -47,16 +47,18 @@ def grade_note(
     now: dt.datetime,
     duration: float | None = None,
     reason: str | None = None,
+    new_id: str | None = None,
 ) -> GradeResult:
     """Review one note now: append the event, then write the frontmatter projection.
 
-    ``reason`` is kept on the review event (``sync`` marks the checklist line it came from)."""
+    ``reason`` is kept on the review event (``sync`` marks the checklist line it came from).
+    ``new_id`` is the id a note without one gets (the one its intervals were previewed with);
+    by default a fresh one."""
     with vault_lock(vault.state_dir):
         ledger = ledger_of(vault)
         cards = replay(ledger.read().events)
-        return _grade_locked(
-            vault, ledger, cards, read_note_file(vault, rel), rating, now, duration, reason
-        )
+        note = read_note_file(vault, rel)
+        return _grade_locked(vault, ledger, cards, note, rating, now, duration, reason, new_id)
 
 
 def _grade_locked(
@@ -68,10 +70,11 @@ def _grade_locked(
     now: dt.datetime,
     duration: float | None,
     reason: str | None = None,
+    new_id: str | None = None,
 ) -> GradeResult:
     settings = settings_of(vault)
     today = local_day(vault, now)
-    card = note.summary.id or new_note_id()
+    card = note.summary.id or new_id or new_note_id(note.summary)
     history = cards.get(card)
     events: list[Event] = []
     state = history.state if history else None
@@ -159,7 +162,7 @@ def ensure_note_id(vault: Vault, rel: str) -> str:
     note = read_note_file(vault, rel)
     if note.summary.id:
         return note.summary.id
-    card = new_note_id()
+    card = new_note_id(note.summary)
     write_note(note, _updated(note, {"id": card}))
     return card
 

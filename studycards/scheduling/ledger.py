@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from studycards._statefile import FILE_MODE, open_nofollow, read_bytes
 from studycards.errors import LedgerError, WriteError
 from studycards.scheduling.events import (
     SCHEMA_VERSION,
@@ -48,7 +49,7 @@ class Ledger:
     def read(self) -> LedgerRead:
         """All valid events in file order; bad lines are skipped and described, never fatal."""
         try:
-            raw = self.path.read_bytes()
+            raw = read_bytes(self.path)
         except FileNotFoundError:
             return LedgerRead(())
         except OSError as error:
@@ -87,7 +88,7 @@ class Ledger:
     def last_stamp(self) -> dt.datetime | None:
         """The time of the last readable event, from the file's tail only."""
         try:
-            with open(self.path, "rb") as handle:
+            with os.fdopen(open_nofollow(self.path, os.O_RDONLY), "rb") as handle:
                 size = handle.seek(0, os.SEEK_END)
                 handle.seek(max(0, size - (1 << 16)))
                 lines = handle.read().split(b"\n")
@@ -106,12 +107,12 @@ class Ledger:
         A whole last line that only lacks its newline gets the newline instead.
         """
         try:
-            size = self.path.stat().st_size
+            size = os.lstat(self.path).st_size
         except FileNotFoundError:
             return b""
         if size == 0:
             return b""
-        with open(self.path, "rb+") as handle:
+        with os.fdopen(open_nofollow(self.path, os.O_RDWR), "rb+") as handle:
             tail = _tail_after_last_newline(handle, size)
             if not tail:
                 return b""
@@ -144,7 +145,7 @@ def _not_before(events: list[Event], floor: dt.datetime | None) -> list[Event]:
 
 def _append_or_nothing(path: Path, data: bytes) -> None:
     """Append and fsync; on failure cut the file back, so no partial line is left behind."""
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    fd = open_nofollow(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, FILE_MODE)
     try:
         size = os.fstat(fd).st_size
         try:
@@ -166,7 +167,7 @@ def _cut_back(fd: int, size: int) -> None:
 
 
 def _keep_durably(path: Path, data: bytes) -> None:
-    with open(path, "ab") as keep:
+    with os.fdopen(open_nofollow(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT), "ab") as keep:
         keep.write(data)
         keep.flush()
         os.fsync(keep.fileno())

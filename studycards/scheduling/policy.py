@@ -12,8 +12,9 @@ ones somewhat higher.
 
 Every memory transition and every recall probability here comes from the FSRS engine
 (``next_states``, ``Card.retention_on``), sampled on a grid of stabilities and difficulties; the
-grid values between nodes are interpolated. A remembered card is assumed graded hard / good / easy
-at 1:3:1, as a person mostly answers ``good``.
+grid values between nodes are interpolated. A remembered card is graded hard / good / easy in the
+person's own measured shares once ``optimize`` has saved them (``grade_mix``), else at 1:3:1, as a
+person mostly answers ``good``.
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ class Model:
     weights: np.ndarray  # (4, NS, ND, K, 4) their interpolation weights
     start_nodes: np.ndarray  # (3, 4) a new card's state after a first hard / good / easy
     start_weights: np.ndarray  # (3, 4)
+    shares: tuple[float, ...] = PASS_SHARES  # hard / good / easy among remembered reviews
 
 
 @dataclass(frozen=True)
@@ -64,8 +66,12 @@ class Policy:
     price: float
     value: np.ndarray  # (NS * ND,)
 
-    def interval(self, engine: _Engine, stability: float, difficulty: float) -> int:
-        """The best interval in days for a card in this memory state."""
+    def interval(
+        self, engine: _Engine, stability: float, difficulty: float, floor: float | None = None
+    ) -> int:
+        """The best interval in days for a card in this memory state; with a ``floor``, the
+        best among those whose predicted recall at the end stays at or above it (one day at
+        least), so no card is left to sink lower for the sake of the average."""
         import numpy as np
 
         actions = self.model.actions
@@ -74,8 +80,12 @@ class Policy:
         gathered = np.cumsum(DISCOUNT**days * recall_by_day)[actions - 1]
         recall = recall_by_day[actions - 1]
         nodes, weights = _next_nodes(self.model, engine, [stability], [difficulty])
-        later = _expected_value(self.value, recall[None, None, :], nodes, weights)[0, 0]
+        later = _expected_value(
+            self.value, recall[None, None, :], nodes, weights, self.model.shares
+        )[0, 0]
         worth = gathered + DISCOUNT**actions * (later - self.price)
+        if floor is not None:
+            worth = np.where((recall >= floor) | (actions == actions[0]), worth, -np.inf)
         return int(actions[int(np.argmax(worth))])
 
 
@@ -121,7 +131,9 @@ def interval_choices(maximum_interval: int) -> np.ndarray:
     return np.array(days, dtype=np.int64)
 
 
-def build_model(engine: _Engine, maximum_interval: int) -> Model:
+def build_model(
+    engine: _Engine, maximum_interval: int, shares: tuple[float, ...] = PASS_SHARES
+) -> Model:
     """Sample the engine on the grid: the tables every solve at these parameters shares."""
     import numpy as np
 
@@ -140,7 +152,7 @@ def build_model(engine: _Engine, maximum_interval: int) -> Model:
     )
     return Model(
         actions, log_s, ds, by_day[:, actions - 1], gathered, nodes, weights,
-        start_nodes, start_weights,
+        start_nodes, start_weights, tuple(shares),
     )  # fmt: skip
 
 
@@ -207,10 +219,12 @@ def _next_nodes(
     )
 
 
-def _expected_value(value: np.ndarray, recall: np.ndarray, nodes: Any, weights: Any) -> Any:
+def _expected_value(
+    value: np.ndarray, recall: np.ndarray, nodes: Any, weights: Any, shares: tuple[float, ...]
+) -> Any:
     """Expected value after a review: forgotten with 1 - recall, else hard / good / easy."""
     after = (value[nodes] * weights).sum(axis=-1)  # (4, ..., K)
-    hard, good, easy = PASS_SHARES
+    hard, good, easy = shares
     remembered = hard * after[1] + good * after[2] + easy * after[3]
     return recall * remembered + (1.0 - recall) * after[0]
 
@@ -224,7 +238,7 @@ def _transitions(model: Model, choice: np.ndarray) -> np.ndarray:
     i, j = np.divmod(np.arange(n), nd)
     recall = model.recall[i, choice]
     discount = DISCOUNT ** model.actions[choice]
-    probability = np.stack([1.0 - recall, *(share * recall for share in PASS_SHARES)])  # (4, n)
+    probability = np.stack([1.0 - recall, *(share * recall for share in model.shares)])  # (4, n)
     nodes = model.nodes[:, i, j, choice]  # (4, n, 4)
     weights = model.weights[:, i, j, choice] * (probability * discount)[..., None]
     rows = np.broadcast_to(np.arange(n)[None, :, None], nodes.shape)
@@ -247,7 +261,7 @@ def _evaluate(model: Model, choice: np.ndarray, price: float) -> tuple[Any, Any]
 def _improve(model: Model, value: np.ndarray, price: float) -> np.ndarray:
     ns, nd = len(model.log_s), len(model.ds)
     recall = model.recall[:, None, :]
-    later = _expected_value(value, recall, model.nodes, model.weights)  # (NS, ND, K)
+    later = _expected_value(value, recall, model.nodes, model.weights, model.shares)
     worth = model.gathered[:, None, :] + DISCOUNT**model.actions * (later - price)
     return worth.reshape(ns * nd, -1).argmax(axis=1)
 
@@ -275,11 +289,11 @@ def solve(model: Model, price: float, choice: np.ndarray | None = None) -> Solve
 
 
 def _mean_recall(model: Model, recall_value: np.ndarray) -> float:
-    """A new card's discounted mean recall (its first grade hard / good / easy at 1:3:1)."""
+    """A new card's discounted mean recall (its first grade hard / good / easy in the shares)."""
     import numpy as np
 
     starts = (recall_value[model.start_nodes] * model.start_weights).sum(axis=1)
-    return float(np.dot(PASS_SHARES, starts) * (1.0 - DISCOUNT) / DISCOUNT)
+    return float(np.dot(model.shares, starts) * (1.0 - DISCOUNT) / DISCOUNT)
 
 
 def retention_choice(model: Model, engine: _Engine, retention: float) -> np.ndarray:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from studycards.scheduling.policy import (
+    PASS_SHARES,
     VERSION,
     Model,
     Policy,
@@ -22,8 +23,14 @@ from studycards.scheduling.policy import (
 )
 
 
-def _key(parameters: list[float], retention: float, maximum_interval: int) -> str:
-    text = json.dumps([VERSION, parameters, retention, maximum_interval])
+def _key(
+    parameters: list[float],
+    retention: float,
+    maximum_interval: int,
+    shares: tuple[float, ...] | None = None,
+) -> str:
+    settings: list[Any] = [VERSION, parameters, retention, maximum_interval]
+    text = json.dumps(settings if shares is None else [*settings, list(shares)])
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -32,21 +39,24 @@ def policy_for(
     retention: float,
     maximum_interval: int,
     cache_dir: str | None = None,
+    shares: tuple[float, ...] | None = None,
 ) -> tuple[Policy, _Engine]:
     """The solved policy for these settings: from memory, from ``cache_dir``, from the copy
-    shipped for the default settings, or solved now."""
+    shipped for the default settings, or solved now. ``shares``: the person's hard / good /
+    easy mix (None: the assumed 1:3:1)."""
     maximum_interval = max(1, maximum_interval)
     engine = _engine_for(parameters)
-    key = (parameters, retention, maximum_interval, cache_dir)
+    key = (parameters, retention, maximum_interval, cache_dir, shares)
     policy = _SOLVED.get(key)
     if policy is not None:
         return policy, engine
-    name = f"policy-{_key(engine.parameters, retention, maximum_interval)}.npz"
+    name = f"policy-{_key(engine.parameters, retention, maximum_interval, shares)}.npz"
     path = None if cache_dir is None else Path(cache_dir) / name
-    policy = None if path is None else _load(path, maximum_interval)
+    mix = shares or PASS_SHARES
+    policy = None if path is None else _load(path, maximum_interval, mix)
     if policy is None:
-        policy = _load(BUNDLED / name, maximum_interval) or calibrate(
-            _model_for(parameters, maximum_interval), engine, retention
+        policy = _load(BUNDLED / name, maximum_interval, mix) or calibrate(
+            _model_for(parameters, maximum_interval, mix), engine, retention
         )
         if path is not None:
             _save(path, policy)  # also replaces a damaged file
@@ -70,33 +80,41 @@ def _engine_for(parameters: tuple[float, ...] | None) -> _Engine:
 
 
 @lru_cache(maxsize=2)
-def _model_for(parameters: tuple[float, ...] | None, maximum_interval: int) -> Model:
-    return build_model(_engine_for(parameters), maximum_interval)
+def _model_for(
+    parameters: tuple[float, ...] | None, maximum_interval: int, shares: tuple[float, ...]
+) -> Model:
+    return build_model(_engine_for(parameters), maximum_interval, shares)
 
 
-def _load(path: Path, maximum_interval: int) -> Policy | None:
+def _load(path: Path, maximum_interval: int, shares: tuple[float, ...]) -> Policy | None:
     """A solved policy saved earlier; anything unreadable just means solving again."""
+    import zipfile
+
     import numpy as np
 
+    from studycards._statefile import safe_for_sqlite
+
+    if not safe_for_sqlite(path):
+        return None  # a symlink or a FIFO where a cached policy belongs: solve instead
     try:
         with np.load(path) as data:
             price, value = float(data["price"]), data["value"]
-    except (OSError, ValueError, KeyError):
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
         return None
-    model = _light_model(maximum_interval)
+    model = _light_model(maximum_interval, shares)
     if value.shape != (len(model.log_s) * len(model.ds),):
         return None
     return Policy(model, price, value)
 
 
-def _light_model(maximum_interval: int) -> Model:
+def _light_model(maximum_interval: int, shares: tuple[float, ...]) -> Model:
     """The grid without the sampled tables: all that choosing one card's interval needs."""
     import numpy as np
 
     empty = np.empty(0)
     grid = _Grid.default()
     actions = interval_choices(maximum_interval)
-    return Model(actions, grid.log_s, grid.ds, empty, empty, empty, empty, empty, empty)
+    return Model(actions, grid.log_s, grid.ds, empty, empty, empty, empty, empty, empty, shares)
 
 
 def _save(path: Path, policy: Policy) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from studycards.errors import UsageError
@@ -12,10 +12,12 @@ from studycards.notes.catalog import NoteFilter, check_filter
 from studycards.notes.note import DIFFICULTIES, NoteSummary
 from studycards.scheduling.events import Event, live_events
 from studycards.scheduling.history import CardHistory, note_state
+from studycards.scheduling.order import new_picks, weighted
 from studycards.scheduling.schedule import (
     MemoryState,
     Settings,
     interview_due,
+    interview_goal,
     needs_review_before,
     retrievability,
 )
@@ -25,7 +27,7 @@ if TYPE_CHECKING:
 
 GROUPS = ("overdue", "today", "week", "later")
 GROUP_TITLES = {"overdue": "Overdue", "today": "Today", "week": "This week", "later": "Later"}
-ORDERS = ("due", "risk", "easy-first")
+ORDERS = ("due", "risk", "easy-first", "weighted")
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,7 @@ def effective_due(
     date = settings.interview_date
     if date is None or due < date or date < today:
         return due
-    if needs_review_before(state, date, settings.interview_target, settings.parameters):
+    if needs_review_before(state, date, interview_goal(settings), settings.parameters):
         return max(today, interview_due(state, date, settings))
     return due
 
@@ -94,15 +96,25 @@ def build_queue(
     where: NoteFilter = NoteFilter(),
     order: str = "due",
     limits: Limits | None = None,
+    new_order: str = "oldest",
+    weights: dict[str, float] | None = None,
 ) -> Queue:
     """Group every kept note by due day and pick today's study list in ``order`` within limits."""
     if order not in ORDERS:
         raise UsageError(f"unknown order {order!r}: use one of {', '.join(ORDERS)}")
     items = [_item(n, cards, today, settings) for n in notes if where.keeps(n, today)]
     groups = {g: tuple(sorted((i for i in items if i.group == g), key=_by_due)) for g in GROUPS}
-    due_items = _ordered([i for i in items if i.due <= today], order)
+    due_items = _ordered([i for i in items if i.due <= today], order, weights or {})
     done_new, done_reviews = _done_today(events, today)
     study = _limited(due_items, limits, done_new, done_reviews)
+    if limits is not None:  # the new notes new_order picks, in the places ``order`` gives them
+        picked = new_picks(due_items, new_order, today, limits.new_per_day - done_new)
+        study = _limited(
+            [i for i in due_items if not i.is_new or id(i) in picked],
+            limits,
+            done_new,
+            done_reviews,
+        )
     new_total = sum(1 for i in due_items if i.is_new)
     limited = len(study) < len(due_items)
     done = done_new + done_reviews
@@ -137,7 +149,9 @@ def _at_risk_first(item: QueueItem) -> tuple:
     return (item.recall if item.recall is not None else 2.0, item.note.rel)
 
 
-def _ordered(items: list[QueueItem], order: str) -> list[QueueItem]:
+def _ordered(items: list[QueueItem], order: str, weights: dict[str, float]) -> list[QueueItem]:
+    if order == "weighted":
+        return weighted(items, weights)
     keys = {"risk": _at_risk_first, "easy-first": _easy_first, "due": _by_due}
     return sorted(items, key=keys[order])
 
@@ -180,7 +194,7 @@ def _limited(
 
 def still_to_do(items: Iterable[QueueItem], date: dt.date, settings: Settings) -> list[QueueItem]:
     """Interview mode: notes whose recall on ``date`` is predicted below the target."""
-    target, params = settings.interview_target, settings.parameters
+    target, params = interview_goal(settings), settings.parameters
     return [i for i in items if needs_review_before(i.state, date, target, params)]
 
 
@@ -197,9 +211,7 @@ def load_queue(
     from studycards.scheduling.history import replay
     from studycards.scheduling.writes import ledger_of, settings_of
 
-    settings = settings_of(vault)
-    if until is not None:
-        settings = replace(settings, interview_date=until)
+    settings = settings_of(vault, interview=until)
     read = ledger_of(vault).read()
     config = vault.config
     limits = Limits(config.new_per_day, config.reviews_per_day) if use_limits else None
@@ -214,6 +226,8 @@ def load_queue(
         where,
         order or config.order,
         limits,
+        config.new_order,
+        config.order_weights,
     )
     return queue, read.notices
 

@@ -63,7 +63,7 @@ def _apply_moves(vault: Vault, moves: list[Move], now: dt.datetime) -> None:
     ledger = ledger_of(vault)
     for move in moves:
         note = read_note_file(vault, move.rel)
-        card = note.summary.id or new_note_id()
+        card = note.summary.id or new_note_id(note.summary)
         updates: dict = {"next_review": move.new_due}
         if not note.summary.id:
             updates["id"] = card
@@ -108,7 +108,7 @@ def bury(vault: Vault, rel: str, card: str | None, now: dt.datetime) -> dt.date:
     tomorrow = local_day(vault, now) + dt.timedelta(days=1)
     with vault_lock(vault.state_dir):
         note = read_note_file(vault, rel)
-        note_id = note.summary.id or new_note_id()
+        note_id = note.summary.id or new_note_id(note.summary)
         updates: dict = {"next_review": tomorrow}
         if not note.summary.id:
             updates["id"] = note_id

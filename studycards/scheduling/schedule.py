@@ -65,7 +65,13 @@ class Settings:
     parameters: tuple[float, ...] | None = None
     interview_date: dt.date | None = None
     interview_target: float = 0.9
+    # Interview-date mode aims this much above the target: the model's error for this person.
+    interview_margin: float = 0.0
     scheduler: str = "efficient"
+    # The person's measured hard / good / easy shares (None: the policy's assumed 1:3:1).
+    pass_shares: tuple[float, ...] | None = None
+    # The efficient scheduler keeps every card's predicted recall at or above this.
+    recall_floor: float | None = None
     # Where the efficient scheduler keeps its solved policy (None: solve in memory only).
     cache_dir: str | None = field(default=None, compare=False)
 
@@ -149,8 +155,10 @@ def _chosen_interval(memory: MemoryState, engine_interval: float, settings: Sett
         settings.desired_retention,
         settings.maximum_interval,
         settings.cache_dir,
+        settings.pass_shares,
     )
-    return float(policy.interval(engine, memory.stability, memory.difficulty))
+    floor = settings.recall_floor
+    return float(policy.interval(engine, memory.stability, memory.difficulty, floor))
 
 
 def _interval_days(
@@ -209,9 +217,14 @@ def _interview_cap(memory: MemoryState, interval: int, today: dt.date, settings:
     date = settings.interview_date
     if date is None or today + dt.timedelta(days=interval) < date or date <= today:
         return interval
-    if retrievability(memory, date, settings.parameters) >= settings.interview_target:
+    if retrievability(memory, date, settings.parameters) >= interview_goal(settings):
         return interval
     return (interview_due(memory, date, settings) - today).days
+
+
+def interview_goal(settings: Settings) -> float:
+    """The predicted recall interview-date mode aims for: the target plus the margin."""
+    return min(0.99, settings.interview_target + settings.interview_margin)
 
 
 def interview_due(state: MemoryState | None, date: dt.date, settings: Settings) -> dt.date:
@@ -226,7 +239,7 @@ def interview_due(state: MemoryState | None, date: dt.date, settings: Settings) 
     if state is None:
         return last_day
     engine = _engine(settings.parameters)
-    days = engine.next_interval(state.stability, settings.interview_target, int(Rating.GOOD))
+    days = engine.next_interval(state.stability, interview_goal(settings), int(Rating.GOOD))
     falls = state.last_review + dt.timedelta(days=max(1, round(days)))
     run_up = date - dt.timedelta(days=INTERVIEW_RUN_UP_DAYS)
     return max(state.last_review + dt.timedelta(days=1), min(last_day, max(falls, run_up)))

@@ -5,6 +5,7 @@ write and written back atomically, and the event it logs.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,26 +17,51 @@ from studycards.errors import NoteParseError, WriteError
 from studycards.notes._yaml import YAMLError
 from studycards.notes.frontmatter_edit import update_text
 from studycards.notes.note import NoteSummary
-from studycards.notes.summary import decode, parse_summary
+from studycards.notes.note_file import read_note_bytes
+from studycards.notes.summary import cr_only, decode, parse_summary, with_endings
 from studycards.notes.vault import Vault
-from studycards.scheduling.clock import zone
-from studycards.scheduling.events import Event, utc_stamp
+from studycards.scheduling.clock import study_day, zone
+from studycards.scheduling.events import Event, parse_stamp, utc_stamp
 from studycards.scheduling.ledger import LEDGER_NAME, Ledger
 from studycards.scheduling.schedule import Settings
 
 
-def settings_of(vault: Vault) -> Settings:
+def settings_of(vault: Vault, interview: dt.date | None = None) -> Settings:
+    """The vault's scheduling settings; ``interview`` overrides ``interview_date``. With an
+    interview date, the margin comes from the person's own calibration."""
     config = vault.config
+    date = interview or config.interview_date
+    margin = 0.0
+    if date is not None:
+        from studycards.scheduling.calibration import interview_margin, vault_calibration
+
+        margin = interview_margin(vault_calibration(vault))
     return Settings(
         desired_retention=config.desired_retention,
         maximum_interval=config.maximum_interval,
         fuzz=config.fuzz,
         parameters=tuple(config.parameters) if config.parameters else None,
-        interview_date=config.interview_date,
+        interview_date=date,
         interview_target=config.interview_target,
+        interview_margin=margin,
         scheduler=config.scheduler,
+        pass_shares=tuple(config.grade_mix) if config.grade_mix else None,
+        recall_floor=recall_floor(config.recall_floor, config.desired_retention),
         cache_dir=str(vault.state_dir),
     )
+
+
+# The efficient scheduler's floor on predicted recall, by default this far below the desired
+# retention (the population benchmark's choice: the weakest tenth of notes keep the retention
+# scheduler's recall, most of the saving stays).
+FLOOR_BELOW_RETENTION = 0.05
+
+
+def recall_floor(setting: float | None, desired_retention: float) -> float | None:
+    """``recall_floor`` from the settings: null is the default, 0 turns the floor off."""
+    if setting is None:
+        return max(0.0, desired_retention - FLOOR_BELOW_RETENTION) or None
+    return setting or None
 
 
 def ledger_of(vault: Vault) -> Ledger:
@@ -43,14 +69,37 @@ def ledger_of(vault: Vault) -> Ledger:
 
 
 def local_day(vault: Vault, now: dt.datetime) -> dt.date:
-    """The person's calendar day at ``now``: the date in the vault's time zone, whatever the
-    zone ``now`` carries (a laptop abroad, a UTC server)."""
-    return now.astimezone(zone(vault.config.timezone)).date()
+    """The person's study day at ``now``: in the vault's time zone, starting at
+    ``day_starts_at`` o'clock."""
+    return study_day(now, vault.config.timezone, vault.config.day_starts_at)
 
 
-def new_note_id() -> str:
-    """A short stable identity for a note: survives renames, moves and edits."""
-    return "sc_" + secrets.token_hex(6)
+def event_day_of(vault: Vault) -> Callable[[Event], dt.date]:
+    """An event's study day recomputed from its time stamp with the current settings (so
+    reviews logged before ``day_starts_at`` existed count by it too); else its logged day."""
+    zone(vault.config.timezone)  # a bad zone is a config error here, not per event
+
+    def day_of(event: Event) -> dt.date:
+        try:
+            return local_day(vault, parse_stamp(event.ts))
+        except (TypeError, ValueError):
+            return event.day_date
+
+    return day_of
+
+
+def new_note_id(summary: NoteSummary | None = None) -> str:
+    """A short stable identity for a note: survives renames, moves and edits.
+
+    Given the note, the id is derived from its path, ``created`` day and title, so that two
+    machines giving the same note its first id give it the same one, and their reviews merged
+    in git stay one history. Without one (a duplicate to tell apart), it is random."""
+    if summary is None or summary.created is None:
+        return "sc_" + secrets.token_hex(6)
+    import hashlib
+
+    key = f"{summary.rel}\n{summary.created.isoformat()}\n{summary.title}"
+    return "sc_" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:12]
 
 
 @dataclass(frozen=True)
@@ -61,14 +110,19 @@ class NoteFile:
     path: Path
     text: str
     summary: NoteSummary
+    cr: bool = False  # the file ends its lines with CR alone; ``text`` has LF
 
 
 def read_note_file(vault: Vault, rel: str) -> NoteFile:
     path = vault.path_of(rel)
+    limit = vault.config.max_note_bytes
     try:
-        raw = path.read_bytes()
+        raw, problem = read_note_bytes(rel, str(path), os.path.realpath(vault.root), limit)
     except OSError as error:
         raise NoteParseError(f"cannot read: {error.strerror}", rel) from None
+    if raw is None:
+        assert problem is not None
+        raise NoteParseError(f"{problem.message}: left unchanged", rel)
     text, problem = decode(raw, rel)
     if problem or text is None:
         raise NoteParseError(
@@ -78,7 +132,7 @@ def read_note_file(vault: Vault, rel: str) -> NoteFile:
     if summary.broken:
         first = next(p for p in summary.problems if p.severity == "error")
         raise NoteParseError(f"{first.message}: fix the note before grading it", rel, first.line)
-    return NoteFile(rel, path, text, summary)
+    return NoteFile(rel, path, text, summary, cr_only(raw))
 
 
 def write_text(path: Path, text: str) -> None:
@@ -105,7 +159,7 @@ def _edited(note: NoteFile, edit: Callable[[str, Any], str], argument: Any) -> s
 def write_note(note: NoteFile, text: str) -> None:
     """:func:`write_text` for a note, naming it by its vault path when the write fails."""
     try:
-        write_text(note.path, text)
+        write_text(note.path, with_endings(text, note.cr))
     except WriteError as error:
         raise WriteError(error.message, note.rel) from None
 

@@ -12,7 +12,9 @@ from pathlib import Path
 
 from studycards._atomic import TEMPORARY
 from studycards.notes.note import NoteSummary
-from studycards.notes.vault import SKIP_DIRS, STATE_DIR, Vault
+from studycards.notes.note_file import walk
+from studycards.notes.selection import SKIP_DIRS
+from studycards.notes.vault import STATE_DIR, Vault
 
 # ---------------------------------------------------------------------------------------------
 # the lock
@@ -83,7 +85,7 @@ def _stale_rows(vault: Vault, rows: list[tuple], fresh: dict[str, NoteSummary]) 
 def _cached(blob: bytes) -> NoteSummary | None:
     try:
         return NoteSummary.from_row(marshal.loads(blob))
-    except (ValueError, TypeError, EOFError):
+    except (ValueError, TypeError, EOFError, KeyError, IndexError, OverflowError):
         return None
 
 
@@ -99,16 +101,15 @@ def _shown(vault: Vault, path: Path) -> str:
 
 # Younger ones may belong to a write still running (caches are written without the lock).
 _TEMPORARY_MIN_AGE = 60.0
-_NOT_WALKED = SKIP_DIRS - {STATE_DIR}  # the note scan's skips, but look into .studycards
+_NOT_WALKED = (SKIP_DIRS | {".git", ".obsidian", ".trash"}) - {STATE_DIR}  # as the note scan
 
 
 def _temporary_files(vault: Vault) -> list[Path]:
     """Temporary files a killed write left behind, more than a minute old."""
     found = []
     oldest = time.time() - _TEMPORARY_MIN_AGE
-    for folder, dirs, files in os.walk(vault.root):
-        dirs[:] = sorted(d for d in dirs if d not in _NOT_WALKED)
-        for name in sorted(files):
+    for folder, files in walk(str(vault.root), lambda name: name not in _NOT_WALKED):
+        for name in files:
             path = Path(folder) / name
             if TEMPORARY.match(name) and _modified(path) < oldest:
                 found.append(path)

@@ -15,14 +15,17 @@ from dataclasses import dataclass
 
 from studycards._atomic import TEMPORARY
 from studycards.lock import LOCK_NAME
+from studycards.notes.index import INDEX_NAME, index_stamp
 from studycards.notes.note import NoteSummary
-from studycards.notes.vault import INDEX_NAME, ScanResult, Vault, index_stamp, scan
-from studycards.scheduling.events import Event
+from studycards.notes.vault import ScanResult, Vault, scan
+from studycards.scheduling.copies import find_copies
+from studycards.scheduling.events import Event, live_events
 from studycards.scheduling.history import CardHistory, replay
 from studycards.scheduling.ledger import TORN_NAME, LedgerRead
-from studycards.scheduling.reconcile import pending
+from studycards.scheduling.reconcile import pending, unfinished_undos
 from studycards.scheduling.writes import ledger_of
 from studycards.upkeep._doctor_files import (
+    _LYING,
     _STALE,
     _alive,
     _lock_held,
@@ -31,6 +34,7 @@ from studycards.upkeep._doctor_files import (
     _stale_rows,
     _temporary_files,
 )
+from studycards.upkeep.ledger_loss import describe, lost_in_git, unlogged_reviews
 
 ERROR, WARNING = "error", "warning"
 
@@ -77,9 +81,22 @@ def diagnose(vault: Vault) -> list[Finding]:
     duplicates = _duplicate_findings(state)
     findings += duplicates + _id_findings(state)
     copies = {f.where for f in duplicates}
-    notes = [s for s in state.result.notes if s.rel not in copies]
-    findings += _pending_findings(state, notes)
+    undos = _undo_findings(state)
+    lost = _lost_findings(state)
+    skip = copies | {f.where for f in undos + lost}
+    notes = [s for s in state.result.notes if s.rel not in skip]
+    findings += undos + lost + _conflicts(state) + _pending_findings(state, notes)
     return findings + _cache_findings(state) + _temporary_findings(vault)
+
+
+def _conflicts(state: _State) -> list[Finding]:
+    from studycards.upkeep.doctor_conflicts import KIND, conflict_findings
+
+    rels = [s.rel for s in state.result.summaries]
+    return [
+        Finding(KIND, where, message, repairable=fixable)
+        for where, message, fixable in conflict_findings(state.vault, rels)
+    ]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -131,28 +148,13 @@ def _ledger_findings(vault: Vault, read: LedgerRead) -> list[Finding]:
 
 def _duplicate_findings(state: _State) -> list[Finding]:
     findings = []
-    for note_id, rels in _duplicate_ids(state.result.notes).items():
-        keeper = _keeper(note_id, rels, state.cards)
-        for rel in rels:
-            if rel != keeper:
-                message = f"has the same id {note_id} as {keeper}: --repair gives it a new id"
-                findings.append(Finding("duplicate-id", rel, message))
+    for copy in find_copies(state.result.notes, state.cards):
+        message = (
+            f"has the same id {copy.note_id} as {copy.keeper} (a copy?): the next writing "
+            "command, or --repair, gives it a new id"
+        )
+        findings.append(Finding("duplicate-id", copy.rel, message))
     return findings
-
-
-def _duplicate_ids(notes: list[NoteSummary]) -> dict[str, list[str]]:
-    by_id: dict[str, list[str]] = defaultdict(list)
-    for summary in notes:
-        if summary.id:
-            by_id[summary.id].append(summary.rel)
-    return {note_id: sorted(rels) for note_id, rels in by_id.items() if len(rels) > 1}
-
-
-def _keeper(note_id: str, rels: list[str], cards: dict[str, CardHistory]) -> str:
-    """The copy the ledger's history belongs to: the one at its last path, else the first."""
-    history = cards.get(note_id)
-    last = history.last.path if history and history.last else None
-    return last if last in rels else rels[0]
 
 
 def _id_findings(state: _State) -> list[Finding]:
@@ -177,10 +179,11 @@ def _no_id(state: _State) -> list[NoteSummary]:
 
 
 def _events_by_note(events: tuple[Event, ...]) -> dict[str, list[Event]]:
+    """Each note's events that still count: a review taken back by undo leaves nothing behind
+    (undo also removes the id that review gave the note)."""
     by_note: dict[str, list[Event]] = defaultdict(list)
-    for event in events:
-        if event.kind != "undo":
-            by_note[event.note].append(event)
+    for event in live_events(events):
+        by_note[event.note].append(event)
     return by_note
 
 
@@ -212,12 +215,56 @@ def _orphan_finding(
 # notes against the ledger
 
 
+def _lost_findings(state: _State) -> list[Finding]:
+    """Reviews a one-sided merge of the ledger dropped, from git history and from the notes."""
+    findings = []
+    lost = lost_in_git(state.vault, state.read.events)
+    if lost.events:
+        first = lost.events[0]
+        message = (
+            f"{len(lost.events)} event{'s' * (len(lost.events) != 1)} committed to git are "
+            f"missing from the ledger ({describe(lost.events)}; e.g. commit "
+            f"{lost.commits[first.id]}): a merge kept one side? --repair appends them again"
+        )
+        findings.append(
+            Finding("lost-lines", _shown(state.vault, ledger_of(state.vault).path), message)
+        )
+    recovered = {e.note for e in lost.events}
+    for summary, day in unlogged_reviews(state.result.notes, state.cards):
+        if summary.id in recovered:
+            continue
+        message = (
+            f"shows a review on {summary.last_reviewed} that the ledger does not hold (its last "
+            f"event for this note is from {day}): lost in a merge that kept one side of the "
+            "ledger? Restore the other side's lines from that machine"
+        )
+        findings.append(Finding("unlogged", summary.rel, message, repairable=False))
+    return findings
+
+
+def _undo_findings(state: _State) -> list[Finding]:
+    findings = []
+    for undo, target, note in unfinished_undos(state.vault, state.read.events, state.result.notes):
+        message = (
+            f"the ledger holds an undo ({undo.day}) of the review of {target.day} that the note "
+            "still shows: --repair finishes the undo"
+        )
+        findings.append(Finding("reconcile", note.rel, message))
+    return findings
+
+
 def _pending_findings(state: _State, notes: list[NoteSummary]) -> list[Finding]:
     findings = []
     for item in pending(state.vault, state.cards, notes):
         shown = item.note.summary.next_review
         note_due = shown.isoformat() if shown else "none"
-        if item.finish:
+        if item.stale:
+            message = (
+                f"review keys are an earlier review's (next_review {note_due}, ledger "
+                f"{item.ledger_due.isoformat()}), as a merge of two machines leaves them: "
+                "--repair rewrites them from the ledger"
+            )
+        elif item.finish:
             message = (
                 f"the ledger holds a review the note does not show yet (next_review {note_due}, "
                 f"ledger {item.ledger_due.isoformat()}): --repair writes it"
@@ -236,6 +283,7 @@ def _pending_findings(state: _State, notes: list[NoteSummary]) -> list[Finding]:
 
 
 def _cache_findings(state: _State) -> list[Finding]:
+    """The cache is disposable and every command repairs it as it goes: never a vault error."""
     vault = state.vault
     path = vault.state_dir / INDEX_NAME
     if not path.exists():
@@ -244,15 +292,16 @@ def _cache_findings(state: _State) -> list[Finding]:
     try:
         stamp, rows = _read_index(path)
     except (sqlite3.Error, OSError) as error:
-        return [Finding("cache", where, f"unreadable ({error}): --repair rebuilds it")]
+        return [Finding("cache", where, f"unreadable ({error}): --repair rebuilds it", WARNING)]
     if stamp is not None and stamp != index_stamp(vault):
         message = "built by another studycards version or settings: --repair rebuilds it"
-        return [Finding("cache", where, message)]
+        return [Finding("cache", where, message, WARNING)]
     counts = _stale_rows(vault, rows, {s.rel: s for s in state.result.summaries})
-    if not counts:
-        return []
+    if not counts[_LYING]:
+        return []  # rows of notes since changed or deleted: the next scan refreshes them
     parts = ", ".join(f"{counts[what]} {what}" for what in _STALE if counts[what])
-    return [Finding("cache", where, f"stale rows: {parts}: --repair rebuilds it")]
+    message = f"stale rows: {parts}: --repair rebuilds it"
+    return [Finding("cache", where, message, WARNING)]
 
 
 # ---------------------------------------------------------------------------------------------

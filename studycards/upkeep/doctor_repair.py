@@ -9,12 +9,14 @@ from dataclasses import dataclass
 
 from studycards.lock import LOCK_NAME, vault_lock
 from studycards.notes.frontmatter_edit import update_text
-from studycards.notes.vault import INDEX_NAME, Vault, scan
+from studycards.notes.index import INDEX_NAME
+from studycards.notes.vault import Vault, scan
 from studycards.scheduling.ledger import TORN_NAME
 from studycards.scheduling.reconcile import reconcile
 from studycards.scheduling.writes import ledger_of, new_note_id, read_note_file, write_note
 from studycards.upkeep._doctor_files import _shown, _temporary_files
 from studycards.upkeep.doctor import Finding, _duplicate_findings, _id_findings, _state, diagnose
+from studycards.upkeep.ledger_loss import lost_in_git, restore
 
 
 @dataclass(frozen=True)
@@ -33,17 +35,27 @@ def repair(vault: Vault, now: dt.datetime) -> Repaired:
     with vault_lock(vault.state_dir):
         steps: list[tuple[str, Callable[[Vault], list[str]]]] = [
             ("torn", _repair_torn),
+            ("lost-lines", _restore_lost),
             ("duplicate-id", _repair_duplicates),
             ("lost-id", _restore_ids),
+            ("conflict", _settle_conflicts),
             ("reconcile", lambda v: _reconcile(v, now)),
             ("cache", _rebuild_cache),
             ("temporary", _delete_temporary),
         ]
+        if "conflict" in kinds:
+            kinds.add("reconcile")  # settled review keys are then checked against the ledger
         for kind, step in steps:
             if kind in kinds:
                 actions += step(vault)
         scan(vault)  # notes written above: bring the cache up to date
     return Repaired(tuple(actions), tuple(diagnose(vault)))
+
+
+def _settle_conflicts(vault: Vault) -> list[str]:
+    from studycards.upkeep.doctor_conflicts import settle_conflicts
+
+    return settle_conflicts(vault, [s.rel for s in scan(vault, use_index=False).summaries])
 
 
 def _clear_pid(vault: Vault) -> list[str]:
@@ -60,6 +72,15 @@ def _repair_torn(vault: Vault) -> list[str]:
         return []
     target = _shown(vault, ledger.path.with_name(TORN_NAME))
     return [f"moved the torn last line of the ledger ({len(moved)} bytes) to {target}"]
+
+
+def _restore_lost(vault: Vault) -> list[str]:
+    lost = lost_in_git(vault, ledger_of(vault).read().events)
+    if not lost.events:
+        return []
+    restore(vault, lost)
+    count = len(lost.events)
+    return [f"appended {count} event{'s' * (count != 1)} found in git history to the ledger"]
 
 
 def _repair_duplicates(vault: Vault) -> list[str]:
@@ -88,8 +109,10 @@ def _restore_ids(vault: Vault) -> list[str]:
 def _reconcile(vault: Vault, now: dt.datetime) -> list[str]:
     done = reconcile(vault, now)
     wrote = [f"{rel}: wrote the review the ledger holds into the note" for rel in done.finished]
+    wrote += [f"{rel}: finished the undo the ledger holds" for rel in done.undone]
     logged = [f"{rel}: logged its next_review as a manual reschedule" for rel in done.manual]
-    return wrote + logged
+    merged = [f"{rel}: rewrote its review keys from the ledger" for rel in done.reprojected]
+    return wrote + logged + merged
 
 
 def _rebuild_cache(vault: Vault) -> list[str]:

@@ -22,7 +22,7 @@ from studycards.notes._document import UnclosedFrontmatter, split_document
 from studycards.notes._yaml import YAMLError, load_yaml
 from studycards.notes.frontmatter_edit import NO_BLOCK, capture_lines, key_line_index, update_text
 from studycards.notes.note import DIFFICULTIES, Problem
-from studycards.notes.summary import parse_summary, topic_of
+from studycards.notes.summary import cr_only, parse_summary, topic_of, with_endings
 from studycards.notes.vault import Vault, iter_note_files, read_text
 
 STANDARD_KEYS = (
@@ -324,15 +324,19 @@ def file_day(path: Path, zone: dt.tzinfo) -> dt.date:
     return dt.datetime.fromtimestamp(stamp, zone).date()
 
 
-def fix_vault(vault: Vault, today: dt.date, dry_run: bool = False) -> FixReport:
-    """Fix every note (under the vault lock); with ``dry_run`` only say what would change."""
+def fix_vault(
+    vault: Vault, today: dt.date, dry_run: bool = False, new_blocks: bool = True
+) -> FixReport:
+    """Fix every note (under the vault lock); with ``dry_run`` only say what would change.
+    Without ``new_blocks``, a file with no frontmatter at all is left alone (the nightly step:
+    a tool file such as ``notes/CLAUDE.md`` is not given one unasked)."""
     if dry_run:
-        return _fix_all(vault, today, dry_run=True)
+        return _fix_all(vault, today, dry_run=True, new_blocks=new_blocks)
     with vault_lock(vault.state_dir):
-        return _fix_all(vault, today, dry_run=False)
+        return _fix_all(vault, today, dry_run=False, new_blocks=new_blocks)
 
 
-def _fix_all(vault: Vault, today: dt.date, dry_run: bool) -> FixReport:
+def _fix_all(vault: Vault, today: dt.date, dry_run: bool, new_blocks: bool = True) -> FixReport:
     from studycards.scheduling.clock import zone
     from studycards.upkeep.outlines import load_outlines, notes_linked_by
 
@@ -345,13 +349,20 @@ def _fix_all(vault: Vault, today: dt.date, dry_run: bool) -> FixReport:
     fixes, count = [], 0
     for entry in iter_note_files(vault):
         count += 1
-        fix = _fix_file(vault, entry, defaults, dry_run)
+        fix = _fix_file(vault, entry, defaults, dry_run, new_blocks)
         if fix.changed or fix.problems:
             fixes.append(fix)
     return FixReport(tuple(fixes), count, dry_run)
 
 
-def _fix_file(vault: Vault, entry: Any, defaults: Defaults, dry_run: bool) -> NoteFix:
+def _cr_only(path: Path) -> bool:
+    with open(path, "rb") as handle:
+        return cr_only(handle.read())
+
+
+def _fix_file(
+    vault: Vault, entry: Any, defaults: Defaults, dry_run: bool, new_blocks: bool = True
+) -> NoteFix:
     """Fix one file found by :func:`iter_note_files`."""
     if entry.problem is not None:
         return NoteFix(entry.rel, problems=(entry.problem,))
@@ -360,6 +371,8 @@ def _fix_file(vault: Vault, entry: Any, defaults: Defaults, dry_run: bool) -> No
     if problem is not None or text is None:
         return NoteFix(entry.rel, problems=(problem,) if problem else ())
     fix = plan_fix(text, entry.rel, defaults, vault.config.notes_dir)
+    if fix.new_block and not new_blocks:
+        return NoteFix(entry.rel)
     if fix.text is not None and not dry_run:
-        atomic_write(path, fix.text.encode("utf-8"))
+        atomic_write(path, with_endings(fix.text, _cr_only(path)).encode("utf-8"))
     return fix

@@ -44,4 +44,15 @@ def init_vault(root: Path, today: dt.date | None = None) -> InitResult:
             made.append(rel.as_posix())
         else:
             kept.append(rel.as_posix())
+    from studycards.notes.gitfiles import (
+        ATTRIBUTES_NAME,
+        ensure_gitattributes,
+        register_merge_driver,
+    )
+
+    register_merge_driver(root)
+    if ensure_gitattributes(root):
+        made.append(ATTRIBUTES_NAME)
+    else:
+        kept.append(ATTRIBUTES_NAME)
     return InitResult(root.resolve(), tuple(made), tuple(kept))

@@ -22,7 +22,7 @@ from studycards.lock import vault_lock
 from studycards.notes.corpus import Corpus, TextCache, load_corpus
 from studycards.notes.note import NoteSummary
 from studycards.notes.sections import freeze_extra
-from studycards.notes.summary import decode
+from studycards.notes.summary import cr_only, decode, with_endings
 from studycards.notes.vault import Vault, resolve
 from studycards.upkeep.related import Suggestion, related
 from studycards.upkeep.related_block import BlockError, link_line, write_block
@@ -122,7 +122,7 @@ def _plan(vault: Vault, title: str, rel: str, picks: list[Suggestion]) -> _Plan:
     if new == text:
         return _Plan(base)
     updated = Linked(rel, title, tuple(picks), "updated", lines)
-    return _Plan(updated, path, new.encode("utf-8"), stamp)
+    return _Plan(updated, path, with_endings(new, cr_only(raw)).encode("utf-8"), stamp)
 
 
 def _skipped(base: Linked, reason: str) -> Linked:

@@ -1,33 +1,36 @@
 """Topic outlines: Markdown files in ``outlines/`` whose headings and bullets link notes.
 
-An outline is read into a tree that follows its heading and bullet nesting. Links are ordinary
-Markdown links to ``.md`` files, relative to the outline file or written from the vault root
-(``notes/Topic/x.md``); a link whose note does not exist is a dead link, reported by line.
+An outline is read into a tree that follows its heading and bullet nesting. Links are Markdown
+links to ``.md`` files, relative to the outline file or written from the vault root
+(``notes/Topic/x.md``), and ``[[wikilinks]]`` naming a note (see
+:mod:`studycards.upkeep.link_targets`); a link whose note does not exist is a dead link,
+reported by line.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-import posixpath
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from urllib.parse import unquote
 
-from studycards.errors import PathEscapesVault, StudycardsError
+from studycards.errors import StudycardsError
 from studycards.notes._document import UnclosedFrontmatter, markdown_lines, split_document
+from studycards.notes.links import Link, links_in, plain_text
 from studycards.notes.note import NoteSummary, Problem
+from studycards.notes.note_file import read_note_bytes, walk
 from studycards.notes.sections import outline as heading_outline
 from studycards.notes.summary import decode
 from studycards.notes.vault import Vault
+from studycards.upkeep.link_targets import LinkResolver, note_path
 
-_LINK = re.compile(r"(?<!!)\[([^\]]*)\]\(\s*(<[^>]*>|[^)]*?)\s*(?:\"[^\"]*\"\s*)?\)")
+__all__ = ["note_path"]  # re-exported: the path a link target names
+
 _BULLET = re.compile(r"^([ \t]*)(?:[-*+]|\d{1,9}[.)])[ \t]+(.*)$")
-_EXTERNAL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
-Resolver = Callable[[str], "tuple[str | None, bool]"]
+Resolver = Callable[[Link], "tuple[str | None, bool]"]
 
 
 @dataclass(frozen=True)
@@ -145,32 +148,20 @@ class _Builder:
 
     def _node(self, text: str, number: int, heading: bool = False) -> _Node:
         links = self._links(text, number)
-        return _Node(
-            _LINK.sub(lambda m: m.group(1), text).strip(), self._line(number), heading, links
-        )
+        return _Node(plain_text(text).strip(), self._line(number), heading, links)
 
     def _links(self, text: str, number: int) -> list[OutlineLink]:
         found = []
-        for match in _LINK.finditer(text):
-            target = match.group(2).strip()
-            if note_path(target) is None:
+        for link in links_in(text):
+            if not (link.target if link.wiki else note_path(link.target)):
                 continue
-            rel, exists = self.resolve(target)
-            found.append(
-                OutlineLink(match.group(1).strip(), target, rel, exists, self._line(number))
-            )
+            rel, exists = self.resolve(link)
+            shown = f"[[{link.target}]]" if link.wiki else link.target
+            found.append(OutlineLink(link.text, shown, rel, exists, self._line(number)))
         return found
 
     def _line(self, number: int) -> int:
         return self.first_line + number
-
-
-def note_path(target: str) -> str | None:
-    """The file path of a link target when it names a Markdown file, else ``None``."""
-    path = unquote(target.strip().strip("<>")).split("#", 1)[0].split("?", 1)[0].strip()
-    if not path or _EXTERNAL.match(path) or not path.lower().endswith(".md"):
-        return None
-    return path
 
 
 def parse_outline(text: str, rel: str, resolve: Resolver) -> OutlineFile:
@@ -208,36 +199,10 @@ def _stem(rel: str) -> str:
 # a vault's outlines
 
 
-def resolver(vault: Vault, outline_rel: str) -> Resolver:
-    """Resolve link targets of the outline at ``outline_rel`` to vault paths of notes."""
-    base = PurePosixPath(outline_rel).parent
-    notes_prefix = vault.config.notes_dir.rstrip("/") + "/"
-
-    def resolve(target: str) -> tuple[str | None, bool]:
-        path = note_path(target)
-        if path is None:
-            return None, False
-        if path.startswith("/"):
-            candidates = [path.lstrip("/")]
-        else:
-            candidates = [posixpath.normpath(str(base / path))]
-            if path.startswith(notes_prefix):
-                candidates.append(posixpath.normpath(path))
-        inside = [c for c in candidates if _inside(vault, c)]
-        for rel in inside:
-            if vault.path_of(rel).is_file():
-                return rel, True
-        return (inside[0] if inside else None), False
-
-    return resolve
-
-
-def _inside(vault: Vault, rel: str) -> bool:
-    try:
-        vault.path_of(rel)
-    except PathEscapesVault:
-        return False
-    return True
+def resolver(vault: Vault, outline_rel: str, links: LinkResolver | None = None) -> Resolver:
+    """Resolve links of the outline at ``outline_rel`` to vault paths of notes."""
+    links = links or LinkResolver(vault)
+    return lambda link: links.resolve(link, outline_rel)
 
 
 def outlines_dir(vault: Vault) -> Path:
@@ -248,29 +213,32 @@ def outline_files(vault: Vault) -> list[str]:
     """Vault paths of every ``*.md`` under the outlines folder, in path order."""
     top = outlines_dir(vault)
     found = []
-    for folder, dirs, files in os.walk(top):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
+    for folder, files in walk(str(top), lambda name: not name.startswith(".")):
+        for name in files:
             if name.endswith(".md") and not name.startswith("."):
                 found.append(vault.rel(Path(folder) / name))
     return sorted(found)
 
 
-def load_outline(vault: Vault, rel: str) -> OutlineFile:
+def load_outline(vault: Vault, rel: str, links: LinkResolver | None = None) -> OutlineFile:
     """Read and parse one outline; an unreadable file comes back with its problem."""
+    path, root = str(vault.path_of(rel)), os.path.realpath(vault.root)
     try:
-        raw = vault.path_of(rel).read_bytes()
+        raw, problem = read_note_bytes(rel, path, root, vault.config.max_note_bytes)
     except OSError as error:
         unreadable = Problem(rel, None, "error", f"cannot read: {error.strerror or error}")
         return OutlineFile(rel, _stem(rel), problems=(unreadable,))
+    if raw is None:
+        return OutlineFile(rel, _stem(rel), problems=(problem,) if problem else ())
     text, problem = decode(raw, rel)
     if problem or text is None:
         return OutlineFile(rel, _stem(rel), problems=(problem,) if problem else ())
-    return parse_outline(text, rel, resolver(vault, rel))
+    return parse_outline(text, rel, resolver(vault, rel, links))
 
 
 def load_outlines(vault: Vault) -> list[OutlineFile]:
-    return [load_outline(vault, rel) for rel in outline_files(vault)]
+    links = LinkResolver(vault)
+    return [load_outline(vault, rel, links) for rel in outline_files(vault)]
 
 
 def find_outline(vault: Vault, outlines: Sequence[OutlineFile], name: str) -> OutlineFile:

@@ -20,6 +20,7 @@ from functools import lru_cache
 from itertools import accumulate
 
 from studycards.notes._document import UnclosedFrontmatter, markdown_lines, split_document
+from studycards.notes.links import destination
 from studycards.notes.sections import RELATED_MARKER, classify, compile_patterns
 from studycards.notes.terms import is_cjk
 
@@ -50,7 +51,7 @@ def link_line(title: str, rel: str, percent: int, tags: Sequence[str]) -> str:
 @lru_cache(maxsize=65_536)
 def _line_parts(title: str, rel: str, tags: tuple[str, ...]) -> tuple[str, str]:
     shown = _one_line(title).replace("[", "\\[").replace("]", "\\]")
-    target = rel.replace("(", "%28").replace(")", "%29")
+    target = destination(rel)
     names = [_one_line(tag) for tag in tags if tag.strip()]
     return f"- [{shown}]({target}) - 相似度: ", f" | 标签: {', '.join(names)}" if names else ""
 
@@ -101,10 +102,7 @@ def _body_start(text: str) -> int:
 
 @lru_cache(maxsize=4096)
 def _is_related(heading: str, extra_patterns: tuple) -> bool:
-    patterns = compile_patterns(extra_patterns)
-    if not any(p.search(heading) for p in patterns["related"][1]):
-        return False
-    return classify(heading, 2, patterns) == "related"
+    return classify(heading, 2, compile_patterns(extra_patterns)) == "related"
 
 
 # ---------------------------------------------------------------------------------------------

@@ -16,13 +16,17 @@ from studycards._atomic import atomic_create, atomic_write
 from studycards.errors import CannotComplete
 from studycards.lock import vault_lock
 from studycards.notes.config import CONFIG_NAME
-from studycards.notes.vault import SKIP_DIRS, STATE_DIR
+from studycards.notes.selection import SKIP_DIRS as _SCAN_SKIPS
+from studycards.notes.vault import STATE_DIR
 
 _PACKAGE = Path(__file__).resolve().parent.parent
 _PARTS = ("notes", "outlines", CONFIG_NAME)
 # Derived files a reset deletes so nothing computed from the old history survives.
 _CACHES = ("index.sqlite", "text.sqlite", "activity.json")
 LEDGER = "reviews.jsonl"
+
+# what the note scan never walks, dot-folders included
+SKIP_DIRS = _SCAN_SKIPS | {".git", STATE_DIR, ".obsidian", ".trash"}
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Ranked full-text search over note titles, answers and follow-ups, CJK-aware.
+"""Ranked full-text search over whole notes (titles, answers, follow-ups, every section), CJK-aware.
 
 A query becomes terms the way notes do for similarity (CJK bigrams, Latin words; see
 :mod:`studycards.notes.terms`). A Latin term matches at the start of a word ("cache" finds "caches",
@@ -21,8 +21,10 @@ from studycards.errors import UsageError
 from studycards.notes.corpus import Corpus, NoteText
 from studycards.notes.terms import is_cjk, terms
 
-FIELD_WEIGHTS = {"title": 8.0, "question": 2.0, "answer": 1.0, "followups": 1.0, "deep": 0.5}
-FIELD_NAMES = {"deep": "deep_dive"}
+FIELD_WEIGHTS = {
+    "title": 8.0, "question": 2.0, "answer": 1.0, "followups": 1.0, "deep": 0.5, "rest": 0.5,
+}  # fmt: skip
+FIELD_NAMES = {"deep": "deep_dive", "rest": "body"}
 SNIPPET_CHARS = 120
 _MARKUP = re.compile(r"\*\*|__|`+|^#+\s*|^\s*[-*+]\s+|^\s*\d+\.\s+", re.M)
 _SPACE = re.compile(r"\s+")
@@ -108,7 +110,7 @@ def _pattern(term: str) -> re.Pattern[str]:
 def _fields(note: NoteText) -> dict[str, str]:
     fields = {
         "title": note.title, "question": note.question, "answer": note.answer,
-        "followups": note.followups, "deep": note.deep,
+        "followups": note.followups, "deep": note.deep, "rest": note.rest,
     }  # fmt: skip
     fields["all"] = "\n".join(fields.values())
     return fields

@@ -5,9 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 
-from studycards.notes.note import NoteSummary
+from studycards.notes.note import NoteSummary, is_path_tag
 
 
 @dataclass(frozen=True)
@@ -47,12 +46,6 @@ def tag_stats(
                 kept.setdefault(tag.casefold(), tag)
         pairs.extend((tag, note) for tag in kept.values())
     return _grouped(pairs, today)
-
-
-def is_path_tag(tag: str, note: NoteSummary) -> bool:
-    """A tag naming the note's own file, as existing vaults add (``Topic/file.md``)."""
-    name = PurePosixPath(note.rel).name
-    return tag.endswith(".md") or tag == f"{note.topic}/{name}"
 
 
 def _grouped(pairs: Iterable[tuple[str, NoteSummary]], today: dt.date) -> list[GroupStats]:
