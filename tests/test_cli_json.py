@@ -47,6 +47,7 @@ RUNS: list[tuple[str, list[str]]] = [
     ("demo list", ["demo", "list"]),
     ("demo explain", ["demo", "explain", "rope"]),
     ("demo run", ["demo", "run", "scaled-dot-product"]),
+    ("import anki", ["import", "anki", "{tmp}/prep.apkg"]),
     ("init", ["init", "--sample", "{tmp}/sample"]),
 ]
 

@@ -143,6 +143,10 @@ SCHEMAS: dict[str, Schema] = {
     "export csv": Schema(1, "the table written: rows of notes and of follow-ups", {
         "path": "str", "notes": "int", "followups": "int", "skipped": ["str"]},
         "studycards export csv prep.csv --json"),
+    "import anki": Schema(1, "the notes created, updated and kept (edited here since the last "
+        "import), the reviews logged and media files copied", {"path": "str",
+        "created": ["path"], "updated": ["path"], "kept": ["path"], "review_count": "int",
+        "media": "int"}, "studycards import anki interview.apkg --json"),
     "link": Schema(1, "each note's related-notes block: written, unchanged or skipped", {
         "dry_run": "bool", "notes": [{"path": "path", "status": "str", "*": "any"}],
         "broken": ["str"]}, "studycards link --dry-run --json"),
