@@ -33,6 +33,11 @@ class UsageError(StudycardsError):
     exit_code = 2
 
 
+class CannotComplete(StudycardsError):
+    """The command ran, but what it was asked cannot be done in the vault as it is
+    (nothing to undo, a target that already exists, a folder that is not a sample copy)."""
+
+
 class VaultNotFound(StudycardsError):
     """No vault could be found from the given or current directory."""
 
@@ -66,4 +71,6 @@ class VaultLocked(StudycardsError):
 
 
 class DemoError(StudycardsError):
-    """A demo name is unknown or one of its parameters is invalid."""
+    """A demo name is unknown or one of its parameters is invalid: bad usage."""
+
+    exit_code = 2

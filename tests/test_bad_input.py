@@ -147,7 +147,7 @@ def test_check_names_the_problem_with_path_and_line(case: Case, cli):
 def test_check_json_has_the_same_problem(case: Case, cli):
     result = cli("check", "--json")
     no_traceback(result)
-    problems = [p for p in json.loads(result.stdout) if p["path"] == BAD]
+    problems = [p for p in json.loads(result.stdout)["problems"] if p["path"] == BAD]
     rendered = [
         f"{p['path']}:{p['line']}: " + ("warning: " if p["severity"] == "warning" else "")
         for p in problems
@@ -160,7 +160,7 @@ def test_list_skips_a_broken_note_with_one_warning_and_lists_the_rest(case: Case
     result = cli("list", "--json")
     no_traceback(result)
     assert result.exit_code == 0
-    listed = [row["path"] for row in json.loads(result.stdout)]
+    listed = [row["path"] for row in json.loads(result.stdout)["notes"]]
     if case.broken:
         assert sorted(listed) == SAMPLES
         assert result.stderr == f"warning: {case.problem}: skipped\n"
@@ -200,12 +200,12 @@ def test_show_of_the_bad_note(case: Case, cli):
 
 def test_a_note_without_frontmatter_is_new_and_due_today(make_vault, use_vault, today, cli):
     use_vault(make_vault({BAD: GOOD_BODY}))
-    [row] = json.loads(cli("list", "--json").stdout)
+    [row] = json.loads(cli("list", "--json").stdout)["notes"]
     assert (row["path"], row["review_count"], row["next_review"], row["due"]) == (
         BAD,
         0,
         None,
-        True,
+        today().isoformat(),
     )
     assert cli("list", "--due", "--json").stdout.count(BAD) == 1
     result = cli("check")
@@ -225,7 +225,7 @@ def test_bom_and_crlf_notes_parse_like_the_plain_one(make_vault, use_vault, toda
             }
         )
     )
-    rows = json.loads(cli("list", "--json").stdout)
+    rows = json.loads(cli("list", "--json").stdout)["notes"]
     facts = {(r["title"], r["review_count"], r["difficulty"], r["created"]) for r in rows}
     assert facts == {("Bad note", 1, "hard", "2025-10-19")}
     assert len(rows) == 4
@@ -264,7 +264,7 @@ def test_a_20_mb_note_is_skipped_with_a_warning(make_vault, use_vault, today, cl
     assert problem_lines(checked.stdout) == [expected]
     assert checked.exit_code == 1
     assert listed.stderr == f"warning: {expected}: skipped\n"
-    assert sorted(row["path"] for row in json.loads(listed.stdout)) == SAMPLES
+    assert sorted(row["path"] for row in json.loads(listed.stdout)["notes"]) == SAMPLES
     assert cli("show", BAD).stderr == f"error: {expected}: cannot show this note\n"
 
 
@@ -286,7 +286,7 @@ def test_a_symlink_loop_is_reported(make_vault, use_vault, today, cli):
     assert problem_lines(checked.stdout) == [expected]
     assert checked.exit_code == 1
     assert listed.stderr == f"warning: {expected}: skipped\n"
-    assert sorted(row["path"] for row in json.loads(listed.stdout)) == SAMPLES
+    assert sorted(row["path"] for row in json.loads(listed.stdout)["notes"]) == SAMPLES
     assert shown.exit_code == 1
     assert shown.stderr.count("\n") == 1 and shown.stderr.startswith(f"error: {BAD}: cannot read")
 
@@ -319,7 +319,7 @@ def test_an_unreadable_note_is_reported(make_vault, use_vault, today, cli, monke
     assert problem_lines(checked.stdout) == [expected]
     assert checked.exit_code == 1
     assert listed.stderr == f"warning: {expected}: skipped\n"
-    assert sorted(row["path"] for row in json.loads(listed.stdout)) == SAMPLES
+    assert sorted(row["path"] for row in json.loads(listed.stdout)["notes"]) == SAMPLES
     assert shown.stderr == f"error: {expected}: cannot show this note\n"
 
 

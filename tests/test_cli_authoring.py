@@ -299,19 +299,20 @@ def test_topics_table(make_vault, use_vault, today, cli):
 
 def test_topics_and_tags_json(make_vault, use_vault, today, cli):
     use_vault(make_vault(SMALL))
-    topics = json.loads(cli("topics", "--json").stdout)
+    topics = json.loads(cli("topics", "--json").stdout)["topics"]
     assert topics == [
-        {"name": "A", "notes": 3, "due": 2, "new": 0, "mean_mastery": 0.5},
-        {"name": "B", "notes": 1, "due": 0, "new": 1, "mean_mastery": 0.0},
+        {"topic": "A", "notes": 3, "due_count": 2, "new_count": 0, "mean_mastery": 0.5},
+        {"topic": "B", "notes": 1, "due_count": 0, "new_count": 1, "mean_mastery": 0.0},
     ]
-    tags = json.loads(cli("tags", "--json").stdout)
-    assert [(t["name"], t["notes"], t["due"], t["new"], t["mean_mastery"]) for t in tags] == [
+    tags = json.loads(cli("tags", "--json").stdout)["tags"]
+    rows = [(t["tag"], t["notes"], t["due_count"], t["new_count"], t["mean_mastery"]) for t in tags]
+    assert rows == [
         ("A", 3, 2, 0, 0.5),
         ("B", 1, 0, 1, 0.0),
         ("rnn", 2, 1, 1, 0.1),
     ]
-    every = json.loads(cli("tags", "--all", "--json").stdout)
-    assert [t["name"] for t in every] == ["A", "A/1.md", "A/2.md", "A/3.md", "B", "rnn"]
+    every = json.loads(cli("tags", "--all", "--json").stdout)["tags"]
+    assert [t["tag"] for t in every] == ["A", "A/1.md", "A/2.md", "A/3.md", "B", "rnn"]
 
 
 def test_tags_table(make_vault, use_vault, today, cli):
@@ -365,12 +366,17 @@ def test_outline_shows_the_tree_and_the_dead_link(make_vault, use_vault, today, 
 
 def test_outline_json(make_vault, use_vault, today, cli):
     use_vault(make_vault(OUTLINE_FILES))
-    data = json.loads(cli("outline", "Plan", "--json").stdout)
-    assert (data["notes"], data["missing"], data["due"], data["mean_mastery"]) == (2, 1, 1, 0.4)
+    [data] = json.loads(cli("outline", "Plan", "--json").stdout)["outlines"]
+    assert (data["notes"], data["missing"], data["due_count"], data["mean_mastery"]) == (
+        2,
+        1,
+        1,
+        0.4,
+    )
     assert [link["path"] for link in data["dead_links"]] == ["notes/A/gone.md"]
     one = data["items"][0]["children"][0]
     assert one["links"][0]["mastery_level"] == 0.2
-    assert one["children"][0]["links"][0]["next_review"] == "2025-11-20"
+    assert one["children"][0]["links"][0]["due"] == "2025-11-20"
 
 
 def test_outline_unknown_name(make_vault, use_vault, cli):
@@ -393,5 +399,5 @@ def test_outline_on_the_bundled_vault(cli, today, tmp_path):
     for folder in ("notes", "outlines"):
         shutil.copytree(repo / folder, tmp_path / "copy" / folder)
     listing = cli("--vault", str(tmp_path / "copy"), "outline", "--json")
-    rows = json.loads(listing.stdout)
+    rows = json.loads(listing.stdout)["outlines"]
     assert rows and all(row["missing"] == 0 and row["notes"] > 0 for row in rows)

@@ -24,7 +24,7 @@ def test_list_shows_every_demo_with_its_summary(cli: Cli) -> None:
 def test_list_json_gives_names_summaries_and_parameters(cli: Cli) -> None:
     result = cli("demo", "list", "--json")
     assert result.exit_code == 0
-    data = json.loads(result.stdout)
+    data = json.loads(result.stdout)["demos"]
     assert [item["name"] for item in data] == [info.name for info in list_demos()]
     heads = next(item for item in data if item["name"] == "multi-head")["params"]["heads"]
     assert heads == {"default": 2, "min": 1, "max": 64, "help": heads["help"]}

@@ -91,7 +91,7 @@ def test_search_json(make_vault, use_vault, cli) -> None:
     data = json.loads(result.stdout)
     assert data["query"] == "decoding" and data["terms"] == ["decoding"]
     assert data["total"] == 3 and len(data["results"]) == 1
-    assert data["results"][0]["rel"] == "notes/Inference/speculative.md"
+    assert data["results"][0]["path"] == "notes/Inference/speculative.md"
     assert data["results"][0]["title_matches"] == [[12, 20]]
 
 

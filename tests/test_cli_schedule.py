@@ -253,7 +253,7 @@ def test_grade_errors(root, cli, args, code, message):
 
 def test_undo_with_nothing_to_undo(root, cli):
     result = cli("undo")
-    assert result.exit_code == 2
+    assert result.exit_code == 1
     assert result.stderr == "error: nothing to undo: no review in the ledger\n"
     assert result.stdout == ""
 
@@ -266,7 +266,7 @@ def test_undo_restores_the_note_and_says_what_it_undid(root, cli, clock):
     assert result.exit_code == 0
     assert result.stdout == f"undid the review of 两数之和 from 2025-11-01 ({TWO_SUM})\n"
     assert (root / TWO_SUM).read_bytes() == before
-    assert cli("undo").exit_code == 2
+    assert cli("undo").exit_code == 1
 
 
 def test_two_undos_undo_two_reviews(root, cli, clock):
@@ -400,7 +400,7 @@ def test_mv_refuses_an_existing_target(root, cli):
     before = all_bytes(root)
     result = cli("mv", TWO_SUM, MULTI_HEAD)
     assert (result.exit_code, result.stderr) == (
-        2,
+        1,
         f"error: {MULTI_HEAD} already exists: not overwritten\n",
     )
     assert all_bytes(root) == before

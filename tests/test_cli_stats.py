@@ -93,8 +93,10 @@ def test_stats_svg(root, cli, tmp_path):
 def test_stats_svg_to_a_missing_folder(root, cli, tmp_path):
     target = tmp_path / "no" / "stats.svg"
     result = cli("stats", "--svg", str(target))
-    assert result.exit_code == 2
-    assert result.stderr == f"error: --svg: cannot write {target}: No such file or directory\n"
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"error: {target}: cannot write the --svg image: No such file or directory\n"
+    )
 
 
 def test_stats_svg_is_not_for_json(root, cli, tmp_path):

@@ -128,7 +128,7 @@ def test_check_reports_every_bad_block_at_its_fence_line(cli, make_vault, use_va
         "'heads' (parameters: seq_len, d_model)",
     ]
     assert result.stderr == "3 notes checked: 3 errors, 0 warnings\n"
-    problems = json.loads(cli("check", "--json").stdout)
+    problems = json.loads(cli("check", "--json").stdout)["problems"]
     assert [p["line"] for p in problems] == [19, 28, 19]
 
 

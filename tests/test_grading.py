@@ -11,7 +11,7 @@ import fsrs_rs_python as fsrs
 import pytest
 from conftest import KV_CACHE, MULTI_HEAD, SEQ2SEQ, TWO_SUM
 
-from studycards.errors import PathEscapesVault, UsageError, VaultLocked
+from studycards.errors import CannotComplete, PathEscapesVault, UsageError, VaultLocked
 from studycards.lock import vault_lock
 from studycards.notes.summary import parse_summary
 from studycards.notes.vault import Vault, open_vault
@@ -220,7 +220,7 @@ def test_two_undos_undo_two_reviews(exact_vault, rel):
     assert read(exact_vault, rel) == after_first
     undo_last(exact_vault, at(1, 6))
     assert read(exact_vault, rel) == original
-    with pytest.raises(UsageError, match="^nothing to undo: no review in the ledger$"):
+    with pytest.raises(CannotComplete, match="^nothing to undo: no review in the ledger$"):
         undo_last(exact_vault, at(1, 7))
 
 
@@ -234,7 +234,7 @@ def test_undo_restores_the_schedule_seen_by_the_queue(exact_vault):
 
 
 def test_undo_with_nothing_to_undo(exact_vault):
-    with pytest.raises(UsageError) as caught:
+    with pytest.raises(CannotComplete) as caught:
         undo_last(exact_vault, NOW)
     assert str(caught.value) == "nothing to undo: no review in the ledger"
 
@@ -480,7 +480,7 @@ def test_a_note_renamed_outside_studycards_is_matched_by_its_id(exact_vault):
 
 def test_mv_refuses_an_existing_target(exact_vault):
     before = all_bytes(exact_vault)
-    with pytest.raises(UsageError, match=f"^{MULTI_HEAD} already exists: not overwritten$"):
+    with pytest.raises(CannotComplete, match=f"^{MULTI_HEAD} already exists: not overwritten$"):
         move_note(exact_vault, TWO_SUM, MULTI_HEAD)
     assert all_bytes(exact_vault) == before
 

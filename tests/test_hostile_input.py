@@ -143,7 +143,7 @@ def test_a_thousand_nested_folders_are_walked(make_vault, use_vault):
         os.chdir(start)
         listed = invoke("list", "--json")
         no_traceback(listed)
-        paths = [row["path"] for row in json.loads(listed.stdout)]
+        paths = [row["path"] for row in json.loads(listed.stdout)["notes"]]
         assert any(p.endswith("/d/bottom.md") for p in paths)
         for args in (("check",), ("search", "Found"), ("doctor",), ("due",), ("outline",)):
             no_traceback(invoke(*args))
@@ -193,7 +193,7 @@ def test_a_corrupt_index_row_never_breaks_a_command(make_vault, use_vault, damag
         result = invoke(*args)
         no_traceback(result)
         assert result.exit_code == 0, (args, result.stdout, result.stderr)
-    listed = json.loads(invoke("list", "--json").stdout)
+    listed = json.loads(invoke("list", "--json").stdout)["notes"]
     assert SEQ2SEQ in {row["path"] for row in listed}
 
 
@@ -256,7 +256,7 @@ MAC = (
 
 def test_a_cr_only_note_is_read_as_lines_and_keeps_its_line_ends(make_vault, use_vault):
     root = use_vault(make_vault({"notes/T/mac.md": MAC.encode()}))
-    listed = json.loads(invoke("list", "--json").stdout)
+    listed = json.loads(invoke("list", "--json").stdout)["notes"]
     (row,) = [r for r in listed if r["path"] == "notes/T/mac.md"]
     assert (row["title"], row["difficulty"]) == ("Old Mac note", "medium")
     assert invoke("grade", "notes/T/mac.md", "good").exit_code == 0

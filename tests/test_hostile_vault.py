@@ -174,7 +174,7 @@ def test_check_reports_the_leaking_outline(leaking_vault: Path):
 def test_a_symlink_to_a_note_inside_the_vault_is_still_a_note(make_vault, use_vault):
     root = use_vault(make_vault())
     os.symlink(root / SEQ2SEQ, root / "notes" / "alias.md")
-    listed = json.loads(invoke("list", "--json").stdout)
+    listed = json.loads(invoke("list", "--json").stdout)["notes"]
     assert "notes/alias.md" in {row["path"] for row in listed}
 
 

@@ -48,12 +48,12 @@ def test_list_topics_and_stats_show_mastery_today(make_vault, use_vault, cli, to
         open_vault(root), NOTE, Rating.GOOD, dt.datetime(2025, 10, 1, 9, tzinfo=UTC)
     )
     today(dt.date(2025, 12, 1))
-    [row] = json.loads(cli("list", "--json").stdout)
+    [row] = json.loads(cli("list", "--json").stdout)["notes"]
     assert row["mastery_recorded"] == result.mastery > row["mastery_level"] > 0
-    [topic] = json.loads(cli("topics", "--json").stdout)
+    [topic] = json.loads(cli("topics", "--json").stdout)["topics"]
     assert topic["mean_mastery"] == row["mastery_level"]
     stats = json.loads(cli("stats", "--json").stdout)
-    assert stats["topics"][0]["mastery"] == row["mastery_level"]
+    assert stats["topics"][0]["mean_mastery"] == row["mastery_level"]
 
 
 def test_calibration_bins_count_every_review_a_day_or_more_apart():

@@ -166,7 +166,7 @@ def test_link_writes_links_that_read_back_and_check_finds_none_missing(cli, real
             assert (real / related.target).is_file(), (rel, related.target)
     text = (real / "notes/Variants/Answer.md").read_text(encoding="utf-8")
     assert "(<notes/Variants/Short answer.md>) - 相似度: " in text
-    written = json.loads(cli("check", "--json").stdout)
+    written = json.loads(cli("check", "--json").stdout)["problems"]
     assert [p["message"] for p in written if p["severity"] == "error"] == [
         "link to a missing note: ../notes/网络编程/RDMA原理.md"
     ]
@@ -174,9 +174,9 @@ def test_link_writes_links_that_read_back_and_check_finds_none_missing(cli, real
 
 def test_search_reads_the_whole_body(cli, real):
     found = json.loads(cli("search", "内核旁路", "--json").stdout)
-    assert found["results"][0]["rel"] == DPDK
+    assert found["results"][0]["path"] == DPDK
     deep = json.loads(cli("search", "零拷贝环形队列", "--json").stdout)
-    assert (deep["results"][0]["rel"], deep["results"][0]["field"]) == (DPDK, "body")
+    assert (deep["results"][0]["path"], deep["results"][0]["field"]) == (DPDK, "body")
 
 
 def test_export_csv_has_an_answer_for_every_note_and_no_path_tags(cli, real, tmp_path):

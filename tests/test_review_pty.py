@@ -183,7 +183,7 @@ def test_review_followups_become_cards(pty_vault: Path) -> None:
 
 def test_review_without_a_terminal_says_so(pty_vault: Path, cli) -> None:
     result = cli("--vault", str(pty_vault), "review")
-    assert result.exit_code == 2
+    assert result.exit_code == 1
     assert result.stderr == (
         "error: review needs an interactive terminal; in scripts use "
         "'studycards grade NOTE again|hard|good|easy'\n"

@@ -104,7 +104,7 @@ def test_check_says_once_how_many_files_it_skipped_and_why(cli, real_vault, use_
 
 def test_list_due_export_and_link_see_the_same_notes(cli, real_vault, use_vault, tmp_path):
     root = use_vault(real_vault())
-    listed = json.loads(cli("list", "--json").stdout)
+    listed = json.loads(cli("list", "--json").stdout)["notes"]
     assert sorted(n["path"] for n in listed) == NOTES
     due = json.loads(cli("due", "--all", "--json").stdout)
     assert sorted(n["path"] for group in due["groups"].values() for n in group) == NOTES

@@ -26,7 +26,7 @@ app = typer.Typer(
     name="studycards",
     help="Spaced-repetition study of a vault of Markdown interview notes.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )

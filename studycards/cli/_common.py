@@ -20,7 +20,21 @@ if TYPE_CHECKING:
 
 
 class StudycardsGroup(TyperGroup):
-    """Turns a :class:`StudycardsError` into one line on stderr and a non-zero exit."""
+    """Turns a :class:`StudycardsError` into one line on stderr and a non-zero exit, takes
+    ``--vault`` wherever it is given, and adds each command's examples to its help."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if ctx.parent is None:
+            args = vault_first(args)
+        return super().parse_args(ctx, args)
+
+    def get_command(self, ctx: Any, name: str) -> Any:
+        command = super().get_command(ctx, name)
+        if command is not None:
+            from studycards.cli._examples import add_examples
+
+            add_examples(command, name)
+        return command
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -52,6 +66,56 @@ class AppState:
         return self._vault
 
 
+def vault_first(args: list[str]) -> list[str]:
+    """Move ``--vault PATH`` (or ``--vault=PATH``) given after the command name to the front,
+    where the root command reads it: ``studycards list --vault X`` works like
+    ``studycards --vault X list``. Nothing after a ``--`` is touched."""
+    moved: list[str] = []
+    rest: list[str] = []
+    position = 0
+    while position < len(args):
+        arg = args[position]
+        if arg == "--":
+            rest.extend(args[position:])
+            break
+        if arg == "--vault" and position + 1 < len(args):
+            moved.extend(args[position : position + 2])
+            position += 2
+            continue
+        (moved if arg.startswith("--vault=") else rest).append(arg)
+        position += 1
+    return moved + rest
+
+
+def resolve_or_search(vault: Vault, query: str, summaries: Any) -> str:
+    """The note ``query`` names; when it names none, the search's answer: its only match (with
+    a notice), else an error listing the best matches."""
+    from studycards.errors import NoteNotFound, StudycardsError
+    from studycards.notes.vault import resolve
+
+    try:
+        return resolve(vault, query, summaries, Path.cwd())
+    except NoteNotFound as error:
+        # ambiguous (the candidates are listed) or a path: searching its words means nothing
+        if not str(error).startswith("no note matches") or query.endswith(".md"):
+            raise
+        missing = error
+    from studycards.notes.corpus import load_corpus
+    from studycards.upkeep.search import search
+
+    try:
+        hits = search(load_corpus(vault), query, 5).hits
+    except StudycardsError:
+        hits = ()
+    if len(hits) == 1:
+        warn(f"no note is named {query!r}; showing the only search match, {hits[0].rel}")
+        return hits[0].rel
+    if not hits:
+        raise missing
+    shown = "; ".join(f"{hit.rel} ({hit.title})" for hit in hits)
+    raise NoteNotFound(f"no note is named {query!r}; search finds: {shown}")
+
+
 def state(ctx: typer.Context) -> AppState:
     obj = ctx.find_root().obj
     return obj if isinstance(obj, AppState) else AppState()
@@ -65,6 +129,22 @@ def console(stderr: bool = False) -> Console:
 def warn(message: str) -> None:
     """One warning line on stderr."""
     print(f"warning: {clean(message)}", file=sys.stderr)
+
+
+# Exit codes, one rule for every command.
+EXIT_OK = 0  # it did what was asked
+EXIT_PROBLEMS = 1  # it ran and found problems, or could not complete
+EXIT_USAGE = 2  # bad usage: an unknown option, a bad value, a missing argument
+
+
+def print_envelope(command: str, payload: dict[str, Any]) -> None:
+    """A command's JSON on stdout: one top-level object naming the command and its schema
+    version (docs/json.md describes every shape), then the command's own keys."""
+    from studycards.cli._schemas import SCHEMAS
+    from studycards.render.safe import json_text
+
+    data = {"command": command, "schema": SCHEMAS[command].version, **payload}
+    sys.stdout.write(json_text(data, allow_nan=False) + "\n")
 
 
 def echo(message: str = "", err: bool = False, nl: bool = True) -> None:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import typer
 
-from studycards.cli._common import console, echo, state, warn
-from studycards.cli.notes import Difficulty, print_json, warn_broken
+from studycards.cli._common import console, echo, print_envelope, state, warn
+from studycards.cli.notes import Difficulty, warn_broken
 
 
 class Language(str, Enum):
@@ -27,6 +27,7 @@ def new(
         None, "--lang", help="Template language (default: zh for a Chinese title, else en)."
     ),
     edit: bool = typer.Option(False, "--edit", help="Open the new note in the editor."),
+    as_json: bool = typer.Option(False, "--json", help="Print the new note's path as JSON."),
 ) -> None:
     """Create notes/TOPIC/TITLE.md from the template and print its path. Never overwrites."""
     from studycards.scheduling.clock import today_in
@@ -35,7 +36,11 @@ def new(
     vault = state(ctx).vault()
     today = today_in(vault.config.timezone, vault.config.day_starts_at)
     made = create_note(vault, title, topic, today, difficulty.value, lang.value if lang else None)
-    echo(str(made.path))
+    if as_json:
+        folder = made.rel.split("/")[1] if made.rel.count("/") >= 2 else ""
+        print_envelope("new", {"path": made.rel, "title": made.title, "topic": folder})
+    else:
+        echo(str(made.path))
     if edit:
         _edit_and_check(vault, made.rel)
 
@@ -81,7 +86,7 @@ def fix(
     vault = state(ctx).vault()
     report = fix_vault(vault, today_in(vault.config.timezone, vault.config.day_starts_at), dry_run)
     if as_json:
-        print_json(_fix_json(report))
+        print_envelope("fix", _fix_json(report))
     else:
         _print_fix(report)
     if report.problems:
@@ -126,7 +131,7 @@ def tags(
     path_tags: bool = typer.Option(
         False, "--all", help="Also the per-note Topic/file.md tags existing vaults carry."
     ),
-    as_json: bool = typer.Option(False, "--json", help="Print a JSON list of objects."),
+    as_json: bool = typer.Option(False, "--json", help="Print the rows as JSON."),
 ) -> None:
     """Each tag with its number of notes, notes due, new notes and mean mastery."""
     from studycards.upkeep.topics import tag_stats
@@ -136,7 +141,7 @@ def tags(
 
 def topics(
     ctx: typer.Context,
-    as_json: bool = typer.Option(False, "--json", help="Print a JSON list of objects."),
+    as_json: bool = typer.Option(False, "--json", help="Print the rows as JSON."),
 ) -> None:
     """Each topic folder with its number of notes, notes due, new notes and mean mastery."""
     from studycards.upkeep.topics import topic_stats
@@ -155,13 +160,31 @@ def _groups(ctx: typer.Context, compute, label: str, as_json: bool) -> None:
     today = today_in(vault.config.timezone, vault.config.day_starts_at)
     rows = compute(live_mastery(vault, result.notes, today), today)
     if as_json:
-        print_json([row.to_dict() for row in rows])
+        key = label.lower()
+        print_envelope(key + "s", {key + "s": [_group_json(row.to_dict(), key) for row in rows]})
         return
     from studycards.render.authoring import group_table
 
     out = console()
     out.print(group_table(rows, label))
     out.print(f"{len(rows)} {label.lower()}s, {len(result.notes)} notes", style="dim")
+
+
+def _group_json(row: dict, key: str) -> dict:
+    return {
+        key: row["name"],
+        "notes": row["notes"],
+        "due_count": row["due"],
+        "new_count": row["new"],
+        "mean_mastery": row["mean_mastery"],
+    }
+
+
+def _outline_row(data: dict, items: list | None = None, dead: list | None = None) -> dict:
+    data = dict(data)
+    data["due_count"] = data.pop("due")
+    data.update(items=items, dead_links=dead)
+    return data
 
 
 def outline(
@@ -187,7 +210,7 @@ def outline(
         return
     chosen = find_outline(vault, outlines, name)
     if as_json:
-        print_json(_outline_json(chosen, notes, today))
+        print_envelope("outline", {"outlines": [_outline_json(chosen, notes, today)]})
         return
     from studycards.render.authoring import outline_view
 
@@ -196,7 +219,7 @@ def outline(
 
 def _list_outlines(vault, rows, as_json: bool) -> None:
     if as_json:
-        print_json([row.to_dict() for row in rows])
+        print_envelope("outline", {"outlines": [_outline_row(row.to_dict()) for row in rows]})
         return
     if not rows:
         echo(f"no outlines in {vault.config.outlines_dir}/", err=True)
@@ -209,10 +232,9 @@ def _list_outlines(vault, rows, as_json: bool) -> None:
 def _outline_json(chosen, notes, today) -> dict:
     from studycards.upkeep.outlines import item_json, link_json, outline_stats
 
-    data = outline_stats(chosen, notes, today).to_dict()
-    data["items"] = [item_json(item, notes, today) for item in chosen.items]
-    data["dead_links"] = [link_json(link, notes, today) for link in chosen.dead_links]
-    return data
+    items = [item_json(item, notes, today) for item in chosen.items]
+    dead = [link_json(link, notes, today) for link in chosen.dead_links]
+    return _outline_row(outline_stats(chosen, notes, today).to_dict(), items, dead)
 
 
 def register(app: typer.Typer) -> None:

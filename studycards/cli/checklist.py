@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from studycards.cli._common import echo, state, warn
+from studycards.cli._common import echo, print_envelope, state, warn
 
 
 def today(
@@ -13,6 +13,7 @@ def today(
         False, "--force", help="Rewrite even if the old checklist has ticked boxes not yet synced."
     ),
     no_limits: bool = typer.Option(False, "--all", help="Ignore the daily limits."),
+    as_json: bool = typer.Option(False, "--json", help="Print what was written as JSON."),
 ) -> None:
     """Write reviewsToday.md at the vault root: overdue, today and this week as a checklist."""
     from studycards.progress.checklist import CHECKLIST_NAME, write_checklist
@@ -23,6 +24,10 @@ def today(
         vault, today_in(vault.config.timezone, vault.config.day_starts_at), force, not no_limits
     )
     counts = written.counts
+    if as_json:
+        data = {f"{group}_count": counts[group] for group in ("overdue", "today", "week")}
+        print_envelope("today", {"path": CHECKLIST_NAME, **data, "left_out": written.left_out})
+        return
     if written.archived is not None:
         echo(f"archived the previous checklist to {vault.rel(written.archived)}")
     listed = written.listed or counts
@@ -49,6 +54,7 @@ def sync(
         "ledger in git, and pull --rebase.",
     ),
     push: bool = typer.Option(False, "--push", help="With --commit: push the commit too."),
+    as_json: bool = typer.Option(False, "--json", help="Print what was logged as JSON."),
 ) -> None:
     """Log the ticked boxes of reviewsToday.md as reviews and mark them done ([✓]).
 
@@ -56,11 +62,15 @@ def sync(
     files as 'Review DAY: N reviews, M new notes', pull --rebase (the ledger merges by union,
     notes through 'studycards merge-note') and, with --push, push. It stops before writing
     anything if the work tree has other changes, a merge is under way or there is no remote.
+
+    Exits 1 when a ticked line cannot be logged (it stays ticked).
     """
     from studycards.progress.checklist import CHECKLIST_NAME, sync_checklist
     from studycards.scheduling.clock import now_in
 
     vault = state(ctx).vault()
+    if as_json and (commit or push):
+        raise typer.BadParameter("--json reports the sync alone: drop --commit/--push")
     repo = None
     if commit or push:
         from studycards.progress.nightly import open_repo
@@ -70,6 +80,9 @@ def sync(
     problems = 0
     if repo is None or (vault.root / CHECKLIST_NAME).exists():
         result = sync_checklist(vault, now)
+        if as_json:
+            _sync_json(vault, result)
+            return
         _print_sync(result)
         _summary(len(result.logged), len(result.problems), CHECKLIST_NAME)
         problems = len(result.problems)
@@ -98,7 +111,7 @@ def _share(vault, repo, now, push: bool) -> None:
     from studycards.scheduling.writes import local_day
     from studycards.upkeep.fix import fix_vault
 
-    report = fix_vault(vault, now.date(), False, new_blocks=False)
+    report = fix_vault(vault, local_day(vault, now), False, new_blocks=False)
     if report.changed:
         echo(f"fixed the frontmatter of {len(report.changed)} note(s)")
     if report.problems:
@@ -110,6 +123,33 @@ def _share(vault, repo, now, push: bool) -> None:
         lines += nightly.push(repo)
     for line in lines:
         echo(line)
+
+
+def _sync_json(vault, result) -> None:
+    from studycards.notes.vault import load_note
+
+    logged = [
+        {
+            "path": r.rel,
+            "title": r.title,
+            "rating": r.rating.name.lower(),
+            "due": r.due.isoformat(),
+            "interval": r.interval,
+            "mastery_level": (note := load_note(vault, r.rel).summary).mastery_level,
+            "review_count": note.review_count,
+            "again_today": r.again_today,
+        }  # fmt: skip
+        for r in result.logged
+    ]
+    problems = [
+        {"path": "reviewsToday.md", "line": p.line, "severity": "error", "message": p.message}
+        for p in result.problems
+    ]
+    print_envelope(
+        "sync", {"logged": logged, "problems": problems, "notices": list(result.notices)}
+    )
+    if result.problems:
+        raise typer.Exit(1)
 
 
 def _summary(logged: int, left: int, name: str) -> None:

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import json
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import typer
 
-from studycards.cli._common import console
+from studycards.cli._common import console, print_envelope
 
 app = typer.Typer(
     help="Small, exact NumPy attention demos: worked answers you can run and check.",
@@ -20,20 +16,11 @@ app = typer.Typer(
 NAME_HELP = "A demo name, as shown by 'studycards demo list'."
 
 
-@contextmanager
-def _usage() -> Iterator[None]:
-    """A bad demo name or parameter is a usage error: one line on stderr, exit 2."""
-    from studycards.errors import DemoError
+def _complete_name(incomplete: str) -> list[str]:
+    """Shell completion of demo names."""
+    from studycards.demos import list_demos
 
-    try:
-        yield
-    except DemoError as error:
-        typer.echo(f"error: {error}", err=True)
-        raise typer.Exit(2) from None
-
-
-def _print_json(data: object) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n")
+    return [info.name for info in list_demos() if info.name.startswith(incomplete)]
 
 
 @app.command("list")
@@ -48,7 +35,7 @@ def list_command(
 
         console().print(render_demo_list(list_demos()))
         return
-    _print_json([_describe(get_demo(info.name)) for info in list_demos()])
+    print_envelope("demo list", {"demos": [_describe(get_demo(i.name)) for i in list_demos()]})
 
 
 def _describe(demo: Any) -> dict[str, Any]:
@@ -61,7 +48,7 @@ def _describe(demo: Any) -> dict[str, Any]:
 
 @app.command()
 def run(
-    name: str = typer.Argument(..., help=NAME_HELP),
+    name: str = typer.Argument(..., help=NAME_HELP, autocompletion=_complete_name),
     seq_len: int | None = typer.Option(None, "--seq-len", help="Sequence length (keys)."),
     tgt_len: int | None = typer.Option(None, "--tgt-len", help="Decoder steps (queries)."),
     d_model: int | None = typer.Option(None, "--d-model", help="Model (embedding) width."),
@@ -93,10 +80,9 @@ def run(
         pad=pad, window=window, block_size=block_size, offset=offset, batch=batch,
         latent=latent, scale=scale, train_len=train_len, drop=drop, shift=shift, prefix=prefix,
     )  # fmt: skip
-    with _usage():
-        result = run_demo(name, {k: v for k, v in given.items() if v is not None}, seed)
+    result = run_demo(name, {k: v for k, v in given.items() if v is not None}, seed)
     if as_json:
-        _print_json(result.to_dict())
+        print_envelope("demo run", result.to_dict())
     else:
         from studycards.render.demo import render_demo
 
@@ -106,11 +92,18 @@ def run(
 
 
 @app.command()
-def explain(name: str = typer.Argument(..., help=NAME_HELP)) -> None:
+def explain(
+    name: str = typer.Argument(..., help=NAME_HELP, autocompletion=_complete_name),
+    as_json: bool = typer.Option(False, "--json", help="Print the explanation as JSON."),
+) -> None:
     """Explain a demo: what it shows, its equations and its parameters."""
     from studycards.demos import get_demo
     from studycards.render.demo import render_explanation
 
-    with _usage():
-        demo = get_demo(name)
+    demo = get_demo(name)
+    if as_json:
+        data = _describe(demo)
+        data["explanation"] = demo.explain()
+        print_envelope("demo explain", data)
+        return
     console().print(render_explanation(demo))

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import typer
 
-from studycards.cli._common import echo, state
+from studycards.cli._common import echo, print_envelope, state
 
 
 def doctor(
     ctx: typer.Context,
     repair: bool = typer.Option(False, "--repair", help="Fix what can be fixed safely."),
+    as_json: bool = typer.Option(False, "--json", help="Print findings and repairs as JSON."),
 ) -> None:
     """Check that notes, ledger, cache and lock agree; with --repair fix what is safe.
 
@@ -24,16 +25,35 @@ def doctor(
         from studycards.scheduling.clock import now_in
 
         done = run_repair(vault, now_in(vault.config.timezone))
-        for action in done.actions:
-            echo(f"repaired: {action}")
+        actions = [str(action) for action in done.actions]
         findings = list(done.remaining)
     else:
-        findings = diagnose(vault)
+        actions, findings = [], diagnose(vault)
+    if as_json:
+        rows = [_finding_json(f) for f in findings]
+        print_envelope(
+            "doctor", {"healthy": healthy(findings), "repaired": actions, "findings": rows}
+        )
+        if not healthy(findings):
+            raise typer.Exit(1)
+        return
+    for action in actions:
+        echo(f"repaired: {action}")
     for finding in findings:
         echo(str(finding))
     _summary(findings, repair)
     if not healthy(findings):
         raise typer.Exit(1)
+
+
+def _finding_json(finding) -> dict:
+    return {
+        "path": finding.where,
+        "severity": finding.severity,
+        "kind": finding.kind,
+        "message": finding.message,
+        "repairable": finding.repairable,
+    }
 
 
 def _summary(findings: list, repaired: bool) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from studycards.cli._common import echo, state, warn
+from studycards.cli._common import echo, print_envelope, state, warn
 
 app = typer.Typer(
     help="Export the notes: an Anki package or a CSV table.",
@@ -15,6 +15,7 @@ app = typer.Typer(
 )
 
 _FORCE = typer.Option(False, "--force", help="Replace FILE if it exists.")
+_JSON = typer.Option(False, "--json", help="Print what was written as JSON.")
 _FOLLOWUPS = typer.Option(
     True, "--followups/--no-followups", help="Also export each follow-up Q&A as a card."
 )
@@ -25,20 +26,23 @@ def anki(
     ctx: typer.Context,
     file: Path = typer.Argument(..., metavar="FILE.apkg", help="The package to write."),
     force: bool = _FORCE,
+    as_json: bool = _JSON,
     followups: bool = _FOLLOWUPS,
 ) -> None:
     """Write an Anki package: a card per note and per follow-up Q&A, one deck per topic
     (studycards::Topic), maths for MathJax, the images the cards show as media.
 
     Reviewed cards carry their schedule, FSRS memory state and review history, so Anki (or
-    AnkiDroid) goes on from where studycards is; importing a re-export updates the cards.
-
-    Example: studycards export anki ~/interview.apkg --force"""
+    AnkiDroid) goes on from where studycards is; importing a re-export updates the cards."""
     from studycards.progress.anki import export_anki
     from studycards.scheduling.clock import now_in
 
     vault = state(ctx).vault()
     result = export_anki(vault, file, now_in(vault.config.timezone), force, followups)
+    if as_json:
+        extra = {"decks": result.decks, "scheduled": result.scheduled, "media": result.media}
+        print_envelope("export anki", {**_json(result), **extra})
+        return
     what = f"{_cards(result)} in {result.decks} decks"
     if result.scheduled:
         what += f", {result.scheduled} with their schedule"
@@ -52,6 +56,7 @@ def csv(
     ctx: typer.Context,
     file: Path = typer.Argument(..., metavar="FILE", help="The CSV file to write."),
     force: bool = _FORCE,
+    as_json: bool = _JSON,
     followups: bool = _FOLLOWUPS,
 ) -> None:
     """Write a CSV table (UTF-8 with BOM): a row per note with its schedule and short answer,
@@ -59,6 +64,9 @@ def csv(
     from studycards.progress.export import export_csv
 
     result = export_csv(state(ctx).vault(), file, force, followups)
+    if as_json:
+        print_envelope("export csv", _json(result))
+        return
     _report(result, _cards(result))
 
 
@@ -67,6 +75,16 @@ def _cards(result) -> str:
     if not result.followups:
         return notes
     return f"{notes} and {result.followups} follow-up{'' if result.followups == 1 else 's'}"
+
+
+def _json(result) -> dict:
+    skipped = [str(problem) for problem in result.skipped]
+    return {
+        "path": str(result.path),
+        "notes": result.notes,
+        "followups": result.followups,
+        "skipped": skipped,
+    }
 
 
 def _report(result, what: str) -> None:

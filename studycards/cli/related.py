@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from studycards.cli._common import console, state, warn
-from studycards.cli.notes import print_json
+from studycards.cli._common import console, print_envelope, state, warn
 
 
 def link(
@@ -16,6 +15,9 @@ def link(
     dry_run: bool = typer.Option(False, "--dry-run", help="Show what would change; write nothing."),
     explain: bool = typer.Option(
         False, "--explain", help="Show each link's reason: the words both notes share."
+    ),
+    as_json: bool = typer.Option(
+        False, "--json", help="Print what was (or would be) done as JSON."
     ),
 ) -> None:
     """Write the generated related-notes block ('## 相关笔记') of one note or of every note.
@@ -30,6 +32,13 @@ def link(
     from studycards.upkeep.link import link as link_notes
 
     report = link_notes(state(ctx).vault(), note, dry_run)
+    if as_json:
+        rows = [
+            {"path": n.rel, **{k: v for k, v in n.to_dict().items() if k != "rel"}}
+            for n in report.notes
+        ]
+        print_envelope("link", {"dry_run": dry_run, "notes": rows, "broken": list(report.broken)})
+        return
     if note is None:
         for problem in report.broken:
             warn(f"{problem}: skipped")
@@ -61,7 +70,12 @@ def search(
     corpus = load_corpus(state(ctx).vault())
     result = run_search(corpus, query, limit, topic)
     if as_json:
-        print_json(result.to_dict())
+        data = result.to_dict()
+        data["results"] = [
+            {"path": r["rel"], **{k: v for k, v in r.items() if k != "rel"}}
+            for r in data["results"]
+        ]
+        print_envelope("search", data)
         return
     from studycards.render.search import search_view
 

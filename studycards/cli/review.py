@@ -13,10 +13,10 @@ from studycards.cli.notes import Difficulty
 
 
 def require_terminal() -> None:
-    from studycards.errors import UsageError
+    from studycards.errors import CannotComplete
 
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
-        raise UsageError(
+        raise CannotComplete(
             "review needs an interactive terminal; in scripts use "
             "'studycards grade NOTE again|hard|good|easy'"
         )

@@ -7,8 +7,10 @@ from pathlib import Path
 
 import typer
 
-from studycards.cli._common import console, echo, state, warn
-from studycards.cli.notes import Difficulty, print_json
+from studycards.cli._common import console, echo, print_envelope, state, warn
+from studycards.cli.notes import Difficulty
+
+_JSON_HELP = "Print the result as JSON (see docs/json.md)."
 
 
 def _parse_day(text: str | None, option: str) -> dt.date | None:
@@ -64,7 +66,9 @@ def due(
         from studycards.scheduling.queue import queue_json
 
         data = queue_json(queue, today, vault)
-        print_json({**data, "readiness": None if ready is None else ready.to_dict()})
+        data["due_count"], data["new_count"] = data.pop("due_total"), data.pop("new_total")
+        data["readiness"] = None if ready is None else ready.to_dict()
+        print_envelope("due", data)
         return
     from studycards.render.queue import queue_view, readiness_text
 
@@ -90,6 +94,7 @@ def grade(
     note: str = typer.Argument(..., help="A path, a file name, or a unique part of a title."),
     rating: str = typer.Argument(..., help="again, hard, good or easy (or 1-4)."),
     duration: float | None = typer.Option(None, "--duration", help="Seconds spent, if known."),
+    as_json: bool = typer.Option(False, "--json", help=_JSON_HELP),
 ) -> None:
     """Record a review of NOTE without the interactive session (for scripts and editors)."""
     from studycards.errors import UsageError
@@ -112,25 +117,43 @@ def grade(
     rel = resolve(vault, note, scan(vault).summaries, Path.cwd())
     result = grade_note(vault, rel, grade_value, now, duration)
     outcome = result.outcome
+    if as_json:
+        print_envelope(
+            "grade", review_json(result.rel, result.title, outcome, result.mastery, vault)
+        )
+        return
     echo(
         f"{result.title}: {grade_value.name.lower()} -> next review {outcome.due.isoformat()} "
         f"(in {outcome.interval}d), mastery {result.mastery:.2f}"
     )
 
 
-def undo(ctx: typer.Context) -> None:
-    """Undo the last review: log an undo and restore the note's frontmatter exactly."""
+def undo(
+    ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help=_JSON_HELP)
+) -> None:
+    """Undo the last review: log an undo and restore the note's frontmatter exactly.
+
+    Exits 1 when there is nothing to undo.
+    """
     from studycards.scheduling.clock import now_in
+    from studycards.scheduling.schedule import Rating
     from studycards.scheduling.undo import undo_last
 
     vault = state(ctx).vault()
     result = undo_last(vault, now_in(vault.config.timezone))
+    if as_json:
+        event = result.undone
+        rating = None if event.rating is None else Rating(event.rating).name.lower()
+        undone = {"id": event.id, "day": event.day, "rating": rating}
+        print_envelope("undo", {"path": result.rel, "title": result.title, "undone": undone})
+        return
     echo(f"undid the review of {result.title} from {result.undone.day} ({result.rel})")
 
 
 def reschedule(
     ctx: typer.Context,
     dry_run: bool = typer.Option(False, "--dry-run", help="Show what would move, change nothing."),
+    as_json: bool = typer.Option(False, "--json", help=_JSON_HELP),
 ) -> None:
     """Recompute every note's due day from the ledger with the current settings."""
     from studycards.scheduling.clock import now_in
@@ -138,6 +161,17 @@ def reschedule(
 
     vault = state(ctx).vault()
     moves = run(vault, now_in(vault.config.timezone), dry_run)
+    if as_json:
+        rows = [
+            {
+                "path": move.rel,
+                "previous_due": move.old_due.isoformat() if move.old_due else None,
+                "due": move.new_due.isoformat(),
+            }
+            for move in moves
+        ]
+        print_envelope("reschedule", {"dry_run": dry_run, "moves": rows})
+        return
     for move in moves:
         old = move.old_due.isoformat() if move.old_due else "unscheduled"
         echo(f"{move.rel}: {old} -> {move.new_due.isoformat()}")
@@ -149,6 +183,7 @@ def mv(
     ctx: typer.Context,
     old: str = typer.Argument(..., help="The note to move (path, file name or title part)."),
     new: str = typer.Argument(..., help="New path inside the vault, e.g. notes/Topic/Name.md."),
+    as_json: bool = typer.Option(False, "--json", help=_JSON_HELP),
 ) -> None:
     """Move or rename a note; its review history follows it (by its id)."""
     from studycards.lock import vault_lock
@@ -163,7 +198,25 @@ def mv(
             warn(notice)
     rel = resolve(vault, old, scan(vault).summaries, Path.cwd())
     source, target = move_note(vault, rel, new)
+    if as_json:
+        print_envelope("mv", {"previous_path": source, "path": target})
+        return
     echo(f"moved {source} -> {target}")
+
+
+def review_json(rel: str, title: str, outcome, mastery: float, vault) -> dict:
+    """One logged review, as ``grade --json`` and ``sync --json`` print it."""
+    from studycards.notes.vault import load_note
+
+    return {
+        "path": rel,
+        "title": title,
+        "rating": outcome.rating.name.lower(),
+        "due": outcome.due.isoformat(),
+        "interval": outcome.interval,
+        "mastery_level": mastery,
+        "review_count": load_note(vault, rel).summary.review_count,
+    }
 
 
 def register(app: typer.Typer) -> None:

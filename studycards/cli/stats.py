@@ -7,8 +7,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from studycards.cli._common import console, echo, state, warn
-from studycards.cli.notes import print_json
+from studycards.cli._common import console, echo, print_envelope, state, warn
 
 if TYPE_CHECKING:
     from studycards.notes.vault import Vault
@@ -37,7 +36,7 @@ def stats(
     if as_json:
         from studycards.progress.stats import stats_json
 
-        print_json(stats_json(result))
+        print_envelope("stats", _stats_vocabulary(stats_json(result)))
         return
     from studycards.render.stats import stats_view
 
@@ -48,10 +47,18 @@ def stats(
         _save_svg(view, svg, screen.width)
 
 
+def _stats_vocabulary(data: dict) -> dict:
+    """The JSON's counts named as in every other command: ``due_count``, ``mean_mastery``."""
+    data["overdue_count"] = data.pop("overdue")
+    for row in data["topics"]:
+        row["due_count"], row["mean_mastery"] = row.pop("due"), row.pop("mastery")
+    return data
+
+
 def _save_svg(view: object, path: Path, width: int) -> None:
     import io
 
-    from studycards.errors import UsageError
+    from studycards.errors import WriteError
     from studycards.render.safe import SafeConsole
 
     recorder = SafeConsole(
@@ -61,7 +68,7 @@ def _save_svg(view: object, path: Path, width: int) -> None:
     try:
         recorder.save_svg(str(path), title="studycards stats")
     except OSError as error:
-        raise UsageError(f"--svg: cannot write {path}: {error.strerror}") from None
+        raise WriteError(f"cannot write the --svg image: {error.strerror}", path) from None
     echo(f"saved {path}", err=True)
 
 
@@ -97,7 +104,7 @@ def optimize(
 
     outcome = optimize_vault(vault, min_reviews, save=not dry_run, on_fit=on_fit)
     if as_json:
-        print_json(outcome_json(outcome))
+        print_envelope("optimize", outcome_json(outcome))
         return
     from studycards.render.stats import optimize_view
 
@@ -110,7 +117,7 @@ def _retention(vault: Vault, as_json: bool) -> None:
     workloads = vault_workloads(vault)
     current = vault.config.desired_retention
     if as_json:
-        print_json(workloads_json(workloads, current))
+        print_envelope("optimize", workloads_json(workloads, current))
         return
     from studycards.render.stats import retention_view
 

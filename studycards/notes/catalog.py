@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -56,10 +57,40 @@ def select(
     return sorted(kept, key=SORT_KEYS[sort])
 
 
+def check_filter(where: NoteFilter, notes: Iterable[NoteSummary]) -> None:
+    """Refuse a ``--topic`` or ``--tag`` no note has, naming the close ones (a filter that can
+    match nothing is a typo, not an empty answer)."""
+    notes = list(notes)
+    if where.topic:
+        _check_known("--topic", "topic", where.topic, {n.topic for n in notes if n.topic})
+    if where.tag:
+        _check_known("--tag", "tag", where.tag, {t for n in notes for t in n.tags})
+
+
+def _check_known(option: str, noun: str, given: str, known: set[str]) -> None:
+    if given.casefold() in {k.casefold() for k in known}:
+        return
+    wanted = given.casefold()
+    starts = sorted(k for k in known if wanted in k.casefold())
+    folded = {k.casefold(): k for k in known}
+    similar = [folded[k] for k in difflib.get_close_matches(wanted, list(folded), n=5, cutoff=0.5)]
+    close = (starts or similar)[:5]
+    if close:
+        hint = "did you mean " + ", ".join(close) + "?"
+    elif known:
+        names = sorted(known, key=str.casefold)
+        hint = f"{noun}s: " + ", ".join(names[:12]) + (" ..." if len(names) > 12 else "")
+    else:
+        hint = f"no note has a {noun}"
+    raise UsageError(f"{option}: no {noun} {given!r}; {hint}")
+
+
 def listing_row(note: NoteSummary, today: dt.date) -> dict[str, Any]:
-    """A JSON-ready description of one note for ``list --json``."""
+    """A JSON-ready description of one note (``list --json``, ``show --json``)."""
     data = note.to_dict()
     data.pop("problems")
     data["path"] = data.pop("rel")
-    data["due"] = note.due_on(today) <= today
+    due = note.due_on(today)
+    data["due"] = due.isoformat()
+    data["days_overdue"] = max(0, (today - due).days)
     return data

@@ -23,6 +23,7 @@ from studycards.notes.note_file import kind_problem, read_note_bytes, too_large
 from studycards.notes.sections import freeze_extra
 from studycards.notes.selection import DOT_FOLDER, Selection, Skipped, count_markdown
 from studycards.notes.summary import broken_summary, decode, parse_summary
+from studycards.notes.vault_root import is_vault, not_a_vault
 
 STATE_DIR = ".studycards"
 _GITIGNORE = (
@@ -81,6 +82,8 @@ def find_vault(explicit: str | None, cwd: Path, environ: Mapping[str, str]) -> V
         root = Path(given).expanduser()
         if not root.is_dir():
             raise VaultNotFound(f"no vault at {root}: it is not a folder")
+        if not is_vault(root):
+            raise VaultNotFound(not_a_vault(root))
         return open_vault(root)
     for folder in (cwd, *cwd.parents):
         if (folder / CONFIG_NAME).is_file() or (folder / "notes").is_dir():

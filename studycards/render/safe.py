@@ -23,9 +23,9 @@ _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _UNESCAPED_IN_JSON = re.compile("[\x7f-\x9f]")  # JSON escapes C0 itself, not DEL or C1
 
 
-def json_text(data: object) -> str:
+def json_text(data: object, allow_nan: bool = True) -> str:
     """``data`` as JSON for a terminal: every control character escaped (``\\u009b``)."""
-    text = json.dumps(data, ensure_ascii=False)
+    text = json.dumps(data, ensure_ascii=False, allow_nan=allow_nan)
     return _UNESCAPED_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from studycards.notes.catalog import NoteFilter
+from studycards.notes.catalog import NoteFilter, check_filter
 from studycards.review.pane import SCROLL_KEYS, Scroll
 from studycards.review.session import KEY_RATINGS, Backend, Card
 from studycards.scheduling.schedule import Rating
@@ -140,7 +140,9 @@ def pick_cards(vault: Vault, where: NoteFilter, count: int, rng: random.Random) 
     from studycards.review.session_backend import followup_card, note_card
 
     pool: list[Card] = []
-    for summary in scan(vault).notes:
+    summaries = scan(vault).notes
+    check_filter(where, summaries)
+    for summary in summaries:
         if not where.keeps(summary, dt.date.min):
             continue
         note = load_note(vault, summary.rel)

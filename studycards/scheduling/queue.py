@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from studycards.errors import UsageError
-from studycards.notes.catalog import NoteFilter
+from studycards.notes.catalog import NoteFilter, check_filter
 from studycards.notes.note import DIFFICULTIES, NoteSummary
 from studycards.scheduling.events import Event, live_events
 from studycards.scheduling.history import CardHistory, note_state
@@ -216,6 +216,7 @@ def load_queue(
     config = vault.config
     limits = Limits(config.new_per_day, config.reviews_per_day) if use_limits else None
     notes = scan(vault).notes
+    check_filter(where, notes)
     queue = build_queue(
         notes,
         replay(read.events),

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 
-from studycards.errors import UsageError
+from studycards.errors import CannotComplete, UsageError
 from studycards.lock import vault_lock
 from studycards.notes.frontmatter_edit import capture_lines
 from studycards.notes.vault import Vault, scan
@@ -94,7 +94,7 @@ def move_note(vault: Vault, old: str, new_rel: str) -> tuple[str, str]:
                 "it would not be scanned"
             )
         if target.exists():
-            raise UsageError(f"{vault.rel(target)} already exists: not overwritten")
+            raise CannotComplete(f"{vault.rel(target)} already exists: not overwritten")
         note = read_note_file(vault, old)
         if not note.summary.id:
             write_note(note, _updated(note, {"id": new_note_id()}))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from studycards.errors import StudycardsError, UsageError
+from studycards.errors import CannotComplete, StudycardsError
 from studycards.lock import vault_lock
 from studycards.notes.frontmatter_edit import restore_lines
 from studycards.notes.vault import Vault, scan
@@ -48,12 +48,12 @@ def undo_event(vault: Vault, event_id: str, now: dt.datetime) -> UndoResult:
                 _refuse_if_reviewed_since(event, events[position + 1 :], undone)
                 companions = _companion_imports(events[:position], event, undone)
                 return _undo_locked(vault, event, companions, now)
-        raise UsageError(f"review {event_id} is not in the ledger or was already undone")
+        raise CannotComplete(f"review {event_id} is not in the ledger or was already undone")
 
 
 def _refuse_if_reviewed_since(target: Event, later: list[Event], undone: set[str]) -> None:
     if any(e.kind == "review" and e.card == target.card and e.id not in undone for e in later):
-        raise UsageError(
+        raise CannotComplete(
             f"{target.path} was reviewed again since, elsewhere: undo that review first"
         )
 
@@ -83,7 +83,7 @@ def _last_undoable(events: list[Event]) -> tuple[Event, list[str]]:
         event = events[position]
         if event.kind == "review" and event.id not in undone:
             return event, _companion_imports(events[:position], event, undone)
-    raise UsageError("nothing to undo: no review in the ledger")
+    raise CannotComplete("nothing to undo: no review in the ledger")
 
 
 def _companion_imports(before: list[Event], review: Event, undone: set[str]) -> list[str]:

@@ -8,7 +8,7 @@ from importlib import resources
 from pathlib import Path
 
 from studycards._atomic import atomic_create
-from studycards.errors import UsageError
+from studycards.errors import CannotComplete
 from studycards.notes.config import CONFIG_NAME
 
 EXAMPLE_NOTE = Path("notes") / "Example" / "What is spaced repetition.md"
@@ -29,7 +29,7 @@ def template_text(name: str) -> str:
 def init_vault(root: Path, today: dt.date | None = None) -> InitResult:
     """Create ``studycards.yaml``, ``notes/`` and one example note under ``root``."""
     if root.exists() and not root.is_dir():
-        raise UsageError(f"{root} exists and is not a folder")
+        raise CannotComplete(f"{root} exists and is not a folder")
     root.mkdir(parents=True, exist_ok=True)
     day = (today or dt.date.today()).isoformat()
     files = {

@@ -320,7 +320,7 @@ def link_json(link: OutlineLink, notes: Mapping[str, NoteSummary], today: dt.dat
         "exists": link.exists,
         "line": link.line,
         "mastery_level": note.mastery_level if note else None,
-        "next_review": note.due_on(today).isoformat() if note else None,
+        "due": note.due_on(today).isoformat() if note else None,
     }
 
 
