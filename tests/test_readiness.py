@@ -121,3 +121,23 @@ def test_stats_shows_readiness_with_an_interview_date(make_vault, use_vault, cli
     out = " ".join(cli("stats").stdout.split())
     assert "Interview predicted ready on 2025-11-10:" in out
     assert json.loads(cli("stats", "--json").stdout)["readiness"]["date"] == "2025-11-10"
+
+
+def test_the_calibration_is_kept_until_the_ledger_changes(make_vault, monkeypatch):
+    from studycards.notes.vault import open_vault
+    from studycards.scheduling import calibration
+    from studycards.scheduling.grading import grade_note
+    from studycards.scheduling.schedule import Rating
+
+    vault = open_vault(make_vault({NOTE: TEXT}, config="timezone: UTC\n"))
+    now = dt.datetime(2025, 11, 1, 9, tzinfo=dt.timezone.utc)
+    grade_note(vault, NOTE, Rating.GOOD, now)
+    calls = []
+    real = calibration.predictions
+    monkeypatch.setattr(calibration, "predictions", lambda *a: calls.append(1) or real(*a))
+    first = calibration.vault_calibration(vault)
+    assert calibration.vault_calibration(vault) == first
+    assert len(calls) == 1  # the second lookup did not read the ledger again
+    grade_note(vault, NOTE, Rating.AGAIN, now + dt.timedelta(days=3))
+    calibration.vault_calibration(vault)
+    assert len(calls) == 2  # a new review is counted

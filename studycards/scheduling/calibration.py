@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -132,12 +133,34 @@ def interview_margin(calibration: Calibration | None) -> float:
 
 
 def vault_calibration(vault: Any) -> Calibration | None:
-    """The calibration of a vault's own ledger, with the parameters in use."""
+    """The calibration of a vault's own ledger, with the parameters in use.
+
+    Kept while the ledger file and the settings it depends on are unchanged: with an interview
+    date every settings lookup (each card of a session) asks for it."""
     from studycards.scheduling.writes import event_day_of, ledger_of
 
-    events = ledger_of(vault).read().events
-    parameters = vault.config.parameters
-    return calibrate(predictions(events, event_day_of(vault), _tuple(parameters)))
+    ledger = ledger_of(vault)
+    parameters = _tuple(vault.config.parameters)
+    key = (_file_key(ledger.path), parameters, vault.config.timezone, vault.config.day_starts_at)
+    if key[0] is not None and key in _KEPT:
+        return _KEPT[key]
+    found = calibrate(predictions(ledger.read().events, event_day_of(vault), parameters))
+    if key[0] is not None:
+        if len(_KEPT) >= 4:
+            _KEPT.pop(next(iter(_KEPT)))
+        _KEPT[key] = found
+    return found
+
+
+_KEPT: dict[tuple[Any, ...], Calibration | None] = {}
+
+
+def _file_key(path: Any) -> tuple[str, int, int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return (str(path), info.st_size, info.st_mtime_ns)
 
 
 def _tuple(values: Any) -> tuple[float, ...] | None:
