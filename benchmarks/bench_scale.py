@@ -61,6 +61,7 @@ used; on a shared or loaded machine read the CPU figures, wall times include wai
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import json
 import math
@@ -549,13 +550,21 @@ def floor_summary(bench: Bench) -> tuple[float | None, float | None]:
 def header_lines(meta: dict) -> list[str]:
     typer, passes = meta["floor_import_typer_cpu"], meta["floor_pass_cpu"]
     floors = "-" if typer is None else f"`import typer` {typer:.3f} s, `pass` {passes:.3f} s CPU"
+    if "sources" in meta:
+        lines = [f"merged from {len(meta['sources'])} runs; floors ({meta['stat']}): {floors}"]
+        return lines + [
+            f"run {i}: " + "; ".join(run_lines(m)) for i, m in enumerate(meta["sources"], 1)
+        ]
+    return [*run_lines(meta), f"floors ({meta['stat']} over the run): {floors}"]
+
+
+def run_lines(meta: dict) -> list[str]:
     return [
         f"date: {meta['date']}; {meta['cores']} cores; python {meta['python_version']}; "
         f"{meta['studycards']}",
         f"load average at start {fmt_load(meta['load_start'])}, at end {fmt_load(meta['load_end'])}",
         f"command: `{meta['command']}`",
-        f"{meta['stat']} of {meta['repeat']} warm / {meta['cold_repeat']} cold runs; "
-        f"floors ({meta['stat']} over the run): {floors}",
+        f"{meta['stat']} of {meta['repeat']} warm / {meta['cold_repeat']} cold runs",
     ]
 
 
@@ -602,6 +611,33 @@ def as_json(bench: Bench, meta: dict) -> dict:
             "goals": [{"goal": g, "result": v} for g, v in verdicts(row, f)],
         })  # fmt: skip
     return {**meta, "rows": rows, "growth": growth(bench)}
+
+
+def merge(bench: Bench, paths: list[Path]) -> dict:
+    """Read earlier --json outputs into bench's rows; the meta naming each run."""
+    by_key = {c.key: c for c in commands(DEFAULT_QUERY, DEFAULT_CJK_QUERY)}
+    sources = []
+    for path in paths:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            sources.append({k: v for k, v in data.items() if k not in ("rows", "growth")})
+            for r in data["rows"]:
+                bench.rows.append(row_from_json(r, by_key))
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise SystemExit(f"error: {path}: not a bench_scale.py --json output ({exc})") from None
+    meta = {"sources": sources, "stat": bench.options.stat}
+    meta["floor_import_typer_cpu"], meta["floor_pass_cpu"] = floor_summary(bench)
+    return meta
+
+
+def row_from_json(r: dict, by_key: dict[str, Command]) -> Row:
+    command = dataclasses.replace(by_key[r["key"]], label=r["command"])
+    return Row(
+        command, r["state"], r["size"], r.get("notes"),
+        runs=[Run(x["cpu"], x["wall"], x["rss_mb"]) for x in r["runs"]],
+        floor_typer=list(r["floor_typer_runs"]), floor_pass=list(r["floor_pass_runs"]),
+        args=tuple(r.get("args", ())), status=r["status"], detail=r["detail"],
+    )  # fmt: skip
 
 
 # ---- main ------------------------------------------------------------------------------------
@@ -664,6 +700,10 @@ def parse_args(argv):
     out.add_argument("--markdown", action="store_true", help="print a Markdown table")
     out.add_argument("--json", action="store_true", help="print JSON")
     ap.add_argument("--json-file", type=Path, help="also write the JSON to this file")
+    ap.add_argument(
+        "--merge", type=Path, nargs="+", metavar="JSON",
+        help="run nothing: report the rows of earlier --json outputs together",
+    )  # fmt: skip
     options = ap.parse_args(argv)
     if options.repeat < 1 or (options.cold_repeat is not None and options.cold_repeat < 1):
         ap.error("--repeat and --cold-repeat must be at least 1")
@@ -723,6 +763,9 @@ def main(argv: list[str] | None = None) -> int:
     def log(line: str) -> None:
         print(line, file=sys.stderr, flush=True)
 
+    if options.merge:
+        bench = Bench(options, None, log)
+        return output(bench, merge(bench, options.merge), options)
     runner = Runner(options.python, options.timeout)
     meta = {
         "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
@@ -753,6 +796,10 @@ def main(argv: list[str] | None = None) -> int:
     meta["load_end"] = list(os.getloadavg())
     log(f"load average at end: {fmt_load(meta['load_end'])}")
     meta["floor_import_typer_cpu"], meta["floor_pass_cpu"] = floor_summary(bench)
+    return output(bench, meta, options)
+
+
+def output(bench: Bench, meta: dict, options) -> int:
     data = as_json(bench, meta)
     if options.json_file:
         options.json_file.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n")

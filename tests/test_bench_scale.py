@@ -209,3 +209,35 @@ def _meta() -> dict:
     return {"date": "d", "cores": 2, "python_version": "3", "studycards": "s",
             "load_start": [0.0] * 3, "load_end": [0.0] * 3, "command": "c", "repeat": 1,
             "cold_repeat": 1, "stat": "best"}  # fmt: skip
+
+
+def test_merge_reports_earlier_runs_together_with_their_growth(tiny_run, tmp_path):
+    folder, _, data = tiny_run
+    first = folder / "out.json"
+    bigger = dict(data, command="a later run")
+    bigger["rows"] = [
+        dict(r, size=300, runs=[dict(x, cpu=x["cpu"] * 10) for x in r["runs"]])
+        for r in data["rows"]
+        if r["key"] == "due"
+    ]
+    second = tmp_path / "later.json"
+    second.write_text(json.dumps(bigger), encoding="utf-8")
+    done = run_script("--merge", str(first), str(second), "--markdown")
+    assert done.returncode == 0, done.stderr
+    assert "merged from 2 runs" in done.stdout and "command: `a later run`" in done.stdout
+    rows = table(done.stdout)
+    body = [tuple(r[:3]) for r in rows[1:] if len(r) == 10]
+    assert body == EXPECTED_ROWS + [("due --json", "300", "cold"), ("due --json", "300", "warm")]
+    growth = [r for r in rows if len(r) == 6 and r[0] == "due --json"]
+    assert [(r[1], r[2], r[3]) for r in growth] == [
+        ("cold", "30, 300", "1.00"),
+        ("warm", "30, 300", "1.00"),
+    ]
+
+
+def test_merge_refuses_a_file_that_is_not_its_output(tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"rows": [{"key": "due"}]}', encoding="utf-8")
+    done = run_script("--merge", str(bad))
+    assert done.returncode == 1
+    assert done.stderr.strip().startswith(f"error: {bad}: not a bench_scale.py --json output")
