@@ -5,6 +5,7 @@ Usage:
         [--vaults DIR] [--commands due,search,...] [--states cold,warm,first] [--no-bundled]
         [--timeout 600] [--stat best|median] [--markdown | --json] [--json-file FILE]
         [--python PYTHON] [--keep]
+    python benchmarks/bench_scale.py --merge RUN.json [RUN.json ...] [--markdown | --json]
 
 Each figure is one fresh ``python -m studycards --vault VAULT ...`` process run with the
 interpreter given by --python (default: the one running this script, so the studycards installed
@@ -53,9 +54,11 @@ generated sizes measured (at least two); link's goal there is "no worse than n l
 slope of n log n over the same sizes. The raw CPU includes start-up, so small sizes flatten it.
 
 Output: an aligned table (default), ``--markdown`` (ready for the README) or ``--json``, on
-stdout; ``--json-file FILE`` also writes the JSON. Progress lines, the load average at the start
-and the end (``os.getloadavg()``) and skips go to stderr as well. Only the standard library is
-used; on a shared or loaded machine read the CPU figures, wall times include waiting for a core.
+stdout; ``--json-file FILE`` also writes the JSON. ``--merge`` runs nothing and reports the rows
+of earlier JSON outputs as one table, growth included (say the 50k rows, run on their own).
+Progress lines, the load average at the start and the end (``os.getloadavg()``) and skips go to
+stderr as well. Only the standard library is used. On a shared or loaded machine read the CPU
+figures: wall times include waiting for a core.
 """
 
 from __future__ import annotations
