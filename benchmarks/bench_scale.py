@@ -460,9 +460,9 @@ def progress(row: Row, bench: Bench) -> str:
 
 
 def verdicts(row: Row, f: dict | None) -> list[tuple[str, str]]:
-    goals = [
-        g for g in (*row.command.goals, EVERY_COMMAND_MEMORY) if g.applies(row.state, row.size)
-    ]
+    every = (*row.command.goals, EVERY_COMMAND_MEMORY)
+    goals = [g for g in every if g.applies(row.state, row.size)]
+    goals = [g for i, g in enumerate(goals) if g.text() not in {h.text() for h in goals[:i]}]
     out = []
     for goal in goals:
         if f is None:
