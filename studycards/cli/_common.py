@@ -6,6 +6,7 @@ import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 import typer
@@ -145,6 +146,20 @@ def print_envelope(command: str, payload: dict[str, Any]) -> None:
 
     data = {"command": command, "schema": SCHEMAS[command].version, **payload}
     sys.stdout.write(json_text(data, allow_nan=False) + "\n")
+
+
+def write_lines(lines: Iterable[str], batch: int = 512) -> None:
+    """Lines already made safe (:mod:`studycards.render.columns`) to stdout, a batch at a time,
+    so a long listing starts at once and never sits whole in memory."""
+    chunk: list[str] = []
+    for line in lines:
+        chunk.append(line)
+        if len(chunk) >= batch:
+            sys.stdout.write("\n".join(chunk) + "\n")
+            chunk.clear()
+    if chunk:
+        sys.stdout.write("\n".join(chunk) + "\n")
+    sys.stdout.flush()
 
 
 def echo(message: str = "", err: bool = False, nl: bool = True) -> None:
