@@ -96,17 +96,19 @@ def table_lines(
         return gap + text if column.right else text + gap
 
     header = [Cell(column.name, "bold") for column in columns]
-    yield " ┃ ".join(styled(pad(c.text, col), c.style) for c, col in zip(header, columns))
+    yield " ┃ ".join(
+        styled(pad(c.text, col), c.style) for c, col in zip(header, columns, strict=True)
+    )
     last = len(columns) - 1
     yield "╇".join(
         "━" * (col.width + (0 if i == 0 else 1) + (0 if i == last else 1))
         for i, col in enumerate(columns)
     )
     for row in rows:
-        cells = [wrap(cell.text, col.width) for cell, col in zip(row, columns)]
+        cells = [wrap(cell.text, col.width) for cell, col in zip(row, columns, strict=True)]
         for line in range(max(len(lines) for lines in cells)):
             parts = []
-            for cell, col, lines in zip(row, columns, cells):
+            for cell, col, lines in zip(row, columns, cells, strict=True):
                 text = lines[line] if line < len(lines) else ""
                 parts.append(styled(pad(text, col), cell.style))
             yield " │ ".join(parts)
