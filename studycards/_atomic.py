@@ -5,7 +5,13 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO, Union
+
+# What a write puts in the file: the bytes, or a function that writes them into the open file
+# (so a big export streams instead of sitting whole in memory first).
+Content = Union[bytes, Callable[[BinaryIO], None]]  # noqa: UP007 (an alias, read at run time)
 
 # The temporary file a write goes through: ``.NAME.RANDOM.tmp`` beside the file NAME.
 TEMPORARY = re.compile(r"^\.(?P<name>.+)\.[^./]+\.tmp$")
@@ -15,7 +21,16 @@ def _temporary(path: Path) -> tuple[int, str]:
     return tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
 
 
-def atomic_write(path: Path, data: bytes) -> None:
+def _fill(handle: BinaryIO, data: Content) -> None:
+    if callable(data):
+        data(handle)
+    else:
+        handle.write(data)
+    handle.flush()
+    os.fsync(handle.fileno())
+
+
+def atomic_write(path: Path, data: Content) -> None:
     """Replace ``path`` with ``data`` via a fsynced temporary file in the same folder.
 
     The file mode of an existing file is kept; a new file gets the default mode (umask applied).
@@ -25,9 +40,7 @@ def atomic_write(path: Path, data: bytes) -> None:
     fd, tmp_name = _temporary(path)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+            _fill(handle, data)
         os.chmod(tmp_name, mode)
         os.replace(tmp_name, path)
     except BaseException:
@@ -65,7 +78,7 @@ def _fsync_folder(folder: Path) -> None:
         os.close(fd)
 
 
-def atomic_create(path: Path, data: bytes) -> bool:
+def atomic_create(path: Path, data: Content) -> bool:
     """Create ``path`` with ``data`` atomically; never replaces an existing file.
 
     Returns False (and writes nothing) when ``path`` already exists.
@@ -73,9 +86,7 @@ def atomic_create(path: Path, data: bytes) -> bool:
     fd, tmp_name = _temporary(path)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+            _fill(handle, data)
         os.chmod(tmp_name, _existing_mode(path))
         os.link(tmp_name, path)
     except FileExistsError:

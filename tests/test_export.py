@@ -14,6 +14,7 @@ from conftest import BEAM_SEARCH, KV_CACHE, MULTI_HEAD, SEQ2SEQ, TWO_SUM
 
 from studycards.errors import StudycardsError
 from studycards.notes.vault import open_vault
+from studycards.progress import export as export_module
 from studycards.progress.anki import anki_tag, deck_name, export_anki, stable_id
 from studycards.progress.card_html import card_html
 from studycards.progress.export import CSV_COLUMNS, export_csv, read_notes
@@ -175,6 +176,44 @@ def test_parallel_read_keeps_path_order(root, monkeypatch):
     monkeypatch.setattr("os.cpu_count", lambda: 3)
     assert read_notes(vault) == serial
     assert [n.summary.rel for n in serial[0]] == sorted(n.summary.rel for n in serial[0])
+
+
+def _contents(db: sqlite3.Connection) -> tuple:
+    notes = sorted(db.execute("SELECT guid, flds, tags FROM notes"))
+    cards = sorted(
+        db.execute(
+            "SELECT n.guid, c.type, c.queue, c.due, c.ivl, c.reps, c.lapses, c.data"
+            " FROM cards c JOIN notes n ON c.nid = n.id"
+        )
+    )
+    decks = sorted(json.loads(db.execute("SELECT decks FROM col").fetchone()[0]))
+    return notes, cards, decks, db.execute("SELECT count(*) FROM revlog").fetchone()
+
+
+def test_exports_stream_in_chunks_without_changing_a_byte_of_what_they_hold(
+    root, tmp_path, monkeypatch
+):
+    """A big vault is read and written a chunk of notes at a time: the chunk boundaries (here
+    every two notes) change nothing in either file, and the broken note is still reported."""
+    vault = open_vault(root)
+    whole = export_anki(vault, tmp_path / "whole.apkg", NOW)
+    export_csv(vault, tmp_path / "whole.csv")
+    monkeypatch.setattr("studycards.progress.export.CHUNK", 2)
+    monkeypatch.setattr("studycards.progress.anki.CHUNK", 2)
+    parsed = []
+    real = export_module._parse_all
+    monkeypatch.setattr(
+        export_module, "_parse_all", lambda v, rels: parsed.append(rels) or real(v, rels)
+    )
+    chunked = export_anki(vault, tmp_path / "chunked.apkg", NOW)
+    small = export_csv(vault, tmp_path / "chunked.csv")
+    assert chunked == whole.__class__(**{**whole.__dict__, "path": tmp_path / "chunked.apkg"})
+    assert (small.notes, [p.path for p in small.skipped]) == (6, [BROKEN])
+    assert (tmp_path / "chunked.csv").read_bytes() == (tmp_path / "whole.csv").read_bytes()
+    one = _contents(collection(tmp_path / "whole.apkg", tmp_path / "a"))
+    two = _contents(collection(tmp_path / "chunked.apkg", tmp_path / "b"))
+    assert one == two and len(one[0]) == 11
+    assert max(len(rels) for rels in parsed) == 2 and len(parsed) == 2 * 4  # 7 notes, twice
 
 
 # ---------------------------------------------------------------------------------------------

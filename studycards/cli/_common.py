@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -42,6 +43,9 @@ class StudycardsGroup(TyperGroup):
         except StudycardsError as error:
             echo(f"error: {error}", err=True)
             raise typer.Exit(error.exit_code) from None
+        except BrokenPipeError:  # ``studycards list | head``: the reader has what it wanted
+            _quiet_stdout()
+            raise typer.Exit(0) from None
         except OSError as error:  # a disk or permission failure no core function named
             where = f"{error.filename}: " if error.filename else ""
             echo(f"error: {where}{error.strerror or error}", err=True)
@@ -49,6 +53,16 @@ class StudycardsGroup(TyperGroup):
         except KeyboardInterrupt:
             typer.echo("interrupted", err=True)
             raise typer.Exit(130) from None
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's last flush into the closed pipe is not
+    reported as an error."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real stdout (tests capture it): nothing to flush
+        pass
 
 
 @dataclass
@@ -145,6 +159,20 @@ def print_envelope(command: str, payload: dict[str, Any]) -> None:
 
     data = {"command": command, "schema": SCHEMAS[command].version, **payload}
     sys.stdout.write(json_text(data, allow_nan=False) + "\n")
+
+
+def write_lines(lines: Iterable[str], batch: int = 512) -> None:
+    """Lines already made safe (:mod:`studycards.render.columns`) to stdout, a batch at a time,
+    so a long listing starts at once and never sits whole in memory."""
+    chunk: list[str] = []
+    for line in lines:
+        chunk.append(line)
+        if len(chunk) >= batch:
+            sys.stdout.write("\n".join(chunk) + "\n")
+            chunk.clear()
+    if chunk:
+        sys.stdout.write("\n".join(chunk) + "\n")
+    sys.stdout.flush()
 
 
 def echo(message: str = "", err: bool = False, nl: bool = True) -> None:

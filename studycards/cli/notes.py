@@ -15,6 +15,7 @@ from studycards.cli._common import (
     resolve_or_search,
     state,
     warn,
+    write_lines,
 )
 
 
@@ -78,7 +79,8 @@ def list_notes(
     from studycards.render.listing import notes_table
 
     out = console()
-    out.print(notes_table(notes, today, out.width))
+    colour = out.color_system is not None and not out.no_color
+    write_lines(notes_table(notes, today, out.width, colour))
     out.print(f"{len(notes)} of {len(result.notes)} notes", style="dim")
 
 

@@ -14,11 +14,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import html
-import io
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from studycards.notes.note import FollowUp
 from studycards.notes.vault import Vault
@@ -32,7 +31,15 @@ from studycards.progress.anki_schedule import (
     schedule_cards,
 )
 from studycards.progress.card_html import Media, card_html
-from studycards.progress.export import Export, ExportNote, check_target, read_notes, write_file
+from studycards.progress.export import (
+    CHUNK,
+    Export,
+    ExportNote,
+    Tally,
+    check_target,
+    iter_notes,
+    write_file,
+)
 
 DECK_ROOT = "studycards"
 MODEL_NAME = "studycards note"
@@ -154,68 +161,89 @@ def build_decks(
     return [decks[name] for name in sorted(decks)]
 
 
-def apkg_bytes(
-    decks: list[Any],
-    timestamp: float,
-    media: dict[str, Path] | None = None,
-    finish: Callable[[Any], None] | None = None,
-) -> bytes:
-    """The package as bytes: a zip holding ``collection.anki2`` (SQLite), the media files
-    (named ``0``, ``1``, ...) and the ``media`` map from those numbers to file names.
-
-    Built here rather than with ``Package.write_to_file``, which leaves its temporary
-    database behind in the system's temp folder.
-    """
-    import itertools
-    import sqlite3
-    import tempfile
-    import zipfile
-
-    import genanki
-
-    with tempfile.TemporaryDirectory(prefix="studycards-anki-") as folder:
-        database = Path(folder) / "collection.anki2"
-        connection = sqlite3.connect(database)
-        try:
-            ids = itertools.count(int(timestamp * 1000))
-            cursor = connection.cursor()
-            genanki.Package(decks).write_to_db(cursor, timestamp, ids)
-            if finish is not None:
-                finish(cursor)  # the schedules, once genanki has made the cards
-            connection.commit()
-        finally:
-            connection.close()
-        buffer = io.BytesIO()
-        names = sorted(media or {})
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            archive.write(database, "collection.anki2")
-            for number, name in enumerate(names):
-                archive.write((media or {})[name], str(number))
-            mapping = {str(number): name for number, name in enumerate(names)}
-            archive.writestr("media", json.dumps(mapping, ensure_ascii=False))
-    return buffer.getvalue()
-
-
 def export_anki(
     vault: Vault, path: Path, now: dt.datetime, force: bool = False, followups: bool = True
 ) -> Export:
     """Write an Anki package of every note (and its follow-ups); decks ``studycards::Topic``.
-    Reviewed cards go with their schedule, FSRS memory state and a revlog row per review."""
+    Reviewed cards go with their schedule, FSRS memory state and a revlog row per review.
+
+    Notes are read and added to the collection a chunk at a time, and the package is zipped
+    straight into its file, so memory stays flat however big the vault.
+    """
+    import tempfile
+
     check_target(path, force)
-    notes, skipped = read_notes(vault)
     cards = Cards(vault)
     scheduling = read_scheduling(vault, now)
-    decks = build_decks(cards, notes, followups, scheduling)
-    schedules = _schedules(notes, scheduling, followups)
-    scheduled = []
-
-    def finish(cursor: Any) -> None:
-        scheduled.append(schedule_cards(cursor, schedules, scheduling, now))
-
-    write_file(path, apkg_bytes(decks, now.timestamp(), cards.media.files, finish), force)
-    extra = sum(len(n.followups) for n in notes) if followups else 0
+    tally = Tally(followups)
+    notes = tally.notes_of(iter_notes(vault))
+    with tempfile.TemporaryDirectory(prefix="studycards-anki-") as folder:
+        database = Path(folder) / "collection.anki2"
+        decks, scheduled = _write_collection(database, cards, notes, scheduling, now, followups)
+        files = cards.media.files
+        write_file(path, lambda handle: _write_package(handle, database, files), force)
     media = len(cards.media.files)
-    return Export(path, len(notes), len(decks), tuple(skipped), extra, media, scheduled[0])
+    return Export(path, tally.notes, decks, tuple(tally.skipped), tally.extra, media, scheduled)
+
+
+def _write_collection(
+    database: Path,
+    cards: Cards,
+    notes: Iterable[ExportNote],
+    scheduling: Scheduling,
+    now: dt.datetime,
+    followups: bool,
+) -> tuple[int, int]:
+    """The collection (``collection.anki2``, SQLite): genanki's schema, the notes' decks a
+    chunk at a time, then the schedules once every card exists. Returns how many decks and how
+    many scheduled cards it holds.
+
+    Built here rather than with ``Package.write_to_file``, which leaves its temporary database
+    behind in the system's temp folder and wants every note in memory at once.
+    """
+    import itertools
+    import sqlite3
+
+    import genanki
+
+    timestamp = now.timestamp()
+    connection = sqlite3.connect(database)
+    try:
+        ids = itertools.count(int(timestamp * 1000))
+        cursor = connection.cursor()
+        genanki.Package([]).write_to_db(cursor, timestamp, ids)  # the schema and the col row
+        names: set[str] = set()
+        schedules: dict[str, CardSchedule] = {}
+        batch: list[ExportNote] = []
+        for note in itertools.chain(notes, [None]):
+            if note is not None:
+                batch.append(note)
+                if len(batch) < CHUNK:
+                    continue
+            for deck in build_decks(cards, batch, followups, scheduling):
+                names.add(deck.name)
+                deck.write_to_db(cursor, timestamp, ids)
+            schedules.update(_schedules(batch, scheduling, followups))
+            batch = []
+        scheduled = schedule_cards(cursor, schedules, scheduling, now)
+        connection.commit()
+    finally:
+        connection.close()
+    return len(names), scheduled
+
+
+def _write_package(handle: BinaryIO, database: Path, media: dict[str, Path]) -> None:
+    """The package into an open file: a zip of ``collection.anki2``, the media files (named
+    ``0``, ``1``, ...) and the ``media`` map from those numbers to file names."""
+    import zipfile
+
+    names = sorted(media)
+    with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.write(database, "collection.anki2")
+        for number, name in enumerate(names):
+            archive.write(media[name], str(number))
+        mapping = {str(number): name for number, name in enumerate(names)}
+        archive.writestr("media", json.dumps(mapping, ensure_ascii=False))
 
 
 def _schedules(

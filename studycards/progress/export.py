@@ -2,9 +2,9 @@
 
 Each note is a card (front: its question, back: its short answer, else the note's opening),
 and each follow-up Q&A a card of its own unless left out. Both formats read every note that
-parses (broken ones are reported and skipped), build the file in memory and write it
-atomically; an existing file is replaced only when asked (``force``). The per-note
-``Topic/file.md`` tags are left out, as ``studycards tags`` hides them.
+parses (broken ones are reported and skipped), a chunk of notes at a time, and write the file
+atomically through a temporary file beside it; an existing file is replaced only when asked
+(``force``). The per-note ``Topic/file.md`` tags are left out, as ``studycards tags`` hides them.
 """
 
 from __future__ import annotations
@@ -12,12 +12,12 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
-from studycards._atomic import atomic_create, atomic_write
+from studycards._atomic import Content, atomic_create, atomic_write
 from studycards.errors import StudycardsError
 from studycards.notes._document import markdown_lines
 from studycards.notes.note import FollowUp, Note, NoteSummary, Problem, is_path_tag
@@ -108,11 +108,22 @@ def _more(note: Note, answer: str) -> str:
 
 def read_notes(vault: Vault) -> tuple[list[ExportNote], list[Problem]]:
     """Every note parsed fully, in path order, and the first error of each broken one."""
-    rels = [s.rel for s in scan(vault).summaries]
     notes, skipped = [], []
-    for found in _parse_all(vault, rels):
+    for found in iter_notes(vault):
         (notes if isinstance(found, ExportNote) else skipped).append(found)
     return notes, skipped
+
+
+# Notes parsed at a time when an export streams: enough to keep every core busy, few enough
+# that a 50,000-note vault never sits in memory whole.
+CHUNK = 2000
+
+
+def iter_notes(vault: Vault) -> Iterator[ExportNote | Problem]:
+    """Every note parsed fully (or its first error), in path order, :data:`CHUNK` at a time."""
+    rels = [s.rel for s in scan(vault).summaries]
+    for start in range(0, len(rels), CHUNK):
+        yield from _parse_all(vault, rels[start : start + CHUNK])
 
 
 def _read_one(vault: Vault, rel: str) -> ExportNote | Problem:
@@ -129,6 +140,25 @@ def _parse_all(vault: Vault, rels: list[str]) -> list[ExportNote | Problem]:
     return parallel_map(_read_one, rels, vault)
 
 
+class Tally:
+    """What a streaming export counts as the notes go by: notes, follow-ups, the broken."""
+
+    def __init__(self, followups: bool):
+        self.followups = followups
+        self.notes = 0
+        self.extra = 0
+        self.skipped: list[Problem] = []
+
+    def notes_of(self, found: Iterable[ExportNote | Problem]) -> Iterator[ExportNote]:
+        for item in found:
+            if isinstance(item, ExportNote):
+                self.notes += 1
+                self.extra += len(item.followups) if self.followups else 0
+                yield item
+            else:
+                self.skipped.append(item)
+
+
 def check_target(path: Path, force: bool) -> None:
     """Fail early, before reading the vault, when the file cannot or may not be written."""
     if not path.parent.is_dir():
@@ -139,7 +169,7 @@ def check_target(path: Path, force: bool) -> None:
         raise StudycardsError(f"{path} already exists: pass --force to replace it")
 
 
-def write_file(path: Path, data: bytes, force: bool) -> None:
+def write_file(path: Path, data: Content, force: bool) -> None:
     """Write atomically; without ``force`` an existing file is an error, never replaced."""
     check_target(path, force)
     if force:
@@ -187,20 +217,32 @@ def _iso(day: dt.date | None) -> str:
 
 def csv_bytes(notes: Iterable[ExportNote], followups: bool = True) -> bytes:
     """UTF-8 with a BOM (Excel then reads Chinese text right), CRLF rows, every field as is."""
-    buffer = io.StringIO(newline="")
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS)
-    writer.writeheader()
-    for note in notes:
-        writer.writerow(csv_row(note))
-        if followups:
-            writer.writerows(followup_row(note, f) for f in note.followups)
-    return buffer.getvalue().encode("utf-8-sig")
+    buffer = io.BytesIO()
+    write_csv(buffer, notes, followups)
+    return buffer.getvalue()
+
+
+def write_csv(handle: BinaryIO, notes: Iterable[ExportNote], followups: bool = True) -> None:
+    """The CSV table into an open binary file, a note at a time (see :func:`csv_bytes`)."""
+    text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="", write_through=True)
+    try:
+        writer = csv.DictWriter(text, fieldnames=CSV_COLUMNS)
+        writer.writeheader()
+        for note in notes:
+            writer.writerow(csv_row(note))
+            if followups:
+                writer.writerows(followup_row(note, f) for f in note.followups)
+        text.flush()
+    finally:
+        text.detach()  # the caller owns the file
 
 
 def export_csv(vault: Vault, path: Path, force: bool = False, followups: bool = True) -> Export:
-    """Write a CSV table: a row per note, then one per follow-up (columns: :data:`CSV_COLUMNS`)."""
+    """Write a CSV table: a row per note, then one per follow-up (columns: :data:`CSV_COLUMNS`).
+    Notes are read and written a chunk at a time, so memory stays flat however big the vault."""
     check_target(path, force)
-    notes, skipped = read_notes(vault)
-    write_file(path, csv_bytes(notes, followups), force)
-    extra = sum(len(n.followups) for n in notes) if followups else 0
-    return Export(path, len(notes), 0, tuple(skipped), extra)
+    tally = Tally(followups)
+    write_file(
+        path, lambda handle: write_csv(handle, tally.notes_of(iter_notes(vault)), followups), force
+    )
+    return Export(path, tally.notes, 0, tuple(tally.skipped), tally.extra)
