@@ -225,6 +225,7 @@ def test_damaged_rows_mean_a_scan_and_a_fresh_index(make_vault) -> None:
     db = sqlite3.connect(root / ".studycards" / search_index.INDEX_NAME)
     db.execute("UPDATE texts SET body = x'00ff'")
     db.execute("UPDATE postings SET ids = x'0102' WHERE term = '注意'")
+    db.execute("UPDATE snapshot SET value = x'00ff'")
     db.commit()
     db.close()
     assert indexed(root, "注意力 cache", 10) == expected

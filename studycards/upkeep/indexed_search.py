@@ -16,7 +16,6 @@ import sqlite3
 from collections.abc import Callable
 
 from studycards.errors import UsageError
-from studycards.notes.corpus import NoteText, load_corpus
 from studycards.notes.vault import Vault, iter_note_files
 from studycards.upkeep._search_terms import FULL, prefix_end, unpack
 from studycards.upkeep.search import (
@@ -55,6 +54,8 @@ def search_vault(
             pass  # locked by another writer for too long, or damaged: scan the text instead
         finally:
             index.close()
+    from studycards.notes.corpus import load_corpus
+
     corpus = load_corpus(vault)
     return search(corpus, query, len(corpus.notes) if limit is None else limit, topic)
 
@@ -70,10 +71,10 @@ def _ranked(
     index: SearchIndex, query: _Query, rows: dict[str, Row], order: dict[str, int],
     limit: int | None, topic: str | None,
 ) -> SearchResult:  # fmt: skip
-    scope = {row[0]: (rel, row) for rel, row in rows.items() if not row[4]}
+    scope = {row[1]: row for row in rows.values() if not row[5]}
     if topic is not None:
         wanted = topic.strip().strip("/").casefold()
-        scope = {n: v for n, v in scope.items() if v[1][6].casefold() == wanted}
+        scope = {n: row for n, row in scope.items() if row[7].casefold() == wanted}
         if not scope:
             raise UsageError(f"no notes in topic {topic!r} (try 'studycards topics')")
     counts = _counts(index, query, scope)
@@ -81,14 +82,17 @@ def _ranked(
     if query.phrases:
         counts = {n: c for n, c in counts.items() if _candidate(query, texts.fields(n))}
     idf = idf_of(query, counts.values(), len(scope))
-    average = average_lengths(row[7:] for _rel, row in scope.values())
-    base = {n: score(query, c, idf, scope[n][1][7:], average) for n, c in counts.items()}
+    average = average_lengths(row[8:] for row in scope.values())
+    base = {n: score(query, c, idf, scope[n][8:], average) for n, c in counts.items()}
     best = _best(query, base, scope, order, texts, len(scope) if limit is None else limit)
-    hits = tuple(make_hit(query, texts.note(n), texts.fields(n), counts[n], s) for s, n in best)
+    hits = tuple(
+        make_hit(query, scope[n][0], scope[n][6], scope[n][7], texts.fields(n), counts[n], s)
+        for s, n in best
+    )
     return SearchResult(query.text, query.terms, sum(1 for s in base.values() if s > 0), hits)
 
 
-def _counts(index: SearchIndex, query: _Query, scope: dict) -> dict[int, list[tuple[int, ...]]]:
+def _counts(index: SearchIndex, query: _Query, scope: dict) -> dict[int, list[list[int]]]:
     """Each candidate note's counts per query term and field, from the postings."""
     found: dict[int, list[list[int]]] = {}
     width = len(query.terms)
@@ -109,7 +113,7 @@ def _counts(index: SearchIndex, query: _Query, scope: dict) -> dict[int, list[tu
                 into = note[position]
                 for field, value in enumerate(values):
                     into[field] += value
-    return {n: [tuple(row) for row in note] for n, note in found.items()}
+    return found
 
 
 def _exact(values: tuple[int, ...], overflow: dict, token: str, number: int) -> tuple[int, ...]:
@@ -128,15 +132,9 @@ class _Texts:
     def fields(self, number: int) -> dict[str, str]:
         fields = self.cache.get(number)
         if fields is None:
-            title = self.scope[number][1][5]
+            title = self.scope[number][6]
             fields = self.cache[number] = fields_of(title, self.index.text(number))
         return fields
-
-    def note(self, number: int) -> NoteText:
-        rel, row = self.scope[number]
-        f = self.fields(number)
-        return NoteText(rel, row[5], row[6], (), b"", b"", f["question"], f["answer"], f["deep"],
-                        f["followups"], f["rest"])  # fmt: skip
 
 
 def _best(
@@ -149,7 +147,7 @@ def _best(
     for number, value in base.items():
         if value <= 0:
             continue
-        factor = title_factor(query, scope[number][1][5])
+        factor = title_factor(query, scope[number][6])
         bound = value * factor if factor > 1 or not query.phrase else value * 1.5
         bounds.append((bound, order[scope[number][0]], number, factor))
     bounds.sort(key=lambda item: (-item[0], item[1]))

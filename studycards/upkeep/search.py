@@ -22,14 +22,16 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from studycards.errors import UsageError
-from studycards.notes.corpus import Corpus, NoteText
 from studycards.notes.terms import is_cjk, terms
 from studycards.upkeep.similarity import K1
+
+if TYPE_CHECKING:
+    from studycards.notes.corpus import Corpus, NoteText
 
 FIELD_WEIGHTS = {
     "title": 12.0, "question": 2.0, "answer": 1.0, "followups": 1.0, "deep": 0.5, "rest": 0.5,
@@ -105,7 +107,10 @@ def search(corpus: Corpus, query: str, limit: int = 10, topic: str | None = None
         if c is not None
     ]
     scored = sorted((s for s in scored if s[0] > 0), key=lambda s: (-s[0], s[1]))
-    hits = tuple(make_hit(parsed, notes[p], fields[p], counts[p], s) for s, p in scored[:limit])
+    hits = tuple(
+        make_hit(parsed, notes[p].rel, notes[p].title, notes[p].topic, fields[p], counts[p], s)
+        for s, p in scored[:limit]
+    )
     return SearchResult(query, parsed.terms, len(scored), hits)
 
 
@@ -184,7 +189,7 @@ def _counts(query: _Query, fields: dict[str, str]) -> list[tuple[int, ...]]:
     ]
 
 
-def idf_of(query: _Query, counts: Iterable[list[tuple[int, ...]]], notes: int) -> list[float]:
+def idf_of(query: _Query, counts: Iterable[Sequence[Sequence[int]]], notes: int) -> list[float]:
     """Each term's inverse document frequency among ``notes`` notes, given the candidates'
     counts (as :func:`_counts` gives them)."""
     df = [0] * len(query.terms)
@@ -196,15 +201,11 @@ def idf_of(query: _Query, counts: Iterable[list[tuple[int, ...]]], notes: int) -
 
 def average_lengths(lengths: Iterable[tuple[int, ...]]) -> tuple[float, ...]:
     """The average length of each body field (at least 1)."""
-    totals, notes = [0] * len(_BODY), 0
-    for row in lengths:
-        notes += 1
-        for index, length in enumerate(row):
-            totals[index] += length
-    return tuple(max(1.0, total / max(1, notes)) for total in totals)
+    columns = list(zip(*lengths, strict=True)) or [()] * len(_BODY)
+    return tuple(max(1.0, sum(column) / max(1, len(column))) for column in columns)
 
 
-def score(query: _Query, counts: list[tuple[int, ...]], idf: list[float],
+def score(query: _Query, counts: Sequence[Sequence[int]], idf: list[float],
           lengths: tuple[int, ...], average: tuple[float, ...]) -> float:  # fmt: skip
     """A note's score before the phrase bonus (see the module docstring)."""
     total, matched = 0.0, 0
@@ -233,14 +234,15 @@ def phrase_factor(query: _Query, fields: dict[str, str]) -> float:
     return factor
 
 
-def make_hit(query: _Query, note: NoteText, fields: dict, counts: list, score: float) -> Hit:
-    """The hit for ``note``: its best field's matched line and where the terms are."""
+def make_hit(query: _Query, rel: str, title: str, topic: str, fields: dict, counts: list,
+             score: float) -> Hit:  # fmt: skip
+    """The hit for a note: its best field's matched line and where the terms are."""
     field = _best_field(counts)
     source = field or next((name for name in _BODY if fields[name].strip()), "answer")
     snippet, matches = snippet_of(query, fields[source])
-    title_matches = _merged(query.any_term, note.title, 0, len(note.title))
+    title_matches = _merged(query.any_term, title, 0, len(title))
     shown = FIELD_NAMES.get(field, field) if field else "title"
-    return Hit(note.rel, note.title, note.topic, score, shown, snippet, tuple(matches),
+    return Hit(rel, title, topic, score, shown, snippet, tuple(matches),
                tuple(title_matches))  # fmt: skip
 
 
@@ -248,7 +250,7 @@ _BODY = tuple(name for name in FIELD_WEIGHTS if name != "title")
 _BODY_WEIGHTS = tuple(FIELD_WEIGHTS[name] for name in _BODY)
 
 
-def _best_field(counts: list[tuple[int, ...]]) -> str | None:
+def _best_field(counts: Sequence[Sequence[int]]) -> str | None:
     """The body field with the most distinct terms (then the heaviest), or None if none has any."""
     distinct = {name: sum(1 for row in counts if row[i]) for i, name in enumerate(_BODY, 1)}
     best = max(_BODY, key=lambda name: (distinct[name], FIELD_WEIGHTS[name]))

@@ -37,22 +37,23 @@ _VERSION = "1"
 SMALL = 100  # a segment of fewer live notes is merged with the others like it
 MAX_SMALL = 8  # merged once there are more small segments than this
 TIMEOUT = 5.0  # seconds to wait for another search writing the index before scanning instead
-# id, size, mtime_ns, seg, broken, title, topic, and the lengths of the five body fields
+# rel, id, size, mtime_ns, seg, broken, title, topic, and the lengths of the five body fields
 Row = tuple
-_ROW_COLUMNS = "id, rel, size, mtime_ns, seg, broken, title, topic, l1, l2, l3, l4, l5"
+_ROW_COLUMNS = "rel, id, size, mtime_ns, seg, broken, title, topic, l1, l2, l3, l4, l5"
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)",
     "CREATE TABLE IF NOT EXISTS notes (id INTEGER PRIMARY KEY, rel TEXT UNIQUE NOT NULL,"
     " size INTEGER, mtime_ns INTEGER, seg INTEGER, broken INTEGER, title TEXT, topic TEXT,"
     " l1 INTEGER, l2 INTEGER, l3 INTEGER, l4 INTEGER, l5 INTEGER)",
     "CREATE TABLE IF NOT EXISTS texts (id INTEGER PRIMARY KEY, body BLOB)",
+    "CREATE TABLE IF NOT EXISTS snapshot (key TEXT PRIMARY KEY, value BLOB)",
     "CREATE TABLE IF NOT EXISTS segments (seg INTEGER PRIMARY KEY, notes INTEGER)",
     "CREATE TABLE IF NOT EXISTS postings (term TEXT, seg INTEGER, ids BLOB, packs BLOB,"
     " PRIMARY KEY (term, seg)) WITHOUT ROWID",
     "CREATE TABLE IF NOT EXISTS overflow (term TEXT, id INTEGER, field INTEGER, count INTEGER,"
     " PRIMARY KEY (term, id, field)) WITHOUT ROWID",
 )
-_TABLES = ("notes", "texts", "segments", "postings", "overflow")
+_TABLES = ("notes", "texts", "segments", "postings", "overflow", "snapshot")
 
 
 class Damaged(Exception):
@@ -130,9 +131,21 @@ class SearchIndex:
     # -- reading -----------------------------------------------------------------------------
 
     def rows(self) -> dict[str, Row]:
-        """Every indexed note by path: ``(id, size, mtime_ns, seg, broken, title, topic, l1..l5)``."""
+        """Every indexed note by path, as a :data:`Row`: from the snapshot written with the last
+        change (one read), else from the note table."""
+        found = self.connection.execute("SELECT value FROM snapshot WHERE key = 'rows'").fetchone()
+        if found is not None:
+            try:
+                rows = marshal.loads(found[0])
+            except (TypeError, ValueError, EOFError):
+                rows = None
+            if isinstance(rows, dict):
+                return rows
+        return self._table_rows()
+
+    def _table_rows(self) -> dict[str, Row]:
         found = self.connection.execute(f"SELECT {_ROW_COLUMNS} FROM notes")
-        return {row[1]: (row[0], *row[2:]) for row in found}
+        return {row[0]: row for row in found}
 
     def postings(self, low: str, high: str) -> Iterator[tuple[str, array, array]]:
         """``(term, ids, packed counts)`` of every term in ``[low, high)``, segment by segment."""
@@ -173,16 +186,18 @@ class SearchIndex:
         c = self.connection
         c.execute("BEGIN IMMEDIATE")
         try:
-            rows = self.rows()  # another search may have just done the work
+            rows = self._table_rows()  # another search may have just done the work
             stale, gone = _changes(rows, entries)
-            self._forget([rows[rel][0] for rel in gone])
+            self._forget([rows[rel][1] for rel in gone])
             self._add(vault, stale)
             self._compact()
+            rows = self._table_rows()
+            c.execute("INSERT OR REPLACE INTO snapshot VALUES ('rows', ?)", (marshal.dumps(rows),))
             c.execute("COMMIT")
         except BaseException:
             rollback_quietly(c)
             raise
-        return self.rows()
+        return rows
 
     def _forget(self, numbers: list[int]) -> None:
         c = self.connection
@@ -277,7 +292,7 @@ def _changes(rows: dict[str, Row], entries: Sequence[_FileEntry]) -> tuple[list,
         if entry.problem is not None:
             continue
         row = rows.get(entry.rel)
-        if row is None or row[1] != entry.size or row[2] != entry.mtime_ns:
+        if row is None or row[2] != entry.size or row[3] != entry.mtime_ns:
             stale.append(entry)
     readable = {e.rel for e in entries if e.problem is None}
     changed = {e.rel for e in stale}
