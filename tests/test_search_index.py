@@ -271,3 +271,16 @@ def test_the_search_command_and_show_use_the_index(make_vault, use_vault, cli) -
     shown = cli("show", "lockfree")
     assert shown.exit_code == 0, shown.stderr
     assert "showing the only search match, notes/A/ring.md" in shown.stderr
+
+
+def test_a_file_name_that_is_not_utf8_is_indexed_and_found(make_vault) -> None:
+    root = make_vault(VAULT)
+    name = os.fsencode(root / "notes" / "A") + b"/bad\xff name.md"
+    try:
+        with open(name, "wb") as handle:
+            handle.write(note("Odd name", "the quokka lives here").encode("utf-8"))
+    except OSError:
+        pytest.skip("this file system refuses names that are not UTF-8")
+    found = indexed(root, "quokka", 10)
+    assert [h["title"] for h in found["results"]] == ["Odd name"]
+    assert found == indexed(root, "quokka", 10) == brute(root, "quokka", 10)

@@ -145,7 +145,14 @@ class SearchIndex:
 
     def _table_rows(self) -> dict[str, Row]:
         found = self.connection.execute(f"SELECT {_ROW_COLUMNS} FROM notes")
-        return {row[0]: row for row in found}
+        rows = {}
+        for rel, number, size, mtime, seg, broken, title, topic, *lengths in found:
+            try:
+                rel, title, topic = (_text(rel), _text(title), _text(topic))
+            except (AttributeError, UnicodeDecodeError) as error:
+                raise Damaged(number) from error
+            rows[rel] = (rel, number, size, mtime, seg, broken, title, topic, *lengths)
+        return rows
 
     def postings(self, low: str, high: str) -> Iterator[tuple[str, array, array]]:
         """``(term, ids, packed counts)`` of every term in ``[low, high)``, segment by segment."""
@@ -226,7 +233,10 @@ class SearchIndex:
         c.execute("INSERT INTO segments VALUES (?, ?)", (seg, len(part.notes)))
         c.executemany(
             "INSERT OR REPLACE INTO notes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(row[0], row[1], row[2], row[3], seg, *row[4:]) for row in part.notes],
+            [
+                (n, _blob(rel), size, mtime, seg, broken, _blob(title), _blob(topic), *lengths)
+                for n, rel, size, mtime, broken, title, topic, *lengths in part.notes
+            ],  # fmt: skip
         )
         c.executemany("INSERT OR REPLACE INTO texts VALUES (?, ?)", part.texts)
         c.executemany(
@@ -270,6 +280,15 @@ class SearchIndex:
             [(t, seg, i.tobytes(), p.tobytes()) for t, (i, p) in merged.items() if len(i)],
         )
         c.execute("DELETE FROM overflow WHERE id NOT IN (SELECT id FROM notes)")
+
+
+def _blob(text: str) -> bytes:
+    """Text as stored: UTF-8 that keeps what a file name undecodable as UTF-8 carries."""
+    return text.encode("utf-8", "surrogatepass")
+
+
+def _text(blob: bytes) -> str:
+    return blob.decode("utf-8", "surrogatepass")
 
 
 def _arrays(term: str, ids: bytes, packs: bytes) -> tuple[array, array]:
