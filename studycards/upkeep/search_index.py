@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from studycards.upkeep._search_build import Segment
 
 INDEX_NAME = "search.sqlite"
-_VERSION = "1"
+_VERSION = "2"
 SMALL = 100  # a segment of fewer live notes is merged with the others like it
 MAX_SMALL = 8  # merged once there are more small segments than this
 TIMEOUT = 5.0  # seconds to wait for another search writing the index before scanning instead
