@@ -114,11 +114,10 @@ def resolve_or_search(vault: Vault, query: str, summaries: Any) -> str:
         if not str(error).startswith("no note matches") or query.endswith(".md"):
             raise
         missing = error
-    from studycards.notes.corpus import load_corpus
-    from studycards.upkeep.search import search
+    from studycards.upkeep.indexed_search import search_vault
 
     try:
-        hits = search(load_corpus(vault), query, 5).hits
+        hits = search_vault(vault, query, 5).hits
     except StudycardsError:
         hits = ()
     if len(hits) == 1:

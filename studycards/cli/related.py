@@ -64,11 +64,9 @@ def search(
     Words are weighted BM25 style (rare words count more; the title counts most). Put a phrase
     in double quotes to find only notes holding it: studycards search '"KV cache" 显存'.
     """
-    from studycards.notes.corpus import load_corpus
-    from studycards.upkeep.search import search as run_search
+    from studycards.upkeep.indexed_search import search_vault
 
-    corpus = load_corpus(state(ctx).vault())
-    result = run_search(corpus, query, limit, topic)
+    result = search_vault(state(ctx).vault(), query, limit, topic)
     if as_json:
         data = result.to_dict()
         data["results"] = [

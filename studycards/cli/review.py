@@ -190,11 +190,9 @@ def _chosen(
     if ahead is not None:
         return ahead_items(queue, today, ahead), None
     if search is not None:
-        from studycards.notes.corpus import load_corpus
-        from studycards.upkeep.search import search as run_search
+        from studycards.upkeep.indexed_search import search_vault
 
-        corpus = load_corpus(vault)
-        rels = [hit.rel for hit in run_search(corpus, search, len(corpus.notes)).hits]
+        rels = [hit.rel for hit in search_vault(vault, search, None).hits]
         return named_items(queue, rels), frozenset(rels)
     if outline is not None:
         from studycards.upkeep.outlines import find_outline, load_outlines

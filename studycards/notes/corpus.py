@@ -286,3 +286,14 @@ def _to_row(entry, note: NoteText) -> tuple:
 def _from_row(row: tuple) -> NoteText:
     rel, _size, _mtime, title, topic, tags, terms, counts, *texts = row
     return NoteText(rel, title, topic, tuple(json.loads(tags)), terms, counts, *texts)
+
+
+def text_fields(note: Note) -> tuple[str, str, str, str, str]:
+    """A parsed note's searchable body fields as :func:`extract` cuts them: the question, the
+    answers, the follow-ups, the deep dive and the rest of the body."""
+    followups = "\n\n".join(f"{f.question}\n{f.answer}" for f in note.followups)
+    answer = "\n\n".join(t for t in (note.short_answer, note.long_answer) if t)
+    return (
+        note.section_text("problem"), answer, followups, note.section_text("deep_dive"),
+        rest_of_body(note),
+    )  # fmt: skip

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import marshal
 import os
+import stat
 import sqlite3
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -174,6 +175,9 @@ def _entries(folder: str) -> list[os.DirEntry[str]]:
 def _file_entry(entry: os.DirEntry[str], rel: str, real_root: str) -> _FileEntry:
     path = entry.path
     try:
+        info = os.lstat(path)
+        if stat.S_ISREG(info.st_mode):  # the common case: no symlink to follow, nothing to check
+            return _FileEntry(rel, path, info.st_size, info.st_mtime_ns)
         problem = kind_problem(rel, path, real_root)
         info = None if problem else os.stat(path)
     except OSError as error:

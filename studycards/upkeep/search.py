@@ -22,13 +22,16 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from studycards.errors import UsageError
-from studycards.notes.corpus import Corpus, NoteText
 from studycards.notes.terms import is_cjk, terms
 from studycards.upkeep.similarity import K1
+
+if TYPE_CHECKING:
+    from studycards.notes.corpus import Corpus, NoteText
 
 FIELD_WEIGHTS = {
     "title": 12.0, "question": 2.0, "answer": 1.0, "followups": 1.0, "deep": 0.5, "rest": 0.5,
@@ -87,20 +90,27 @@ class _Query:
 
 
 def search(corpus: Corpus, query: str, limit: int = 10, topic: str | None = None) -> SearchResult:
-    """The ``limit`` best notes for ``query`` (of ``topic`` only, if given); ties go by path."""
+    """The ``limit`` best notes for ``query`` (of ``topic`` only, if given); ties go by path.
+
+    This scans every note's text; :func:`studycards.upkeep.indexed_search.search_vault` finds
+    the same hits through the vault's search index.
+    """
     parsed = parse_query(query)
     notes = corpus.notes if topic is None else _of_topic(corpus, topic)
     fields = [_fields(note) for note in notes]
     counts = [_counts(parsed, f) if _candidate(parsed, f) else None for f in fields]
-    idf = _idf(parsed, counts, len(notes))
-    average = _average_lengths(fields)
+    idf = idf_of(parsed, (c for c in counts if c is not None), len(notes))
+    average = average_lengths([lengths_of(f) for f in fields])
     scored = [
-        (_score(parsed, c, idf, f, average), position)
+        (score(parsed, c, idf, lengths_of(f), average) * phrase_factor(parsed, f), position)
         for position, (c, f) in enumerate(zip(counts, fields, strict=True))
         if c is not None
     ]
     scored = sorted((s for s in scored if s[0] > 0), key=lambda s: (-s[0], s[1]))
-    hits = tuple(_hit(parsed, notes[p], fields[p], counts[p], s) for s, p in scored[:limit])
+    hits = tuple(
+        make_hit(parsed, notes[p].rel, notes[p].title, notes[p].topic, fields[p], counts[p], s)
+        for s, p in scored[:limit]
+    )
     return SearchResult(query, parsed.terms, len(scored), hits)
 
 
@@ -156,77 +166,95 @@ def _pattern(term: str) -> re.Pattern[str]:
 
 
 def _fields(note: NoteText) -> dict[str, str]:
-    fields = {
-        "title": note.title, "question": note.question, "answer": note.answer,
-        "followups": note.followups, "deep": note.deep, "rest": note.rest,
-    }  # fmt: skip
-    fields["all"] = "\n".join(fields.values())
+    return fields_of(note.title, (note.question, note.answer, note.followups, note.deep, note.rest))
+
+
+def fields_of(title: str, body: tuple[str, ...]) -> dict[str, str]:
+    """A note's fields by name (``body`` in :data:`FIELD_WEIGHTS` order) and all of them joined."""
+    fields = dict(zip(FIELD_WEIGHTS, (title, *body), strict=True))
+    fields["all"] = "\n".join((title, *body))
     return fields
 
 
-def _counts(query: _Query, fields: dict[str, str]) -> dict[str, list[int]]:
-    """For each field, how often each query term occurs in it."""
-    return {
-        name: [len(pattern.findall(fields[name])) if fields[name] else 0
-               for pattern in query.patterns]
-        for name in FIELD_WEIGHTS
-    }  # fmt: skip
+def lengths_of(fields: dict[str, str]) -> tuple[int, ...]:
+    """The length of each body field, in characters."""
+    return tuple(len(fields[name]) for name in _BODY)
 
 
-def _idf(query: _Query, counts: list, notes: int) -> list[float]:
+def _counts(query: _Query, fields: dict[str, str]) -> list[tuple[int, ...]]:
+    """For each query term, how often it occurs in each field (title first, then the body)."""
+    return [
+        tuple(len(pattern.findall(fields[name])) if fields[name] else 0 for name in FIELD_WEIGHTS)
+        for pattern in query.patterns
+    ]
+
+
+def idf_of(query: _Query, counts: Iterable[Sequence[Sequence[int]]], notes: int) -> list[float]:
+    """Each term's inverse document frequency among ``notes`` notes, given the candidates'
+    counts (as :func:`_counts` gives them)."""
     df = [0] * len(query.terms)
     for note in counts:
-        if note is None:
-            continue
-        for index in range(len(query.terms)):
-            df[index] += any(note[name][index] for name in FIELD_WEIGHTS)
+        for index, row in enumerate(note):
+            df[index] += any(row)
     return [math.log(1 + (notes - d + 0.5) / (d + 0.5)) if d else 0.0 for d in df]
 
 
-def _average_lengths(fields: list[dict[str, str]]) -> dict[str, float]:
-    return {
-        name: max(1.0, sum(len(f[name]) for f in fields) / max(1, len(fields)))
-        for name in FIELD_WEIGHTS
-    }
+def average_lengths(lengths: Iterable[tuple[int, ...]]) -> tuple[float, ...]:
+    """The average length of each body field (at least 1)."""
+    columns = list(zip(*lengths, strict=True)) or [()] * len(_BODY)
+    return tuple(max(1.0, sum(column) / max(1, len(column))) for column in columns)
 
 
-def _score(query: _Query, counts: dict[str, list[int]], idf: list[float], fields: dict,
-           average: dict[str, float]) -> float:  # fmt: skip
+def score(query: _Query, counts: Sequence[Sequence[int]], idf: list[float],
+          lengths: tuple[int, ...], average: tuple[float, ...]) -> float:  # fmt: skip
+    """A note's score before the phrase bonus (see the module docstring)."""
     total, matched = 0.0, 0
-    norms = {name: 1 - B + B * len(fields[name]) / average[name] for name in _BODY}
-    for index, weight in enumerate(idf):
-        term_score = TITLE_WEIGHT if counts["title"][index] else 0.0
-        for name in _BODY:
-            if counts[name][index]:
-                tf = counts[name][index] / norms[name]
-                term_score += FIELD_WEIGHTS[name] * tf * (K1 + 1) / (tf + K1)
+    norms = [1 - B + B * length / mean for length, mean in zip(lengths, average, strict=True)]
+    for row, weight in zip(counts, idf, strict=True):
+        term_score = TITLE_WEIGHT if row[0] else 0.0
+        for count, norm, field_weight in zip(row[1:], norms, _BODY_WEIGHTS, strict=True):
+            if count:
+                tf = count / norm
+                term_score += field_weight * tf * (K1 + 1) / (tf + K1)
         total += weight * term_score
         matched += term_score > 0
-    total *= (matched / len(query.terms)) ** 2
-    if query.phrase and query.phrase in _SPACE.sub(" ", fields["title"]).casefold():
-        total *= 2.0
-    elif query.phrase and query.phrase in _SPACE.sub(" ", fields["all"]).casefold():
-        total *= 1.5
-    return total
+    return total * (matched / len(query.terms)) ** 2
 
 
-def _hit(query: _Query, note: NoteText, fields: dict, counts: dict, score: float) -> Hit:
+def title_factor(query: _Query, title: str) -> float:
+    """2 when the whole query occurs in ``title`` as a phrase, else 1."""
+    return 2.0 if query.phrase and query.phrase in _SPACE.sub(" ", title).casefold() else 1.0
+
+
+def phrase_factor(query: _Query, fields: dict[str, str]) -> float:
+    """The phrase bonus: x2 for the whole query in the title, x1.5 anywhere else."""
+    factor = title_factor(query, fields["title"])
+    if factor == 1.0 and query.phrase and query.phrase in _SPACE.sub(" ", fields["all"]).casefold():
+        return 1.5
+    return factor
+
+
+def make_hit(query: _Query, rel: str, title: str, topic: str, fields: dict, counts: list,
+             score: float) -> Hit:  # fmt: skip
+    """The hit for a note: its best field's matched line and where the terms are."""
     field = _best_field(counts)
     source = field or next((name for name in _BODY if fields[name].strip()), "answer")
     snippet, matches = snippet_of(query, fields[source])
-    title_matches = _merged(query.any_term, note.title, 0, len(note.title))
+    title_matches = _merged(query.any_term, title, 0, len(title))
     shown = FIELD_NAMES.get(field, field) if field else "title"
-    return Hit(note.rel, note.title, note.topic, score, shown, snippet, tuple(matches),
+    return Hit(rel, title, topic, score, shown, snippet, tuple(matches),
                tuple(title_matches))  # fmt: skip
 
 
 _BODY = tuple(name for name in FIELD_WEIGHTS if name != "title")
+_BODY_WEIGHTS = tuple(FIELD_WEIGHTS[name] for name in _BODY)
 
 
-def _best_field(counts: dict[str, list[int]]) -> str | None:
+def _best_field(counts: Sequence[Sequence[int]]) -> str | None:
     """The body field with the most distinct terms (then the heaviest), or None if none has any."""
-    best = max(_BODY, key=lambda name: (sum(1 for c in counts[name] if c), FIELD_WEIGHTS[name]))
-    return best if any(counts[best]) else None
+    distinct = {name: sum(1 for row in counts if row[i]) for i, name in enumerate(_BODY, 1)}
+    best = max(_BODY, key=lambda name: (distinct[name], FIELD_WEIGHTS[name]))
+    return best if distinct[best] else None
 
 
 def snippet_of(query: _Query, text: str) -> tuple[str, list[tuple[int, int]]]:
