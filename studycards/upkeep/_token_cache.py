@@ -25,6 +25,13 @@ _SEP = "\x1f"
 
 def cached_tokens(vault: Vault, notes: Sequence[tuple[str, Fields]]) -> list[Tokens]:
     """The tokens of every ``(rel, fields)``, from the cache where the fields are unchanged."""
+    return load_tokens(vault, notes)[0]
+
+
+def load_tokens(
+    vault: Vault, notes: Sequence[tuple[str, Fields]]
+) -> tuple[list[Tokens], list[bytes]]:
+    """:func:`cached_tokens` and each note's digest of its fields (what decides its tokens)."""
     digests = [_digest(fields) for _, fields in notes]
     connection = _open(vault)
     stored = _load(connection) if connection else {}
@@ -42,7 +49,7 @@ def cached_tokens(vault: Vault, notes: Sequence[tuple[str, Fields]]) -> list[Tok
     if connection:
         _store(connection, fresh, set(stored) - {rel for rel, _ in notes})
         connection.close()
-    return result
+    return result, digests
 
 
 def _digest(fields: Fields) -> bytes:

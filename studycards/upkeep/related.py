@@ -58,6 +58,11 @@ def related(
                      threshold, rows)  # fmt: skip
     else:
         found = rank(fields, top_k, threshold, rows)
+    return suggestions(corpus, found)
+
+
+def suggestions(corpus: Corpus, found: dict[int, list[Match]]) -> dict[int, list[Suggestion]]:
+    """The scorer's matches as suggestions naming the notes of ``corpus``."""
     return {
         row: [_suggestion(corpus.notes[m.row], m) for m in matches]
         for row, matches in found.items()

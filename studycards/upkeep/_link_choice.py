@@ -1,0 +1,138 @@
+"""Which notes each note links to: from the link cache when its inputs are unchanged, else
+from the scorer. The rules of what invalidates what are in :mod:`studycards.upkeep._link_cache`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from studycards.errors import NoteParseError
+from studycards.notes.corpus import Corpus, load_corpus
+from studycards.notes.note import NoteSummary
+from studycards.notes.vault import Vault, resolve
+from studycards.upkeep import _link_cache
+from studycards.upkeep._link_cache import LinkState, config_key, inputs_key, walk_key
+from studycards.upkeep.related import Suggestion, fields_of, suggestions
+from studycards.upkeep.similarity import rank
+
+
+@dataclass(frozen=True)
+class Chosen:
+    """One note and the notes it links to, best first."""
+
+    rel: str
+    title: str
+    topic: str
+    tags: tuple[str, ...]
+    links: list[Suggestion]
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The notes to link (in path order), the broken ones, and what they were decided from."""
+
+    notes: list[Chosen]
+    broken: tuple[str, ...]
+    config: str
+    inputs: str
+    state: LinkState | None  # the last run's, when made with these settings
+
+
+def walk_stamps(entries: list, written: dict | None = None) -> list[tuple]:
+    """Each note file's (path, size, mtime, problem), with the stamps of files just written."""
+    found = []
+    for e in entries:
+        size, mtime = (written or {}).get(e.rel, (e.size, e.mtime_ns))
+        found.append((e.rel, size, mtime, str(e.problem) if e.problem else ""))
+    return found
+
+
+def choose(vault: Vault, entries: list, query: str | None, cwd: Path) -> Choice:
+    """Every note's links (or those of the note ``query`` names)."""
+    key = config_key(vault.config)
+    state = _link_cache.load(vault)
+    if state is not None and state.config != key:
+        state = None
+    if state is not None and state.walk == walk_key(walk_stamps(entries)):
+        unchanged = _from_state(vault, state, query, cwd)
+        if unchanged is not None:
+            return unchanged
+    return _from_corpus(vault, load_corpus(vault), key, state, query, cwd)
+
+
+def _from_state(vault: Vault, state: LinkState, query: str | None, cwd: Path) -> Choice | None:
+    """No note file changed: the stored links, without reading any note."""
+    by_rel = {n.rel: n for n in state.notes}
+    picked = state.notes
+    if query is not None:
+        summaries = tuple(NoteSummary(n.rel, n.title, n.topic) for n in state.notes)
+        rel = resolve(vault, query, summaries, cwd)
+        if rel not in by_rel:
+            return None  # a broken note: the corpus says why
+        picked = (by_rel[rel],)
+    notes = []
+    for n in picked:
+        links = [Suggestion(rel, by_rel[rel].title, score, by_rel[rel].tags, shared)
+                 for rel, score, shared in n.picks]  # fmt: skip
+        notes.append(Chosen(n.rel, n.title, n.topic, n.tags, links))
+    return Choice(notes, state.broken, state.config, state.inputs, state)
+
+
+def _from_corpus(vault: Vault, corpus: Corpus, key: str, state: LinkState | None,
+                 query: str | None, cwd: Path) -> Choice:  # fmt: skip
+    """Links from the stored ones when similarity's inputs are unchanged, else scored afresh."""
+    from studycards.upkeep._token_cache import load_tokens
+
+    rows = None
+    if query is not None:
+        rows = [_row_of(corpus, find_note(vault, corpus, query, cwd))]
+    rels = [n.rel for n in corpus.notes]
+    fields = [fields_of(n) for n in corpus.notes]
+    tokens, digests = load_tokens(vault, list(zip(rels, fields, strict=True)))
+    del fields
+    inputs = inputs_key(rels, digests)
+    if state is not None and state.inputs == inputs:
+        found = _stored(corpus, state, rows)
+    else:
+        config = vault.config
+        found = suggestions(corpus, rank(tokens, config.link_top_k, config.link_threshold, rows))
+    del tokens
+    notes = [Chosen(corpus.notes[row].rel, corpus.notes[row].title, corpus.notes[row].topic,
+                    corpus.notes[row].tags, picks) for row, picks in found.items()]  # fmt: skip
+    broken = tuple(str(problem) for problem in corpus.problems)
+    return Choice(notes, broken, key, inputs, state)
+
+
+def _stored(corpus: Corpus, state: LinkState, rows: list[int] | None) -> dict:
+    """The stored links of ``rows`` (default all), naming today's titles and tags."""
+    at = {n.rel: row for row, n in enumerate(corpus.notes)}
+    found: dict[int, list[Suggestion]] = {}
+    for n in state.notes:
+        row = at[n.rel]
+        if rows is None or row in rows:
+            found[row] = [_suggestion(corpus, at[rel], score, shared)
+                          for rel, score, shared in n.picks]  # fmt: skip
+    return dict(sorted(found.items()))
+
+
+def _suggestion(corpus: Corpus, row: int, score: float, shared: tuple[str, ...]) -> Suggestion:
+    note = corpus.notes[row]
+    return Suggestion(note.rel, note.title, score, note.tags, shared)
+
+
+def find_note(vault: Vault, corpus: Corpus, query: str, cwd: Path) -> str:
+    """Resolve a note named on the command line against the corpus (no vault rescan)."""
+    summaries = tuple(NoteSummary(n.rel, n.title, n.topic) for n in corpus.notes)
+    return resolve(vault, query, summaries, cwd)
+
+
+def _row_of(corpus: Corpus, rel: str) -> int:
+    """The corpus position of ``rel``; a broken note is an error naming its problem."""
+    try:
+        return corpus.index_of(rel)
+    except KeyError:
+        problem = next((p for p in corpus.problems if p.path == rel), None)
+        message = problem.message if problem else "not a note"
+        line = problem.line if problem else None
+        raise NoteParseError(f"{message}: cannot link this note", rel, line) from None
