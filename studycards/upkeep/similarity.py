@@ -68,13 +68,13 @@ def tokens_of(note: Fields, segment: Callable[[str], list[str]] | None = None) -
     from array import array
 
     from studycards.notes.terms import term_hash
-    from studycards.upkeep.segment import segmenter
+    from studycards.upkeep.segment import counter
 
-    cut = segment or segmenter()
+    count = counter() if segment is None else (lambda text: Counter(segment(text)))
     index: dict[str, int] = {}
     fields, word, counts = array("b"), array("i"), array("i")
     for field, text in enumerate((note.title, note.answer, note.body)):
-        found = Counter(cut(text))
+        found = count(text)
         fields.extend([field] * len(found))
         word.extend([index.setdefault(term, len(index)) for term in found])
         counts.extend(found.values())
