@@ -61,8 +61,10 @@ def reads(monkeypatch) -> list[str]:
 def scored(monkeypatch) -> list[int]:
     """How many times similarity is computed."""
     calls: list[int] = []
-    real = _link_choice.rank
-    monkeypatch.setattr(_link_choice, "rank", lambda *a, **k: calls.append(1) or real(*a, **k))
+    real = _link_choice.rank_vectors
+    monkeypatch.setattr(
+        _link_choice, "rank_vectors", lambda *a, **k: calls.append(1) or real(*a, **k)
+    )
     return calls
 
 
@@ -240,3 +242,28 @@ def test_the_cli_prints_the_same_json_warm_and_cold(vault_root, tmp_path) -> Non
     cold = runner.invoke(app, ["--vault", str(copy), "link", "--dry-run", "--json"])
     assert warm.exit_code == cold.exit_code == 0
     assert warm.stdout == cold.stdout
+
+
+def test_a_token_cache_rewritten_meanwhile_still_gives_the_cold_answer(
+    vault_root, tmp_path, monkeypatch
+) -> None:
+    from studycards.upkeep import _token_cache
+
+    def changed(*args, **kwargs):
+        raise _token_cache.TokenCacheChanged("notes/Attention/scaled.md")
+        yield  # a generator, like the real one
+
+    cold, _ = _cold(vault_root, tmp_path)
+    link(open_vault(vault_root), dry_run=True)  # the token cache filled
+    monkeypatch.setattr(_token_cache, "_read_back", changed)
+    (vault_root / ".studycards" / _link_cache.CACHE_NAME).unlink()
+    assert link(open_vault(vault_root), dry_run=True) == cold
+
+
+def test_an_unusable_token_cache_keeps_the_tokens_in_memory(vault_root, tmp_path) -> None:
+    from studycards.upkeep import _token_cache
+
+    cold, _ = _cold(vault_root, tmp_path)
+    (vault_root / ".studycards").mkdir(exist_ok=True)
+    (vault_root / ".studycards" / _token_cache.CACHE_NAME).mkdir()  # a folder: no database
+    assert link(open_vault(vault_root), dry_run=True) == cold

@@ -512,3 +512,11 @@ def test_bigram_counts_count_exactly_the_bigram_terms(text: str) -> None:
     from studycards.upkeep.segment import bigram_counts
 
     assert bigram_counts(text) == Counter(segmenter("bigram")(text))
+
+
+def test_vectors_do_not_depend_on_the_chunk_size(corpus, monkeypatch) -> None:
+    whole = related(corpus, 5, 0.0)
+    monkeypatch.setattr("studycards.upkeep._vectors.CHUNK", 2)
+    assert related(corpus, 5, 0.0) == whole
+    monkeypatch.setattr("studycards.upkeep._vectors.CHUNK", 1)
+    assert related(corpus, 5, 0.0) == whole

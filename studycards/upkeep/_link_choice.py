@@ -4,17 +4,20 @@ from the scorer. The rules of what invalidates what are in :mod:`studycards.upke
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from studycards.errors import NoteParseError
-from studycards.notes.corpus import Corpus, load_corpus
+from studycards.notes.corpus import Corpus, NoteText, load_corpus
 from studycards.notes.note import NoteSummary
 from studycards.notes.vault import Vault, resolve
 from studycards.upkeep import _link_cache
 from studycards.upkeep._link_cache import LinkState, config_key, inputs_key, walk_key
+from studycards.upkeep._token_cache import TokenCacheChanged, digest, token_source
+from studycards.upkeep._vectors import build
 from studycards.upkeep.related import Suggestion, fields_of, suggestions
-from studycards.upkeep.similarity import rank
+from studycards.upkeep.similarity import Fields, rank, rank_vectors
 
 
 @dataclass(frozen=True)
@@ -58,7 +61,7 @@ def choose(vault: Vault, entries: list, query: str | None, cwd: Path) -> Choice:
         unchanged = _from_state(vault, state, query, cwd)
         if unchanged is not None:
             return unchanged
-    return _from_corpus(vault, load_corpus(vault), key, state, query, cwd)
+    return _from_corpus(vault, key, state, query, cwd)
 
 
 def _from_state(vault: Vault, state: LinkState, query: str | None, cwd: Path) -> Choice | None:
@@ -79,29 +82,50 @@ def _from_state(vault: Vault, state: LinkState, query: str | None, cwd: Path) ->
     return Choice(notes, state.broken, state.config, state.inputs, state)
 
 
-def _from_corpus(vault: Vault, corpus: Corpus, key: str, state: LinkState | None,
-                 query: str | None, cwd: Path) -> Choice:  # fmt: skip
-    """Links from the stored ones when similarity's inputs are unchanged, else scored afresh."""
-    from studycards.upkeep._token_cache import load_tokens
+def _from_corpus(vault: Vault, key: str, state: LinkState | None, query: str | None,
+                 cwd: Path) -> Choice:  # fmt: skip
+    """Links from the stored ones when similarity's inputs are unchanged, else scored afresh.
 
+    The note text is let go once the tokens are cut: only one chunk of the notes' tokens is in
+    memory at a time."""
+    full = load_corpus(vault)
+    corpus = Corpus(tuple(NoteText(n.rel, n.title, n.topic, n.tags) for n in full.notes),
+                    full.problems)  # fmt: skip
     rows = None
     if query is not None:
         rows = [_row_of(corpus, find_note(vault, corpus, query, cwd))]
-    rels = [n.rel for n in corpus.notes]
-    fields = [fields_of(n) for n in corpus.notes]
-    tokens, digests = load_tokens(vault, list(zip(rels, fields, strict=True)))
-    del fields
-    inputs = inputs_key(rels, digests)
-    if state is not None and state.inputs == inputs:
-        found = _stored(corpus, state, rows)
-    else:
-        config = vault.config
-        found = suggestions(corpus, rank(tokens, config.link_top_k, config.link_threshold, rows))
-    del tokens
+    pairs = ((n.rel, fields_of(n)) for n in full.notes)
+    del full
+    try:
+        found, inputs = _decide(vault, corpus, pairs, state, rows)
+    except TokenCacheChanged:  # another process rewrote the cache meanwhile: do without it
+        found, inputs = _uncached(vault, rows)
     notes = [Chosen(corpus.notes[row].rel, corpus.notes[row].title, corpus.notes[row].topic,
                     corpus.notes[row].tags, picks) for row, picks in found.items()]  # fmt: skip
     broken = tuple(str(problem) for problem in corpus.problems)
     return Choice(notes, broken, key, inputs, state)
+
+
+def _decide(vault: Vault, corpus: Corpus, pairs: Iterator[tuple[str, Fields]],
+            state: LinkState | None, rows: list[int] | None) -> tuple[dict, str]:  # fmt: skip
+    """Each note's links, and the digest of what similarity read."""
+    with token_source(vault, pairs) as source:
+        inputs = inputs_key([n.rel for n in corpus.notes], source.digests)
+        if state is not None and state.inputs == inputs:
+            return _stored(corpus, state, rows), inputs
+        vectors = build(source.chunks, len(corpus.notes))
+    config = vault.config
+    found = rank_vectors(vectors, config.link_top_k, config.link_threshold, rows)
+    return suggestions(corpus, found), inputs
+
+
+def _uncached(vault: Vault, rows: list[int] | None) -> tuple[dict, str]:
+    corpus = load_corpus(vault)
+    fields = [fields_of(n) for n in corpus.notes]
+    config = vault.config
+    found = rank(fields, config.link_top_k, config.link_threshold, rows)
+    inputs = inputs_key([n.rel for n in corpus.notes], [digest(f) for f in fields])
+    return suggestions(corpus, found), inputs
 
 
 def _stored(corpus: Corpus, state: LinkState, rows: list[int] | None) -> dict:
