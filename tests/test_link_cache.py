@@ -267,3 +267,16 @@ def test_an_unusable_token_cache_keeps_the_tokens_in_memory(vault_root, tmp_path
     (vault_root / ".studycards").mkdir(exist_ok=True)
     (vault_root / ".studycards" / _token_cache.CACHE_NAME).mkdir()  # a folder: no database
     assert link(open_vault(vault_root), dry_run=True) == cold
+
+
+def test_piped_link_output_is_one_whole_line_per_note(make_vault) -> None:
+    long_name = "一个路径很长很长的笔记（包含括号与百分号100%）" * 3
+    files = {**FILES, f"notes/Attention/{long_name}.md": FILES["notes/Attention/additive.md"]}
+    root = make_vault(files)
+    result = CliRunner().invoke(app, ["--vault", str(root), "link", "--dry-run"])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    mine = f"would update notes/Attention/{long_name}.md  ("
+    assert any(line.startswith(mine) and line.endswith(")") for line in lines)
+    assert lines[-1] == f"9 notes: {len(lines) - 1} would be updated, {10 - len(lines)} unchanged"
+    assert not (root / f"notes/Attention/{long_name}.md").read_text("utf-8").count("相关笔记")
