@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from studycards.cli import app
+from studycards.notes import corpus
 from studycards.notes.vault import open_vault
 from studycards.upkeep import _link_cache, _link_choice
 from studycards.upkeep import link as link_module
@@ -75,7 +76,7 @@ def test_a_warm_run_with_nothing_changed_reads_no_note_and_scores_nothing(
     first = link(vault)
     assert first.count("updated") >= 4 and scored == [1]
     reads.clear()
-    monkeypatch.setattr(_link_choice, "load_corpus", lambda *a, **k: pytest.fail("corpus read"))
+    monkeypatch.setattr(corpus, "load_corpus", lambda *a, **k: pytest.fail("corpus read"))
     second = link(vault)
     assert reads == [] and scored == [1]
     assert second.count("updated") == 0 and second.count("unchanged") == len(first.notes)

@@ -7,9 +7,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from studycards.errors import NoteParseError
-from studycards.notes.corpus import Corpus, NoteText, load_corpus
 from studycards.notes.note import NoteSummary
 from studycards.notes.vault import Vault, resolve
 from studycards.upkeep import _link_cache
@@ -17,7 +17,11 @@ from studycards.upkeep._link_cache import LinkState, config_key, inputs_key, wal
 from studycards.upkeep._token_cache import TokenCacheChanged, digest, token_source
 from studycards.upkeep._vectors import build
 from studycards.upkeep.related import Suggestion, fields_of, suggestions
-from studycards.upkeep.similarity import Fields, rank, rank_vectors
+from studycards.upkeep.similarity import rank, rank_vectors
+
+if TYPE_CHECKING:
+    from studycards.notes.corpus import Corpus
+    from studycards.upkeep.similarity import Fields
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,7 @@ class Chosen:
     topic: str
     tags: tuple[str, ...]
     links: list[Suggestion]
+    lines: tuple[str, ...] | None = None  # the block lines, when known to be current
 
 
 @dataclass(frozen=True)
@@ -40,6 +45,7 @@ class Choice:
     config: str
     inputs: str
     state: LinkState | None  # the last run's, when made with these settings
+    unchanged: bool = False  # no note file changed since ``state`` was stored
 
 
 def walk_stamps(entries: list, written: dict | None = None) -> list[tuple]:
@@ -78,8 +84,8 @@ def _from_state(vault: Vault, state: LinkState, query: str | None, cwd: Path) ->
     for n in picked:
         links = [Suggestion(rel, by_rel[rel].title, score, by_rel[rel].tags, shared)
                  for rel, score, shared in n.picks]  # fmt: skip
-        notes.append(Chosen(n.rel, n.title, n.topic, n.tags, links))
-    return Choice(notes, state.broken, state.config, state.inputs, state)
+        notes.append(Chosen(n.rel, n.title, n.topic, n.tags, links, n.lines))
+    return Choice(notes, state.broken, state.config, state.inputs, state, unchanged=True)
 
 
 def _from_corpus(vault: Vault, key: str, state: LinkState | None, query: str | None,
@@ -88,6 +94,8 @@ def _from_corpus(vault: Vault, key: str, state: LinkState | None, query: str | N
 
     The note text is let go once the tokens are cut: only one chunk of the notes' tokens is in
     memory at a time."""
+    from studycards.notes.corpus import Corpus, NoteText, load_corpus
+
     full = load_corpus(vault)
     corpus = Corpus(tuple(NoteText(n.rel, n.title, n.topic, n.tags) for n in full.notes),
                     full.problems)  # fmt: skip
@@ -120,6 +128,8 @@ def _decide(vault: Vault, corpus: Corpus, pairs: Iterator[tuple[str, Fields]],
 
 
 def _uncached(vault: Vault, rows: list[int] | None) -> tuple[dict, str]:
+    from studycards.notes.corpus import load_corpus
+
     corpus = load_corpus(vault)
     fields = [fields_of(n) for n in corpus.notes]
     config = vault.config

@@ -15,10 +15,10 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from studycards._atomic import atomic_write
 from studycards.lock import vault_lock
-from studycards.notes.corpus import TextCache
 from studycards.notes.sections import freeze_extra
 from studycards.notes.summary import cr_only, decode, with_endings
 from studycards.notes.vault import Vault, iter_note_files
@@ -27,6 +27,9 @@ from studycards.upkeep._link_cache import LinkState, NoteState, walk_key
 from studycards.upkeep._link_choice import Choice, Chosen, choose, find_note, walk_stamps
 from studycards.upkeep.related import Suggestion
 from studycards.upkeep.related_block import BlockError, link_line, write_block
+
+if TYPE_CHECKING:
+    from studycards.notes.corpus import TextCache
 
 __all__ = ["LinkReport", "Linked", "find_note", "link"]
 
@@ -85,16 +88,20 @@ def _plan_or_reuse(vault: Vault, chosen: Chosen, prior: NoteState | None,
                    stamp: tuple[int, int] | None) -> _Plan:  # fmt: skip
     """A note whose block held these very lines when its file last had this size and mtime
     is not read again."""
-    lines = tuple(link_line(s.title, s.rel, s.percent, s.tags) for s in chosen.links)
+    lines = chosen.lines
+    if lines is None:
+        lines = tuple(link_line(s.title, s.rel, s.percent, s.tags) for s in chosen.links)
     if prior is not None and prior.clean and prior.stamp == stamp and prior.lines == lines:
         linked = Linked(chosen.rel, chosen.title, tuple(chosen.links), "unchanged", lines)
-        return _Plan(linked, stamp=prior.stamp)
+        return _Plan(linked, stamp=prior.stamp, reused=True)
     return _plan(vault, chosen.title, chosen.rel, chosen.links, lines)
 
 
 def _remember(vault: Vault, choice: Choice, entries: list, plans: list[_Plan], dry_run: bool,
               whole: bool) -> None:  # fmt: skip
     """Store what this run decided, for the next run."""
+    if choice.unchanged and all(plan.reused for plan in plans):
+        return  # what is stored is what this run found
     states = [_state_of(chosen, plan, dry_run) for chosen, plan in zip(choice.notes, plans,
                                                                        strict=True)]  # fmt: skip
     if whole:
@@ -129,6 +136,7 @@ class _Plan:
     data: bytes = b""
     stamp: tuple[int, int] = (0, 0)  # size and mtime of the text the plan was made from
     written: tuple[int, int] | None = None  # size and mtime of the file this run wrote
+    reused: bool = False  # decided from the link cache, without reading the note
 
     @property
     def now(self) -> tuple[int, int]:
@@ -200,6 +208,8 @@ def _write(plan: _Plan) -> _Plan:
 
 @contextmanager
 def _cache(vault: Vault) -> Iterator[TextCache | None]:
+    from studycards.notes.corpus import TextCache
+
     cache = TextCache.open(vault)
     try:
         yield cache

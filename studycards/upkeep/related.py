@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from studycards.notes.corpus import Corpus, NoteText
-from studycards.notes.vault import Vault
 from studycards.upkeep.similarity import Fields, Match, rank
+
+if TYPE_CHECKING:
+    from studycards.notes.corpus import Corpus, NoteText
+    from studycards.notes.vault import Vault
 
 
 @dataclass(frozen=True)
