@@ -42,7 +42,7 @@ from studycards.notes.vault import Vault
 from studycards.upkeep import segment
 
 CACHE_NAME = "link.sqlite"
-_VERSION = "1"  # change when what decides a link or a block changes
+_VERSION = "2"  # change when what decides a link or a block changes
 
 Pick = tuple[str, float, tuple[str, ...]]  # target path, score, shared terms
 
@@ -106,11 +106,8 @@ def load(vault: Vault) -> LinkState | None:
         return None
     try:
         meta = dict(connection.execute("SELECT key, value FROM meta"))
-        rows = connection.execute(
-            "SELECT rel, title, topic, tags, picks, lines, size, mtime_ns, clean FROM notes ORDER BY pos"
-        ).fetchall()
-        notes = tuple(_note(row) for row in rows)
-        broken = tuple(json.loads(meta["broken"]))
+        notes = tuple(_note(row) for row in json.loads(meta["notes"]))
+        broken = tuple(map(str, json.loads(meta["broken"])))
         return LinkState(meta["config"], meta["walk"], meta["inputs"], broken, notes)
     except (sqlite3.Error, KeyError, ValueError, TypeError, IndexError):
         return None  # damaged: no cache
@@ -118,12 +115,12 @@ def load(vault: Vault) -> LinkState | None:
         connection.close()
 
 
-def _note(row: tuple) -> NoteState:
+def _note(row: list) -> NoteState:
     rel, title, topic, tags, picks, lines, size, mtime_ns, clean = row
-    chosen = tuple((str(p[0]), float(p[1]), tuple(map(str, p[2]))) for p in json.loads(picks))
+    chosen = tuple((str(p[0]), float(p[1]), tuple(map(str, p[2]))) for p in picks)
     return NoteState(
-        str(rel), str(title), str(topic), tuple(map(str, json.loads(tags))), chosen,
-        tuple(map(str, json.loads(lines))), (int(size), int(mtime_ns)), bool(clean),
+        str(rel), str(title), str(topic), tuple(map(str, tags)), chosen,
+        tuple(map(str, lines)), (int(size), int(mtime_ns)), bool(clean),
     )  # fmt: skip
 
 
@@ -132,27 +129,14 @@ def store(vault: Vault, state: LinkState) -> None:
     connection = _open(vault, create=True)
     if connection is None:
         return
-    rows = [
-        (
-            pos,
-            n.rel,
-            n.title,
-            n.topic,
-            _json(n.tags),
-            _json(n.picks),
-            _json(n.lines),
-            *n.stamp,
-            n.clean,
-        )  # fmt: skip
-        for pos, n in enumerate(state.notes)
+    notes = [
+        [n.rel, n.title, n.topic, n.tags, n.picks, n.lines, *n.stamp, n.clean] for n in state.notes
     ]
     meta = {"config": state.config, "walk": state.walk, "inputs": state.inputs,
-            "broken": _json(state.broken)}  # fmt: skip
+            "broken": _json(state.broken), "notes": _json(notes)}  # fmt: skip
     try:
         connection.execute("BEGIN")
         connection.execute("DELETE FROM meta")
-        connection.execute("DELETE FROM notes")
-        connection.executemany("INSERT INTO notes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
         connection.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
         connection.execute("COMMIT")
     except sqlite3.Error:
@@ -178,10 +162,6 @@ def _open(vault: Vault, create: bool) -> sqlite3.Connection | None:
         return None
     try:
         connection.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
-        connection.execute(
-            "CREATE TABLE IF NOT EXISTS notes (pos INTEGER, rel TEXT, title TEXT, topic TEXT, tags TEXT,"
-            " picks TEXT, lines TEXT, size INTEGER, mtime_ns INTEGER, clean INTEGER)"
-        )
         return connection
     except sqlite3.DatabaseError:
         connection.close()
