@@ -102,7 +102,7 @@ def _from_corpus(vault: Vault, key: str, state: LinkState | None, query: str | N
     rows = None
     if query is not None:
         rows = [_row_of(corpus, find_note(vault, corpus, query, cwd))]
-    pairs = ((n.rel, fields_of(n)) for n in full.notes)
+    pairs = _fields_once(list(reversed(full.notes)))
     del full
     try:
         found, inputs = _decide(vault, corpus, pairs, state, rows)
@@ -112,6 +112,13 @@ def _from_corpus(vault: Vault, key: str, state: LinkState | None, query: str | N
                     corpus.notes[row].tags, picks) for row, picks in found.items()]  # fmt: skip
     broken = tuple(str(problem) for problem in corpus.problems)
     return Choice(notes, broken, key, inputs, state)
+
+
+def _fields_once(pending: list) -> Iterator[tuple[str, Fields]]:
+    """Each note's fields, in order, letting each note's text go once its fields are made."""
+    while pending:
+        note = pending.pop()
+        yield note.rel, fields_of(note)
 
 
 def _decide(vault: Vault, corpus: Corpus, pairs: Iterator[tuple[str, Fields]],
