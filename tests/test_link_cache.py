@@ -281,3 +281,12 @@ def test_piped_link_output_is_one_whole_line_per_note(make_vault) -> None:
     assert any(line.startswith(mine) and line.endswith(")") for line in lines)
     assert lines[-1] == f"9 notes: {len(lines) - 1} would be updated, {10 - len(lines)} unchanged"
     assert not (root / f"notes/Attention/{long_name}.md").read_text("utf-8").count("相关笔记")
+
+
+def test_writing_in_batches_writes_what_one_batch_would(vault_root, tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(link_module, "BATCH", 2)
+    report = link(open_vault(vault_root))
+    assert report.count("updated") >= 4
+    cold, copy = _cold(vault_root, tmp_path, dry_run=False)
+    assert cold.count("updated") == 0 and _texts(vault_root) == _texts(copy)
+    assert link(open_vault(vault_root)).count("unchanged") == len(report.notes)

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 __all__ = ["LinkReport", "Linked", "find_note", "link"]
 
 WRITERS = 8  # parallel atomic writes: fsync waits overlap
+BATCH = 1000  # notes planned, then written, at a time
 
 
 @dataclass(frozen=True)
@@ -76,10 +77,13 @@ def link(vault: Vault, note: str | None = None, dry_run: bool = False, cwd: Path
     with nullcontext() if dry_run else vault_lock(vault.state_dir):
         prior = {n.rel: n for n in choice.state.notes} if choice.state else {}
         stamps = {e.rel: (e.size, e.mtime_ns) for e in entries}
-        plans = [_plan_or_reuse(vault, chosen, prior.get(chosen.rel), stamps.get(chosen.rel))
-                 for chosen in choice.notes]  # fmt: skip
-        if not dry_run:
-            plans = _write_all(vault, plans)
+        plans: list[_Plan] = []
+        for at in range(0, len(choice.notes), BATCH):  # a batch's new texts in memory at once
+            batch = [_plan_or_reuse(vault, c, prior.get(c.rel), stamps.get(c.rel))
+                     for c in choice.notes[at : at + BATCH]]  # fmt: skip
+            if not dry_run:
+                batch = _write_all(vault, batch)
+            plans.extend(_Plan(p.linked, None, b"", p.stamp, p.written, p.reused) for p in batch)
     _remember(vault, choice, entries, plans, dry_run, whole=note is None)
     return LinkReport(tuple(plan.linked for plan in plans), dry_run, choice.broken)
 
