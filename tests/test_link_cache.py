@@ -209,7 +209,7 @@ def test_a_damaged_row_means_no_cache(vault_root, tmp_path) -> None:
     vault = open_vault(vault_root)
     link(vault)
     with sqlite3.connect(vault_root / ".studycards" / _link_cache.CACHE_NAME) as db:
-        db.execute("UPDATE meta SET value = substr(value, 1, 40) WHERE key = 'notes'")
+        db.execute("UPDATE notes SET data = substr(data, 1, 40) WHERE pos = 0")
     cold, _ = _cold(vault_root, tmp_path)
     assert link(vault, dry_run=True) == cold
 

@@ -42,7 +42,7 @@ from studycards.notes.vault import Vault
 from studycards.upkeep import segment
 
 CACHE_NAME = "link.sqlite"
-_VERSION = "2"  # change when what decides a link or a block changes
+_VERSION = "3"  # change when what decides a link or a block changes
 
 Pick = tuple[str, float, tuple[str, ...]]  # target path, score, shared terms
 
@@ -106,7 +106,8 @@ def load(vault: Vault) -> LinkState | None:
         return None
     try:
         meta = dict(connection.execute("SELECT key, value FROM meta"))
-        notes = tuple(_note(row) for row in json.loads(meta["notes"]))
+        rows = connection.execute("SELECT data FROM notes ORDER BY pos")
+        notes = tuple(_note(json.loads(data)) for (data,) in rows)
         broken = tuple(map(str, json.loads(meta["broken"])))
         return LinkState(meta["config"], meta["walk"], meta["inputs"], broken, notes)
     except (sqlite3.Error, KeyError, ValueError, TypeError, IndexError):
@@ -129,14 +130,17 @@ def store(vault: Vault, state: LinkState) -> None:
     connection = _open(vault, create=True)
     if connection is None:
         return
-    notes = [
-        [n.rel, n.title, n.topic, n.tags, n.picks, n.lines, *n.stamp, n.clean] for n in state.notes
-    ]
+    rows = (
+        (pos, _json([n.rel, n.title, n.topic, n.tags, n.picks, n.lines, *n.stamp, n.clean]))
+        for pos, n in enumerate(state.notes)
+    )  # one row at a time: never the whole state as one string
     meta = {"config": state.config, "walk": state.walk, "inputs": state.inputs,
-            "broken": _json(state.broken), "notes": _json(notes)}  # fmt: skip
+            "broken": _json(state.broken)}  # fmt: skip
     try:
         connection.execute("BEGIN")
         connection.execute("DELETE FROM meta")
+        connection.execute("DELETE FROM notes")
+        connection.executemany("INSERT INTO notes VALUES (?, ?)", rows)
         connection.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
         connection.execute("COMMIT")
     except sqlite3.Error:
@@ -162,6 +166,7 @@ def _open(vault: Vault, create: bool) -> sqlite3.Connection | None:
         return None
     try:
         connection.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+        connection.execute("CREATE TABLE IF NOT EXISTS notes (pos INTEGER PRIMARY KEY, data TEXT)")
         return connection
     except sqlite3.DatabaseError:
         connection.close()
