@@ -494,3 +494,29 @@ def test_twins_with_different_answers_still_find_each_other_first(make_vault) ->
     first = found[rels.index("notes/Transformer/kv.md")][0]
     assert first.rel == "notes/LLM推理/kv.md" and first.shared[0] == "same title"
     assert found[rels.index("notes/LLM推理/kv.md")][0].rel == "notes/Transformer/kv.md"
+
+
+_MIXED = st.text(
+    st.sampled_from(
+        list("注意力的和机制缩放点积头了是 ABCkv cache the 12 ß\u00e9\u3400\uf900\u4dbf,.\n")
+    ),
+    max_size=80,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_MIXED)
+def test_bigram_counts_count_exactly_the_bigram_terms(text: str) -> None:
+    from collections import Counter
+
+    from studycards.upkeep.segment import bigram_counts
+
+    assert bigram_counts(text) == Counter(segmenter("bigram")(text))
+
+
+def test_vectors_do_not_depend_on_the_chunk_size(corpus, monkeypatch) -> None:
+    whole = related(corpus, 5, 0.0)
+    monkeypatch.setattr("studycards.upkeep._vectors.CHUNK", 2)
+    assert related(corpus, 5, 0.0) == whole
+    monkeypatch.setattr("studycards.upkeep._vectors.CHUNK", 1)
+    assert related(corpus, 5, 0.0) == whole

@@ -28,7 +28,7 @@ def link(
     alone; a note gets from none to link_top_k links. link_top_k and link_threshold in
     studycards.yaml set how many notes are listed at most and how alike they must be.
     """
-    from studycards.render.related import link_view, note_links_view
+    from studycards.render.related import link_lines, link_view, note_links_view
     from studycards.upkeep.link import link as link_notes
 
     report = link_notes(state(ctx).vault(), note, dry_run)
@@ -44,10 +44,13 @@ def link(
             warn(f"{problem}: skipped")
     for skipped in (n for n in report.notes if n.status == "skipped"):
         warn(f"{skipped.rel}: {skipped.reason}: skipped")
+    out = console()
     if note is not None:
-        console().print(note_links_view(report, explain))
+        out.print(note_links_view(report, explain))
+    elif explain or out.is_terminal:
+        out.print(link_view(report, explain))
     else:
-        console().print(link_view(report, explain))
+        out.file.write("".join(f"{line}\n" for line in link_lines(report)))
 
 
 def search(

@@ -1,8 +1,8 @@
 """The text of every note that similarity and search read, extracted once and cached.
 
 Extracting a note's sections means parsing its Markdown, which is the slow part of ``link`` and
-``search`` on a large vault. What they need (title, tags, answers, follow-ups, the rest of the
-body and the note's term counts) is kept in ``.studycards/text.sqlite``, keyed like the vault index by path, size and
+``search`` on a large vault. What they need (title, tags, answers, follow-ups and the rest of the
+body) is kept in ``.studycards/text.sqlite``, keyed like the vault index by path, size and
 mtime, so a warm run parses only the notes that changed. Deleting the file loses nothing.
 """
 
@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import sqlite3
 import sys
-from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,14 +21,12 @@ from studycards.notes.body import parse_note
 from studycards.notes.index import rollback_quietly
 from studycards.notes.note import Note, Problem
 from studycards.notes.sections import freeze_extra
-from studycards.notes.terms import term_counts, term_hash
 from studycards._statefile import safe_for_sqlite
 from studycards.notes.vault import Vault, iter_note_files, read_text
 
 CACHE_NAME = "text.sqlite"
-_VERSION = "2"
-DEEP_CHARS = 2000  # how much of the deep dive, and of the rest of the body, counts for similarity
-_FIELDS = ("rel", "size", "mtime_ns", "title", "topic", "tags", "terms", "counts")
+_VERSION = "3"
+_FIELDS = ("rel", "size", "mtime_ns", "title", "topic", "tags")
 _TEXTS = ("question", "answer", "deep", "followups", "rest")
 
 
@@ -37,8 +34,7 @@ _TEXTS = ("question", "answer", "deep", "followups", "rest")
 class NoteText:
     """What search and similarity know of one note.
 
-    ``terms`` and ``counts`` are the packed (``array``) stable term hashes of the note's
-    similarity text and how often each occurs. ``rest`` is every part of the body the other
+    ``rest`` is every part of the body the other
     fields do not hold (sections under any other heading, the text of a note without headings),
     except the generated related-notes block. The text fields are empty when the corpus was
     loaded without them.
@@ -48,8 +44,6 @@ class NoteText:
     title: str
     topic: str
     tags: tuple[str, ...]
-    terms: bytes
-    counts: bytes
     question: str = ""
     answer: str = ""
     deep: str = ""
@@ -69,16 +63,6 @@ class Corpus:
             if note.rel == rel:
                 return position
         raise KeyError(rel)
-
-
-def similarity_text(
-    title: str, question: str, answer: str, deep: str, followups: str, rest: str = ""
-) -> str:
-    """The text a note's similarity is computed from: the whole body, the title twice, and the
-    two long parts (deep dive, the rest) up to :data:`DEEP_CHARS` each."""
-    return "\n".join(
-        (title, title, question, answer, deep[:DEEP_CHARS], followups, rest[:DEEP_CHARS])
-    )
 
 
 _ANSWER_KINDS = ("two_minutes", "approach", "problem", "deep_dive", "followups", "related")
@@ -104,19 +88,16 @@ def rest_of_body(note: Note) -> str:
 
 
 def extract(note: Note) -> NoteText:
-    """Pull the searchable fields out of a fully parsed note and count its terms."""
+    """Pull the searchable fields out of a fully parsed note."""
     followups = "\n\n".join(f"{f.question}\n{f.answer}" for f in note.followups)
     answer = "\n\n".join(t for t in (note.short_answer, note.long_answer) if t)
     question = note.section_text("problem")
     deep = note.section_text("deep_dive")
     rest = rest_of_body(note)
-    counts = term_counts(similarity_text(note.title, question, answer, deep, followups, rest))
-    hashes = array("q", (term_hash(term) for term in counts))
-    numbers = array("i", counts.values())
     summary = note.summary
     return NoteText(
-        summary.rel, summary.title, summary.topic, summary.tags, hashes.tobytes(),
-        numbers.tobytes(), question, answer, deep, followups, rest,
+        summary.rel, summary.title, summary.topic, summary.tags, question, answer, deep,
+        followups, rest,
     )  # fmt: skip
 
 
@@ -183,7 +164,7 @@ def _parse(vault: Vault, entry, extra: tuple) -> tuple[NoteText | None, Problem 
 def _without_text(note: NoteText) -> NoteText:
     if not (note.question or note.answer or note.deep or note.followups or note.rest):
         return note
-    return NoteText(note.rel, note.title, note.topic, note.tags, note.terms, note.counts)
+    return NoteText(note.rel, note.title, note.topic, note.tags)
 
 
 class TextCache:
@@ -209,7 +190,7 @@ class TextCache:
         config = vault.config
         sections = json.dumps(freeze_extra(config.sections), ensure_ascii=False)
         stamp = (
-            f"{_VERSION}:{sys.byteorder}:{DEEP_CHARS}:{config.notes_dir}:{config.max_note_bytes}:"
+            f"{_VERSION}:{sys.byteorder}:{config.notes_dir}:{config.max_note_bytes}:"
             f"{sections}"
         )
         c = self.connection
@@ -272,20 +253,20 @@ class TextCache:
         self.connection.close()
 
 
-_TYPES = {"size": "INTEGER", "mtime_ns": "INTEGER", "terms": "BLOB", "counts": "BLOB"}
+_TYPES = {"size": "INTEGER", "mtime_ns": "INTEGER"}
 
 
 def _to_row(entry, note: NoteText) -> tuple:
     tags = json.dumps(list(note.tags), ensure_ascii=False)
     return (
-        note.rel, entry.size, entry.mtime_ns, note.title, note.topic, tags, note.terms,
-        note.counts, note.question, note.answer, note.deep, note.followups, note.rest,
+        note.rel, entry.size, entry.mtime_ns, note.title, note.topic, tags, note.question,
+        note.answer, note.deep, note.followups, note.rest,
     )  # fmt: skip
 
 
 def _from_row(row: tuple) -> NoteText:
-    rel, _size, _mtime, title, topic, tags, terms, counts, *texts = row
-    return NoteText(rel, title, topic, tuple(json.loads(tags)), terms, counts, *texts)
+    rel, _size, _mtime, title, topic, tags, *texts = row
+    return NoteText(rel, title, topic, tuple(json.loads(tags)), *texts)
 
 
 def text_fields(note: Note) -> tuple[str, str, str, str, str]:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from rich.console import Group, RenderableType
 from rich.text import Text
 
+from studycards.render.safe import clean
 from studycards.upkeep.link import Linked, LinkReport
 
 
@@ -25,6 +28,16 @@ def link_view(report: LinkReport, explain: bool = False) -> RenderableType:
             lines.extend(_lines(note, explain, indent="  "))
     lines.append(Text(_counts(report), style="dim"))
     return Group(*lines)
+
+
+def link_lines(report: LinkReport) -> Iterator[str]:
+    """:func:`link_view` without ``explain`` as plain lines, for output that is not a terminal:
+    no styles and no wrapping, so a vault of any size prints at once and each line is whole."""
+    verb = "would update" if report.dry_run else "updated"
+    for note in report.notes:
+        if note.status == "updated":
+            yield clean(f"{verb} {note.rel}  ({_links(note)})")
+    yield _counts(report)
 
 
 def note_links_view(report: LinkReport, explain: bool = False) -> RenderableType:

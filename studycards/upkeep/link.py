@@ -15,19 +15,26 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from studycards._atomic import atomic_write
-from studycards.errors import NoteParseError
 from studycards.lock import vault_lock
-from studycards.notes.corpus import Corpus, TextCache, load_corpus
-from studycards.notes.note import NoteSummary
 from studycards.notes.sections import freeze_extra
 from studycards.notes.summary import cr_only, decode, with_endings
-from studycards.notes.vault import Vault, resolve
-from studycards.upkeep.related import Suggestion, related
+from studycards.notes.vault import Vault, iter_note_files
+from studycards.upkeep import _link_cache
+from studycards.upkeep._link_cache import LinkState, NoteState, walk_key
+from studycards.upkeep._link_choice import Choice, Chosen, choose, find_note, walk_stamps
+from studycards.upkeep.related import Suggestion
 from studycards.upkeep.related_block import BlockError, link_line, write_block
 
+if TYPE_CHECKING:
+    from studycards.notes.corpus import TextCache
+
+__all__ = ["LinkReport", "Linked", "find_note", "link"]
+
 WRITERS = 8  # parallel atomic writes: fsync waits overlap
+BATCH = 1000  # notes planned, then written, at a time
 
 
 @dataclass(frozen=True)
@@ -58,52 +65,92 @@ class LinkReport:
         return sum(1 for note in self.notes if note.status == status)
 
 
-def find_note(vault: Vault, corpus: Corpus, query: str, cwd: Path) -> str:
-    """Resolve a note named on the command line against the corpus (no vault rescan)."""
-    summaries = tuple(NoteSummary(n.rel, n.title, n.topic) for n in corpus.notes)
-    return resolve(vault, query, summaries, cwd)
-
-
 def link(vault: Vault, note: str | None = None, dry_run: bool = False, cwd: Path | None = None
          ) -> LinkReport:  # fmt: skip
-    """Rebuild the related block of ``note`` (a path, file name or title part) or of every note."""
-    corpus = load_corpus(vault)
-    rows = None
-    if note is not None:
-        rows = [_row_of(corpus, find_note(vault, corpus, note, cwd or Path.cwd()))]
-    config = vault.config
-    found = related(corpus, config.link_top_k, config.link_threshold, rows, vault)
+    """Rebuild the related block of ``note`` (a path, file name or title part) or of every note.
+
+    What the last run decided is reused where its inputs did not change (see
+    :mod:`studycards.upkeep._link_cache`); the answer is always the one a cold run gives.
+    """
+    entries = list(iter_note_files(vault))
+    choice = choose(vault, entries, note, cwd or Path.cwd())
     with nullcontext() if dry_run else vault_lock(vault.state_dir):
-        plans = [_plan(vault, corpus.notes[row].title, corpus.notes[row].rel, picks)
-                 for row, picks in found.items()]  # fmt: skip
-        if not dry_run:
-            plans = _write_all(vault, plans)
-    broken = tuple(str(problem) for problem in corpus.problems)
-    return LinkReport(tuple(plan.linked for plan in plans), dry_run, broken)
+        prior = {n.rel: n for n in choice.state.notes} if choice.state else {}
+        stamps = {e.rel: (e.size, e.mtime_ns) for e in entries}
+        plans: list[_Plan] = []
+        for at in range(0, len(choice.notes), BATCH):  # a batch's new texts in memory at once
+            batch = [_plan_or_reuse(vault, c, prior.get(c.rel), stamps.get(c.rel))
+                     for c in choice.notes[at : at + BATCH]]  # fmt: skip
+            if not dry_run:
+                batch = _write_all(vault, batch)
+            plans.extend(_Plan(p.linked, None, b"", p.stamp, p.written, p.reused) for p in batch)
+    _remember(vault, choice, entries, plans, dry_run, whole=note is None)
+    return LinkReport(tuple(plan.linked for plan in plans), dry_run, choice.broken)
 
 
-def _row_of(corpus: Corpus, rel: str) -> int:
-    """The corpus position of ``rel``; a broken note is an error naming its problem."""
-    try:
-        return corpus.index_of(rel)
-    except KeyError:
-        problem = next((p for p in corpus.problems if p.path == rel), None)
-        message = problem.message if problem else "not a note"
-        line = problem.line if problem else None
-        raise NoteParseError(f"{message}: cannot link this note", rel, line) from None
+def _plan_or_reuse(vault: Vault, chosen: Chosen, prior: NoteState | None,
+                   stamp: tuple[int, int] | None) -> _Plan:  # fmt: skip
+    """A note whose block held these very lines when its file last had this size and mtime
+    is not read again."""
+    lines = chosen.lines
+    if lines is None:
+        lines = tuple(link_line(s.title, s.rel, s.percent, s.tags) for s in chosen.links)
+    if prior is not None and prior.clean and prior.stamp == stamp and prior.lines == lines:
+        linked = Linked(chosen.rel, chosen.title, tuple(chosen.links), "unchanged", lines)
+        return _Plan(linked, stamp=prior.stamp, reused=True)
+    return _plan(vault, chosen.title, chosen.rel, chosen.links, lines)
+
+
+def _remember(vault: Vault, choice: Choice, entries: list, plans: list[_Plan], dry_run: bool,
+              whole: bool) -> None:  # fmt: skip
+    """Store what this run decided, for the next run."""
+    if choice.unchanged and all(plan.reused for plan in plans):
+        return  # what is stored is what this run found
+    states = [_state_of(chosen, plan, dry_run) for chosen, plan in zip(choice.notes, plans,
+                                                                       strict=True)]  # fmt: skip
+    if whole:
+        walked = {e.rel: (e.size, e.mtime_ns) for e in entries}
+        written = {p.linked.rel: p.written for p in plans
+                   if p.written is not None and p.stamp == walked.get(p.linked.rel)}  # fmt: skip
+        walk = walk_key(walk_stamps(entries, written))
+        new = LinkState(choice.config, walk, choice.inputs, choice.broken, tuple(states))
+    elif choice.state is not None and choice.state.inputs == choice.inputs:
+        mine = {s.rel: s for s in states}
+        notes = tuple(mine.get(n.rel, n) for n in choice.state.notes)
+        new = LinkState(choice.state.config, choice.state.walk, choice.state.inputs,
+                        choice.state.broken, notes)  # fmt: skip
+    else:
+        return  # one note ranked alone: the others' links are not known
+    if new != choice.state:
+        _link_cache.store(vault, new)
+
+
+def _state_of(chosen: Chosen, plan: _Plan, dry_run: bool) -> NoteState:
+    status = plan.linked.status
+    clean = status == "unchanged" or (status == "updated" and not dry_run)
+    picks = tuple((s.rel, s.score, s.shared) for s in chosen.links)
+    return NoteState(chosen.rel, chosen.title, chosen.topic, chosen.tags, picks,
+                     plan.linked.lines, plan.now, clean)  # fmt: skip
 
 
 @dataclass(frozen=True)
 class _Plan:
     linked: Linked
-    path: Path | None = None
+    path: Path | None = None  # set while the note still has to be written
     data: bytes = b""
-    stamp: tuple[int, int] = (0, 0)
+    stamp: tuple[int, int] = (0, 0)  # size and mtime of the text the plan was made from
+    written: tuple[int, int] | None = None  # size and mtime of the file this run wrote
+    reused: bool = False  # decided from the link cache, without reading the note
+
+    @property
+    def now(self) -> tuple[int, int]:
+        """The size and mtime of the file whose block :attr:`linked` describes."""
+        return self.written or self.stamp
 
 
-def _plan(vault: Vault, title: str, rel: str, picks: list[Suggestion]) -> _Plan:
+def _plan(vault: Vault, title: str, rel: str, picks: list[Suggestion],
+          lines: tuple[str, ...]) -> _Plan:  # fmt: skip
     """Read one note and work out its new text; nothing is written here."""
-    lines = tuple(link_line(s.title, s.rel, s.percent, s.tags) for s in picks)
     base = Linked(rel, title, tuple(picks), "unchanged", lines)
     path = vault.root / rel  # from the vault walk: never outside the vault
     if path.is_symlink():
@@ -120,7 +167,7 @@ def _plan(vault: Vault, title: str, rel: str, picks: list[Suggestion]) -> _Plan:
     except BlockError as error:
         return _Plan(_skipped(base, str(error)))
     if new == text:
-        return _Plan(base)
+        return _Plan(base, stamp=stamp)
     updated = Linked(rel, title, tuple(picks), "updated", lines)
     return _Plan(updated, path, with_endings(new, cr_only(raw)).encode("utf-8"), stamp)
 
@@ -144,27 +191,29 @@ def _write_all(vault: Vault, plans: list[_Plan]) -> list[_Plan]:
         results = dict(zip(map(id, pending), pool.map(_write, pending), strict=True))
     with _cache(vault) as cache:
         if cache is not None:
-            cache.restamp([(p.linked.rel, p.stamp, results[id(p)][1]) for p in pending
-                           if results[id(p)][1] is not None])  # fmt: skip
-    return [results[id(plan)][0] if plan.path is not None else plan for plan in plans]
+            cache.restamp([(p.linked.rel, p.stamp, results[id(p)].written) for p in pending
+                           if results[id(p)].written is not None])  # fmt: skip
+    return [results[id(plan)] if plan.path is not None else plan for plan in plans]
 
 
-def _write(plan: _Plan) -> tuple[_Plan, tuple[int, int] | None]:
-    """Write one note unless it changed since it was read; return its new size and mtime."""
+def _write(plan: _Plan) -> _Plan:
+    """Write one note unless it changed since it was read; note its new size and mtime."""
     assert plan.path is not None
     try:
         info = plan.path.stat()
         if (info.st_size, info.st_mtime_ns) != plan.stamp:
-            return _Plan(_skipped(plan.linked, "changed while linking: run link again")), None
+            return _Plan(_skipped(plan.linked, "changed while linking: run link again"))
         atomic_write(plan.path, plan.data)
         info = plan.path.stat()
     except OSError as error:
-        return _Plan(_skipped(plan.linked, f"cannot write: {error.strerror or error}")), None
-    return plan, (info.st_size, info.st_mtime_ns)
+        return _Plan(_skipped(plan.linked, f"cannot write: {error.strerror or error}"))
+    return _Plan(plan.linked, stamp=plan.stamp, written=(info.st_size, info.st_mtime_ns))
 
 
 @contextmanager
 def _cache(vault: Vault) -> Iterator[TextCache | None]:
+    from studycards.notes.corpus import TextCache
+
     cache = TextCache.open(vault)
     try:
         yield cache

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from studycards.notes.corpus import Corpus, NoteText
-from studycards.notes.vault import Vault
 from studycards.upkeep.similarity import Fields, Match, rank
+
+if TYPE_CHECKING:
+    from studycards.notes.corpus import Corpus, NoteText
+    from studycards.notes.vault import Vault
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,11 @@ def related(
                      threshold, rows)  # fmt: skip
     else:
         found = rank(fields, top_k, threshold, rows)
+    return suggestions(corpus, found)
+
+
+def suggestions(corpus: Corpus, found: dict[int, list[Match]]) -> dict[int, list[Suggestion]]:
+    """The scorer's matches as suggestions naming the notes of ``corpus``."""
     return {
         row: [_suggestion(corpus.notes[m.row], m) for m in matches]
         for row, matches in found.items()

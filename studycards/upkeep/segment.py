@@ -18,6 +18,7 @@ about a topic (would, like, first...) and bare numbers left out in both.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 from functools import lru_cache
 
@@ -29,6 +30,9 @@ SEGMENTERS = ("bigram", "jieba")
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _TOKEN = re.compile(rf"[{_CJK}]+|[a-z0-9\u00df-\u024f]+")
+_PAIR = re.compile(rf"(?=([{_CJK}]{{2}}))")  # every overlapping pair inside a CJK run
+_LONE = re.compile(rf"(?<![{_CJK}])[{_CJK}](?![{_CJK}])")  # a run of one character
+_LATIN = re.compile(r"[a-z0-9\u00df-\u024f]+")
 
 
 # Characters that glue words together: a pair holding one mostly straddles two words ("力的").
@@ -50,6 +54,9 @@ _PLAIN = frozenset(
 )
 
 
+_SKIP = STOPWORDS | _PLAIN
+
+
 def segmenter(name: str | None = None) -> Callable[[str], list[str]]:
     """The term function called ``name`` (see :data:`SEGMENTERS`; default :data:`DEFAULT`)."""
     name = name or DEFAULT
@@ -58,6 +65,26 @@ def segmenter(name: str | None = None) -> Callable[[str], list[str]]:
     if name == "jieba":
         return _jieba_terms
     raise ValueError(f"unknown segmenter {name!r}: use one of {', '.join(SEGMENTERS)}")
+
+
+def counter(name: str | None = None) -> Callable[[str], Counter[str]]:
+    """Each term of segmenter ``name`` in a text, counted: ``Counter(segmenter(name)(text))``."""
+    if (name or DEFAULT) == "bigram":
+        return bigram_counts
+    cut = segmenter(name)
+    return lambda text: Counter(cut(text))
+
+
+def bigram_counts(text: str) -> Counter[str]:
+    """``Counter(_bigram_terms(text))``, counted by regular expressions, not term by term."""
+    low = text.lower()
+    found = Counter(_PAIR.findall(low))
+    for pair in [p for p in found if p[0] in _GLUE or p[1] in _GLUE or p in _FRAMES]:
+        del found[pair]
+    found.update(_LONE.findall(low))
+    skip = _SKIP
+    found.update(w for w in _LATIN.findall(low) if len(w) > 1 and w not in skip and not w.isdigit())
+    return found
 
 
 def _bigram_terms(text: str) -> list[str]:

@@ -28,6 +28,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import numpy as np
 
+    from studycards.upkeep._vectors import Vectors
+
 FIELD_WEIGHTS = (3.0, 1.5, 0.5)  # title, short answer, the rest
 LENGTH_NORM = (0.5, 0.5, 0.9)  # BM25 ``b`` per field: a long deep dive is diluted most
 K1 = 1.2
@@ -68,13 +70,13 @@ def tokens_of(note: Fields, segment: Callable[[str], list[str]] | None = None) -
     from array import array
 
     from studycards.notes.terms import term_hash
-    from studycards.upkeep.segment import segmenter
+    from studycards.upkeep.segment import counter
 
-    cut = segment or segmenter()
+    count = counter() if segment is None else (lambda text: Counter(segment(text)))
     index: dict[str, int] = {}
     fields, word, counts = array("b"), array("i"), array("i")
     for field, text in enumerate((note.title, note.answer, note.body)):
-        found = Counter(cut(text))
+        found = count(text)
         fields.extend([field] * len(found))
         word.extend([index.setdefault(term, len(index)) for term in found])
         counts.extend(found.values())
@@ -97,22 +99,6 @@ class Match:
     shared: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Vectors:
-    """Every note's unit keyword vector, and the terms the feature numbers stand for."""
-
-    matrix: object  # studycards.upkeep._topk.SparseRows
-    tokens: Sequence[Tokens]
-    hashes: np.ndarray  # the stable id of each feature number
-
-    def term(self, row: int, feature: int) -> str:
-        """The text of ``feature``, a term of note ``row``."""
-        import numpy as np
-
-        mine = np.frombuffer(self.tokens[row].hashes, dtype=np.int64)
-        return self.tokens[row].words[int(np.flatnonzero(mine == self.hashes[feature])[0])]
-
-
 def rank(
     notes: Sequence[Fields | Tokens],
     top_k: int,
@@ -124,15 +110,21 @@ def rank(
 
     Notes are given as their :class:`Fields`, or already cut into :class:`Tokens`.
     """
-    from studycards.upkeep._topk import top_k as nearest
-
     if not notes:
         return {}
     tokens = [n if isinstance(n, Tokens) else tokens_of(n, segment) for n in notes]
-    vectors = vectorise(tokens)
+    return rank_vectors(vectorise(tokens), top_k, threshold, rows)
+
+
+def rank_vectors(
+    vectors: Vectors, top_k: int, threshold: float, rows: Sequence[int] | None = None
+) -> dict[int, list[Match]]:
+    """:func:`rank` on vectors already made (:func:`vectorise`, :mod:`._vectors`)."""
+    from studycards.upkeep._topk import top_k as nearest
+
     # ask for a few more than top_k: some of the best may lack MIN_SHARED shared terms
     found = nearest(vectors.matrix, top_k + 3, threshold, None if rows is None else list(rows))
-    twins = _twins(tokens)
+    twins = _twins(vectors.titles)
     result: dict[int, list[Match]] = {}
     for row, picks in sorted(found.items()):
         kept = [_twin(vectors, row, other) for other in twins.get(row, ())][:top_k]
@@ -147,12 +139,12 @@ def rank(
     return result
 
 
-def _twins(tokens: Sequence[Tokens]) -> dict[int, list[int]]:
+def _twins(titles: Sequence[str]) -> dict[int, list[int]]:
     """Notes asking the same question (the same title, see :func:`title_key`), in row order."""
     by_title: dict[str, list[int]] = {}
-    for row, note in enumerate(tokens):
-        if len(note.title) >= 2:
-            by_title.setdefault(note.title, []).append(row)
+    for row, title in enumerate(titles):
+        if len(title) >= 2:
+            by_title.setdefault(title, []).append(row)
     return {row: [o for o in group if o != row] for group in by_title.values() if len(group) > 1
             for row in group}  # fmt: skip
 
@@ -168,62 +160,12 @@ def _twin(vectors: Vectors, row: int, other: int) -> Match:
 
 def vectorise(notes: Sequence[Tokens]) -> Vectors:
     """The unit BM25F keyword vector of every note."""
-    import numpy as np
+    from studycards.upkeep._vectors import build, in_chunks
 
-    from studycards.upkeep._topk import sparse_rows
-
-    rows, fields, ids, counts, vocabulary = _count(notes)
-    n = len(notes)
-    lengths = np.bincount(rows * 3 + fields, weights=counts, minlength=3 * n).reshape(n, 3)
-    average = np.maximum(lengths.mean(axis=0), 1.0)
-    b = np.asarray(LENGTH_NORM)[fields]
-    scale = np.asarray(FIELD_WEIGHTS)[fields] / (
-        1 - b + b * lengths[rows, fields] / average[fields]
-    )
-    rows, ids, tf = _sum_pairs(rows, ids, counts * scale, len(vocabulary))
-    df = np.bincount(ids, minlength=len(vocabulary))
-    idf = np.log(1 + (n - df[ids] + 0.5) / (df[ids] + 0.5))
-    weights = idf * tf * (K1 + 1) / (tf + K1)
-    keep = _heaviest(rows, weights, df[ids] > 1, KEYWORDS)
-    rows, ids, weights = rows[keep], ids[keep], weights[keep]
-    norms = np.sqrt(np.bincount(rows, weights=weights * weights, minlength=n))
-    weights = weights / np.where(norms > 0, norms, 1.0)[rows]
-    return Vectors(sparse_rows(rows, ids, weights, n, len(vocabulary)), notes, vocabulary)
+    return build(in_chunks(notes), len(notes))
 
 
-def _count(notes: Sequence[Tokens]) -> tuple:
-    """(row, field, feature, count) of every term of every field, and each feature's hash."""
-    import numpy as np
-
-    def joined(name: str, dtype: type) -> np.ndarray:
-        return np.frombuffer(b"".join(getattr(n, name) for n in notes), dtype=dtype)
-
-    fields = joined("fields", np.int8).astype(np.int64)
-    counts = joined("counts", np.int32).astype(np.float64)
-    lengths = np.array([len(n.counts) // 4 for n in notes], dtype=np.int64)
-    rows = np.repeat(np.arange(len(notes), dtype=np.int64), lengths)
-    starts = np.repeat(np.cumsum([0] + [len(n.hashes) // 8 for n in notes])[:-1], lengths)
-    hashes = joined("hashes", np.int64)[starts + joined("word", np.int32)]
-    vocabulary = np.unique(hashes)
-    return rows, fields, np.searchsorted(vocabulary, hashes), counts, vocabulary
-
-
-def _sum_pairs(rows: np.ndarray, ids: np.ndarray, values: np.ndarray, width: int) -> tuple:
-    """Sum ``values`` over equal (row, id) pairs; pairs come out sorted by row, then id."""
-    import numpy as np
-
-    keys = rows * max(width, 1) + ids
-    order = np.argsort(keys, kind="stable")
-    keys, values = keys[order], values[order]
-    if len(keys) == 0:
-        return rows[:0], ids[:0], values
-    starts = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]]))
-    sums = np.add.reduceat(values, starts)
-    unique = keys[starts]
-    return unique // max(width, 1), unique % max(width, 1), sums
-
-
-def _heaviest(rows: np.ndarray, weights: np.ndarray, usable: np.ndarray, limit: int) -> np.ndarray:
+def heaviest(rows: np.ndarray, weights: np.ndarray, usable: np.ndarray, limit: int) -> np.ndarray:
     """Indexes of each row's ``limit`` heaviest usable entries, in their original order."""
     import numpy as np
 
