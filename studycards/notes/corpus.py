@@ -89,11 +89,7 @@ def rest_of_body(note: Note) -> str:
 
 def extract(note: Note) -> NoteText:
     """Pull the searchable fields out of a fully parsed note."""
-    followups = "\n\n".join(f"{f.question}\n{f.answer}" for f in note.followups)
-    answer = "\n\n".join(t for t in (note.short_answer, note.long_answer) if t)
-    question = note.section_text("problem")
-    deep = note.section_text("deep_dive")
-    rest = rest_of_body(note)
+    question, answer, followups, deep, rest = text_fields(note)
     summary = note.summary
     return NoteText(
         summary.rel, summary.title, summary.topic, summary.tags, question, answer, deep,
