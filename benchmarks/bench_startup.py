@@ -1,13 +1,18 @@
 """CPU time of studycards' start-up paths beside the ``python -c "import typer"`` floor.
 
-Usage: python benchmarks/bench_startup.py [--rounds 7] [--big VAULT] [--workdir DIR]
+Usage: python benchmarks/bench_startup.py [--rounds 7] [--big VAULT] [--source DIR] [--workdir DIR]
 
 Runs, in interleaved rounds, ``python -c pass``, ``python -c "import typer"`` (the floor every
 goal is a ratio to), ``studycards --version``, ``--help``, a few commands' ``--help``,
 ``grade NOTE good`` on a fresh copy of the bundled sample vault and, with ``--big``,
 ``due --json`` on that vault (it writes its caches there: give it a copy). Each command runs once
-before the rounds, so the figures are warm. Prints the median CPU seconds (user + sys of the
-child), the ratio to the floor of the same rounds, the median wall seconds and the peak RSS.
+before the rounds, so the figures are warm, and bytecode is cached as for an installed package
+(PYTHONDONTWRITEBYTECODE is dropped). Prints the median CPU seconds (user + sys of the child), the
+ratio to the floor of the same rounds, the median wall seconds and the peak RSS.
+
+``--source DIR`` runs the ``studycards`` package found in DIR instead (``python -m studycards``
+with DIR first on PYTHONPATH), e.g. ``git archive OLD studycards | tar -x -C DIR`` to compare
+with an older commit on the same machine and load.
 """
 
 from __future__ import annotations
@@ -23,10 +28,16 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# Bytecode is cached as an installed package's is: with PYTHONDONTWRITEBYTECODE set, every run
+# would compile studycards' modules from source again and time the compiler.
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
-def studycards_command() -> list[str]:
+def studycards_command(source: Path | None = None) -> list[str]:
     """The console script people run, when it sits beside this Python; else ``-m``."""
+    if source is not None:
+        ENV["PYTHONPATH"] = str(source.resolve())
+        return [sys.executable, "-m", "studycards"]
     script = Path(sys.executable).parent / "studycards"
     return [str(script)] if script.exists() else [sys.executable, "-m", "studycards"]
 
@@ -44,7 +55,7 @@ def sample_copy(workdir: Path) -> Path:
 def measure(args: list[str]) -> tuple[float, float, int]:
     """CPU seconds (user + sys), wall seconds and peak RSS (KB) of one run of ``args``."""
     start = time.perf_counter()
-    child = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    child = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=ENV)
     assert child.stderr is not None
     err = child.stderr.read()
     _, status, usage = os.wait4(child.pid, 0)
@@ -56,8 +67,8 @@ def measure(args: list[str]) -> tuple[float, float, int]:
     return usage.ru_utime + usage.ru_stime, wall, usage.ru_maxrss
 
 
-def cases(big: Path | None, sample: Path) -> dict[str, list[str]]:
-    studycards = studycards_command()
+def cases(big: Path | None, sample: Path, source: Path | None) -> dict[str, list[str]]:
+    studycards = studycards_command(source)
     found: dict[str, list[str]] = {
         "python -c pass": [sys.executable, "-c", "pass"],
         "import typer (floor)": [sys.executable, "-c", "import typer"],
@@ -77,11 +88,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--big", type=Path, default=None, help="a vault for due --json")
+    parser.add_argument("--source", type=Path, default=None, help="a folder holding studycards/")
     parser.add_argument("--workdir", type=Path, default=None)
     options = parser.parse_args()
     workdir = options.workdir or Path(tempfile.mkdtemp(prefix="bench_startup_"))
     sample = sample_copy(workdir)
-    table = cases(options.big, sample)
+    table = cases(options.big, sample, options.source)
     for args in table.values():  # warm: caches built, files in the page cache
         measure(args)
     cpu: dict[str, list[float]] = {name: [] for name in table}
