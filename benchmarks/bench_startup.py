@@ -3,7 +3,8 @@
 Usage: python benchmarks/bench_startup.py [--rounds 7] [--big VAULT] [--source DIR] [--workdir DIR]
 
 Runs, in interleaved rounds, ``python -c pass``, ``python -c "import typer"`` (the floor every
-goal is a ratio to), ``studycards --version``, ``--help``, a few commands' ``--help``,
+goal is a ratio to), ``studycards --version``, ``--help`` (as printed again from the help cache,
+and rendered with ``STUDYCARDS_HELP_CACHE=0``), a few commands' ``--help``,
 ``grade NOTE good`` on a fresh copy of the bundled sample vault and, with ``--big``,
 ``due --json`` on that vault (it writes its caches there: give it a copy). Each command runs once
 before the rounds, so the figures are warm, and bytecode is cached as for an installed package
@@ -73,8 +74,10 @@ def cases(big: Path | None, sample: Path, source: Path | None) -> dict[str, list
         "python -c pass": [sys.executable, "-c", "pass"],
         "import typer (floor)": [sys.executable, "-c", "import typer"],
         "--version": [*studycards, "--version"],
+        "--help (rendered)": ["env", "STUDYCARDS_HELP_CACHE=0", *studycards, "--help"],
         "--help": [*studycards, "--help"],
         "list --help": [*studycards, "list", "--help"],
+        "grade --help (rendered)": ["env", "STUDYCARDS_HELP_CACHE=0", *studycards, "grade", "-h"],
         "grade --help": [*studycards, "grade", "--help"],
         "demo run --help": [*studycards, "demo", "run", "--help"],
         "grade (sample vault)": [*studycards, "--vault", str(sample), "grade", "RoPE旋转", "good"],
@@ -92,6 +95,7 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, default=None)
     options = parser.parse_args()
     workdir = options.workdir or Path(tempfile.mkdtemp(prefix="bench_startup_"))
+    ENV["XDG_CACHE_HOME"] = str(workdir / "cache")  # help screens kept here, not in ~/.cache
     sample = sample_copy(workdir)
     table = cases(options.big, sample, options.source)
     for args in table.values():  # warm: caches built, files in the page cache

@@ -11,15 +11,25 @@ from typing import Any
 
 
 def main() -> None:
-    """Console-script entry point; a lone ``--version`` is answered before typer loads."""
-    if sys.argv[1:] == ["--version"]:
+    """Console-script entry point. A lone ``--version`` is answered before typer loads, and so
+    is a help request printed before with the same inputs (see ``_help_cache``)."""
+    args = sys.argv[1:]
+    if args == ["--version"]:
         from studycards import __version__
 
         sys.stdout.write(f"studycards {__version__}\n")
         return
+    from studycards.cli import _help_cache
+
+    key = _help_cache.cache_key(args)
+    if key is not None and _help_cache.show(key):
+        return
     from studycards.cli._app import app
 
-    app()
+    if key is None:
+        app()
+    else:
+        _help_cache.render_and_keep(app, key)
 
 
 def __getattr__(name: str) -> Any:
