@@ -53,10 +53,12 @@ def sample_copy(workdir: Path) -> Path:
     return vault
 
 
-def measure(args: list[str]) -> tuple[float, float, int]:
+def measure(args: list[str], cwd: Path) -> tuple[float, float, int]:
     """CPU seconds (user + sys), wall seconds and peak RSS (KB) of one run of ``args``."""
     start = time.perf_counter()
-    child = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=ENV)
+    child = subprocess.Popen(
+        args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=ENV, cwd=cwd
+    )
     assert child.stderr is not None
     err = child.stderr.read()
     _, status, usage = os.wait4(child.pid, 0)
@@ -99,13 +101,13 @@ def main() -> None:
     sample = sample_copy(workdir)
     table = cases(options.big, sample, options.source)
     for args in table.values():  # warm: caches built, files in the page cache
-        measure(args)
+        measure(args, workdir)
     cpu: dict[str, list[float]] = {name: [] for name in table}
     wall: dict[str, list[float]] = {name: [] for name in table}
     rss: dict[str, int] = {}
     for _ in range(options.rounds):
         for name, args in table.items():
-            seconds, elapsed, peak = measure(args)
+            seconds, elapsed, peak = measure(args, workdir)  # not the repo: -m finds DIR
             cpu[name].append(seconds)
             wall[name].append(elapsed)
             rss[name] = max(rss.get(name, 0), peak)
