@@ -125,3 +125,19 @@ def test_the_key_follows_the_sources_the_environment_and_the_terminal(monkeypatc
         before = changed
     monkeypatch.setenv("STUDYCARDS_HELP_CACHE", "0")
     assert _help_cache.cache_key(["--help"]) is None
+
+
+def test_a_reader_that_goes_away_gets_no_traceback():
+    command = [sys.executable, "-c", MAIN]
+    subprocess.run(command, stdout=subprocess.DEVNULL, check=True)  # kept
+    assert len(cached_files()) == 1
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        done = subprocess.run(command, stdout=write, stderr=subprocess.PIPE)
+    finally:
+        os.close(write)
+    assert (done.returncode, done.stderr) == (1, b"")
+
+
+MAIN = "import sys; sys.argv = ['studycards', '--help']; from studycards.cli import main; main()"

@@ -123,8 +123,12 @@ def show(key: str) -> bool:
     head, _, body = data.partition(b"\n")
     if head != f"{zlib.crc32(body):08x}".encode():
         return False
-    sys.stdout.write(body.decode("utf-8"))
-    sys.stdout.flush()
+    try:
+        sys.stdout.write(body.decode("utf-8"))
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader went away (``| head -1``): exit 1, as a render does
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise SystemExit(1) from None
     return True
 
 
