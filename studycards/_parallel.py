@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
@@ -21,11 +20,11 @@ def parallel_map(func: Callable[..., R], items: Sequence[T], *args: Any) -> list
     they see the caller's state without it being sent to them.
     """
     workers = min(os.cpu_count() or 1, 8)
-    if (
-        len(items) < PARALLEL_FROM
-        or workers < 2
-        or "fork" not in multiprocessing.get_all_start_methods()
-    ):
+    if len(items) < PARALLEL_FROM or workers < 2:
+        return [func(*args, item) for item in items]
+    import multiprocessing  # only here: a few changed notes are parsed without it
+
+    if "fork" not in multiprocessing.get_all_start_methods():
         return [func(*args, item) for item in items]
     chunks = [list(items[i::workers]) for i in range(workers)]
     with multiprocessing.get_context("fork").Pool(workers) as pool:

@@ -47,6 +47,7 @@ BEAM_SEARCH = "notes/Inference/beam_search.md"
 def _isolated(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """No vault from the environment or the working folder leaks into a test."""
     monkeypatch.delenv("STUDYCARDS_VAULT", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))  # help screens
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "100")
     monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))

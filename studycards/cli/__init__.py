@@ -1,75 +1,40 @@
-"""The ``studycards`` command line: one sub-module per command group, joined here."""
+"""The ``studycards`` command line: one sub-module per command group, joined in ``_app``.
+
+Importing this package loads nothing else: the typer app (``studycards.cli.app``) is built on
+first use, and each command's module is imported only when that command is needed.
+"""
 
 from __future__ import annotations
 
-import typer
-
-from studycards import __version__
-from studycards.cli import (
-    authoring,
-    checklist,
-    demo,
-    doctor,
-    export,
-    importing,
-    migrate,
-    notes,
-    related,
-    review,
-    schedule,
-    stats,
-)
-from studycards.cli._common import AppState, StudycardsGroup, echo
-
-app = typer.Typer(
-    cls=StudycardsGroup,
-    name="studycards",
-    help="Spaced-repetition study of a vault of Markdown interview notes.",
-    no_args_is_help=True,
-    add_completion=True,
-    pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
-
-
-def _version(value: bool) -> None:
-    if value:
-        echo(f"studycards {__version__}")
-        raise typer.Exit()
-
-
-@app.callback()
-def _root(
-    ctx: typer.Context,
-    vault: str | None = typer.Option(
-        None,
-        "--vault",
-        metavar="PATH",
-        help="Vault folder (default: $STUDYCARDS_VAULT, else the nearest folder upwards "
-        "holding studycards.yaml or notes/).",
-    ),
-    version: bool = typer.Option(
-        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
-    ),
-) -> None:
-    """Study interview notes with FSRS-6 spaced repetition, right in the terminal."""
-    ctx.obj = AppState(vault_option=vault)
-
-
-notes.register(app)
-schedule.register(app)
-authoring.register(app)
-review.register(app)
-stats.register(app)
-checklist.register(app)
-export.register(app)
-importing.register(app)
-related.register(app)
-doctor.register(app)
-migrate.register(app)
-app.add_typer(demo.app, name="demo", help="Run NumPy attention demos: worked answers.")
+import sys
+from typing import Any
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point. A lone ``--version`` is answered before typer loads, and so
+    is a help request printed before with the same inputs (see ``_help_cache``)."""
+    args = sys.argv[1:]
+    if args == ["--version"]:
+        from studycards import __version__
+
+        sys.stdout.write(f"studycards {__version__}\n")
+        return
+    from studycards.cli import _help_cache
+
+    key = _help_cache.cache_key(args)
+    if key is not None and _help_cache.show(key):
+        return
+    from studycards.cli._app import app
+
+    if key is None:
+        app()
+    else:
+        _help_cache.render_and_keep(app, key)
+
+
+def __getattr__(name: str) -> Any:
+    if name == "app":
+        from studycards.cli._app import app
+
+        return app
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -10,19 +10,47 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.console import Console
 from typer.core import TyperGroup
 
+from studycards.cli._lazy import LazyCommands
 from studycards.errors import StudycardsError
-from studycards.render.safe import SafeConsole, clean
+from studycards.render.text import clean
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from studycards.notes.vault import Vault
 
 
 class StudycardsGroup(TyperGroup):
     """Turns a :class:`StudycardsError` into one line on stderr and a non-zero exit, takes
-    ``--vault`` wherever it is given, and adds each command's examples to its help."""
+    ``--vault`` wherever it is given, and adds each command's examples to its help.
+
+    Its commands come from the table in :mod:`studycards.cli._commands`: a command's module is
+    imported when the command is run, completed or its help shown, never to list it."""
+
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        given, self.commands = self.commands, LazyCommands()
+        self.commands.update(given)
+        self._listing = False
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(self.commands)
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        self._listing = True  # the commands panel needs each command's name and help only
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            self._listing = False
+
+    def shell_complete(self, ctx: Any, incomplete: str) -> Any:
+        self._listing = True  # command names and their short help
+        try:
+            return super().shell_complete(ctx, incomplete)
+        finally:
+            self._listing = False
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         if ctx.parent is None:
@@ -30,6 +58,8 @@ class StudycardsGroup(TyperGroup):
         return super().parse_args(ctx, args)
 
     def get_command(self, ctx: Any, name: str) -> Any:
+        if self._listing:
+            return self.commands.summary(name)
         command = super().get_command(ctx, name)
         if command is not None:
             from studycards.cli._examples import add_examples
@@ -136,6 +166,8 @@ def state(ctx: typer.Context) -> AppState:
 
 def console(stderr: bool = False) -> Console:
     """A console for command output; rich honours NO_COLOR and non-terminal output itself."""
+    from studycards.render.safe import SafeConsole
+
     return SafeConsole(stderr=stderr, highlight=False, soft_wrap=False)
 
 
@@ -154,7 +186,7 @@ def print_envelope(command: str, payload: dict[str, Any]) -> None:
     """A command's JSON on stdout: one top-level object naming the command and its schema
     version (docs/json.md describes every shape), then the command's own keys."""
     from studycards.cli._schemas import SCHEMAS
-    from studycards.render.safe import json_text
+    from studycards.render.text import json_text
 
     data = {"command": command, "schema": SCHEMAS[command].version, **payload}
     sys.stdout.write(json_text(data, allow_nan=False) + "\n")

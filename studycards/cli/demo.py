@@ -107,3 +107,7 @@ def explain(
         print_envelope("demo explain", data)
         return
     console().print(render_explanation(demo))
+
+
+def register(root: typer.Typer) -> None:
+    root.add_typer(app, name="demo", help="Run NumPy attention demos: worked answers.")

@@ -9,29 +9,14 @@ itself makes for styles. :func:`clean` does the same for lines printed without R
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Iterable
 
 from rich.console import Console
 from rich.segment import Segment
 
-# C0 controls except tab and newline, DEL, and the C1 controls (which include the 8-bit CSI).
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+from studycards.render.text import CONTROL, clean, json_text
 
-
-_UNESCAPED_IN_JSON = re.compile("[\x7f-\x9f]")  # JSON escapes C0 itself, not DEL or C1
-
-
-def json_text(data: object, allow_nan: bool = True) -> str:
-    """``data`` as JSON for a terminal: every control character escaped (``\\u009b``)."""
-    text = json.dumps(data, ensure_ascii=False, allow_nan=allow_nan)
-    return _UNESCAPED_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
-
-
-def clean(text: str) -> str:
-    """``text`` with every control character but tab and newline removed."""
-    return _CONTROL.sub("", text)
+__all__ = ["SafeConsole", "clean", "json_text"]
 
 
 class SafeConsole(Console):
@@ -47,7 +32,7 @@ class SafeConsole(Console):
 
 def _cleaned(buffer: Iterable[Segment]) -> Iterable[Segment]:
     for segment in buffer:
-        if segment.control or not _CONTROL.search(segment.text):
+        if segment.control or not CONTROL.search(segment.text):
             yield segment
         else:
             yield Segment(clean(segment.text), segment.style, segment.control)

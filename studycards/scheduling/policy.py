@@ -23,20 +23,22 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+# The grid and the discount (a day's recall counts 1/365 less than the day before's: about a
+# year's horizon) are shared with the NumPy-free lookup of a solved policy.
+from studycards.scheduling.policy_table import (
+    DIFFICULTY_NODES,
+    DISCOUNT,
+    STABILITY_NODES,
+    STABILITY_RANGE,
+    choices,
+)
+
 if TYPE_CHECKING:
     import numpy as np
 
 VERSION = 1
-# A day's recall counts this much less than the day before's: about a year's horizon.
-DISCOUNT = 1.0 - 1.0 / 365.0
 # Shares of hard / good / easy among remembered cards (and for a new card's first grade).
 PASS_SHARES = (0.2, 0.6, 0.2)
-STABILITY_RANGE = (0.01, 36500.0)
-STABILITY_NODES = 64
-DIFFICULTY_NODES = 10
-# Every interval up to this many days is a choice; beyond it, steps of about 4 %.
-DENSE_UNTIL = 30
-STEP = 1.04
 _PRICE_RANGE = (1e-2, 1e3)
 _BISECTIONS = 30
 _PRICE_TOLERANCE = 0.02  # in log price: within 2 %
@@ -125,10 +127,7 @@ def interval_choices(maximum_interval: int) -> np.ndarray:
     """Every day up to ``DENSE_UNTIL``, then steps of about 4 %, up to the maximum interval."""
     import numpy as np
 
-    days = list(range(1, min(DENSE_UNTIL, maximum_interval) + 1))
-    while days[-1] < maximum_interval:
-        days.append(min(maximum_interval, max(days[-1] + 1, round(days[-1] * STEP))))
-    return np.array(days, dtype=np.int64)
+    return np.array(choices(maximum_interval), dtype=np.int64)
 
 
 def build_model(

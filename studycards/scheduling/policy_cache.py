@@ -1,5 +1,8 @@
 """Solved ``efficient`` policies, found without solving where possible: kept in memory, in the
 vault's ``.studycards/policy-*.npz`` cache, or shipped with studycards for the default settings.
+
+A policy found in a file comes back as a :class:`PolicyTable`, read and used without NumPy; only
+solving one (new settings, a damaged file) imports NumPy.
 """
 
 from __future__ import annotations
@@ -16,11 +19,10 @@ from studycards.scheduling.policy import (
     Model,
     Policy,
     _Engine,
-    _Grid,
     build_model,
     calibrate,
-    interval_choices,
 )
+from studycards.scheduling.policy_table import Grid, PolicyTable, read_npz
 
 
 def _key(
@@ -40,7 +42,7 @@ def policy_for(
     maximum_interval: int,
     cache_dir: str | None = None,
     shares: tuple[float, ...] | None = None,
-) -> tuple[Policy, _Engine]:
+) -> tuple[PolicyTable, _Engine]:
     """The solved policy for these settings: from memory, from ``cache_dir``, from the copy
     shipped for the default settings, or solved now. ``shares``: the person's hard / good /
     easy mix (None: the assumed 1:3:1)."""
@@ -55,18 +57,24 @@ def policy_for(
     mix = shares or PASS_SHARES
     policy = None if path is None else _load(path, maximum_interval, mix)
     if policy is None:
-        policy = _load(BUNDLED / name, maximum_interval, mix) or calibrate(
-            _model_for(parameters, maximum_interval, mix), engine, retention
-        )
-        if path is not None:
-            _save(path, policy)  # also replaces a damaged file
+        policy = _load(BUNDLED / name, maximum_interval, mix)
+        if policy is not None:
+            if path is not None:  # kept in the vault too, the shipped file's bytes as they are
+                _write(path, lambda: (BUNDLED / name).read_bytes())
+        else:
+            policy = _table(
+                calibrate(_model_for(parameters, maximum_interval, mix), engine, retention),
+                maximum_interval,
+            )
+            if path is not None:
+                _save(path, policy)  # also replaces a damaged file
     if len(_SOLVED) >= 16:
         _SOLVED.pop(next(iter(_SOLVED)))
     _SOLVED[key] = policy
     return policy, engine
 
 
-_SOLVED: dict[tuple[Any, ...], Policy] = {}
+_SOLVED: dict[tuple[Any, ...], PolicyTable] = {}
 # Solved policies shipped with studycards (the default settings), written by
 # scripts/make_policy.py, so a new vault's first review does not wait for a solve.
 BUNDLED = Path(__file__).parent / "data"
@@ -86,47 +94,47 @@ def _model_for(
     return build_model(_engine_for(parameters), maximum_interval, shares)
 
 
-def _load(path: Path, maximum_interval: int, shares: tuple[float, ...]) -> Policy | None:
+def _load(path: Path, maximum_interval: int, shares: tuple[float, ...]) -> PolicyTable | None:
     """A solved policy saved earlier; anything unreadable just means solving again."""
-    import zipfile
-
-    import numpy as np
-
     from studycards._statefile import safe_for_sqlite
 
     if not safe_for_sqlite(path):
         return None  # a symlink or a FIFO where a cached policy belongs: solve instead
     try:
-        with np.load(path) as data:
-            price, value = float(data["price"]), data["value"]
-    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
+        arrays = read_npz(path)
+        (price,), value = arrays["price"], tuple(arrays["value"])
+    except (OSError, ValueError, KeyError):
         return None
-    model = _light_model(maximum_interval, shares)
-    if value.shape != (len(model.log_s) * len(model.ds),):
+    grid = Grid.default(maximum_interval, shares)
+    if len(value) != len(grid.log_s) * len(grid.ds):
         return None
-    return Policy(model, price, value)
+    return PolicyTable(grid, price, value)
 
 
-def _light_model(maximum_interval: int, shares: tuple[float, ...]) -> Model:
-    """The grid without the sampled tables: all that choosing one card's interval needs."""
-    import numpy as np
-
-    empty = np.empty(0)
-    grid = _Grid.default()
-    actions = interval_choices(maximum_interval)
-    return Model(actions, grid.log_s, grid.ds, empty, empty, empty, empty, empty, empty, shares)
+def _table(policy: Policy, maximum_interval: int) -> PolicyTable:
+    """A policy just solved, in the form a lookup uses."""
+    grid = Grid.default(maximum_interval, policy.model.shares)
+    return PolicyTable(grid, float(policy.price), tuple(policy.value.tolist()))
 
 
-def _save(path: Path, policy: Policy) -> None:
+def _save(path: Path, policy: Policy | PolicyTable) -> None:
+    _write(path, lambda: _npz_bytes(policy))
+
+
+def _npz_bytes(policy: Policy | PolicyTable) -> bytes:
     import io
 
     import numpy as np
 
+    buffer = io.BytesIO()
+    np.savez(buffer, price=np.array(policy.price), value=np.asarray(policy.value, dtype=float))
+    return buffer.getvalue()
+
+
+def _write(path: Path, content: Any) -> None:
     from studycards._atomic import atomic_write
 
-    buffer = io.BytesIO()
-    np.savez(buffer, price=np.array(policy.price), value=policy.value)
     try:
-        atomic_write(path, buffer.getvalue())
+        atomic_write(path, content())
     except OSError:
         pass  # a cache that cannot be written is only slower
