@@ -50,7 +50,8 @@ def test_cell_text_loses_control_characters_tabs_and_newlines():
 
 def test_a_reader_that_stops_early_is_no_error(tmp_path):
     """``studycards list | head -1``: the pipe closes before the table is written; the command
-    ends quietly instead of printing "error: Broken pipe"."""
+    ends quietly (exit 1: its output is not complete) instead of printing "error: Broken
+    pipe"."""
     import subprocess
     import sys
     from pathlib import Path
@@ -64,5 +65,5 @@ def test_a_reader_that_stops_early_is_no_error(tmp_path):
     ) as process:
         process.stdout.close()  # the reader is gone before the first line
         stderr = process.stderr.read().decode()
-        assert process.wait(timeout=60) == 0
+        assert process.wait(timeout=60) == 1
     assert stderr == ""

@@ -73,9 +73,9 @@ class StudycardsGroup(TyperGroup):
         except StudycardsError as error:
             echo(f"error: {error}", err=True)
             raise typer.Exit(error.exit_code) from None
-        except BrokenPipeError:  # ``studycards list | head``: the reader has what it wanted
-            _quiet_stdout()
-            raise typer.Exit(0) from None
+        except BrokenPipeError:  # ``studycards list | head``: the reader went away; quietly
+            _quiet_stdout()  # exit 1 (output not complete), as click does for its own writes
+            raise typer.Exit(1) from None
         except OSError as error:  # a disk or permission failure no core function named
             where = f"{error.filename}: " if error.filename else ""
             echo(f"error: {where}{error.strerror or error}", err=True)
