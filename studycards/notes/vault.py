@@ -9,9 +9,11 @@ from __future__ import annotations
 import marshal
 import os
 import sqlite3
+import stat
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import NamedTuple
 
 from studycards._statefile import check_state_dir, create_once, safe_for_sqlite
 from studycards.errors import NoteNotFound, PathEscapesVault, VaultNotFound
@@ -117,8 +119,7 @@ class ScanResult:
         return [s for s in self.summaries if s.broken]
 
 
-@dataclass(frozen=True)
-class _FileEntry:
+class _FileEntry(NamedTuple):  # a tuple: one is made per file on every command
     rel: str
     path: str
     size: int
@@ -173,6 +174,12 @@ def _entries(folder: str) -> list[os.DirEntry[str]]:
 
 def _file_entry(entry: os.DirEntry[str], rel: str, real_root: str) -> _FileEntry:
     path = entry.path
+    try:  # the common case in one system call: a regular file, not a symlink
+        info = os.lstat(path)
+        if stat.S_ISREG(info.st_mode):
+            return _FileEntry(rel, path, info.st_size, info.st_mtime_ns)
+    except OSError:
+        pass  # judged below, with the reason
     try:
         problem = kind_problem(rel, path, real_root)
         info = None if problem else os.stat(path)
