@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 from conftest import BEAM_SEARCH, KV_CACHE, SEQ2SEQ
+from synthetic_ledger import simulate_events, true_parameters
 
 from studycards.notes.vault import open_vault
-from studycards.scheduling import snapshot
+from studycards.scheduling import calibration, snapshot
 from studycards.scheduling.snapshot import SNAPSHOT_NAME, vault_state
 
 UTC = dt.timezone.utc
@@ -69,14 +70,16 @@ COMMANDS = (("due",), ("due", "--all", "--order", "risk"), ("list", "--due"), ("
 
 
 def _outputs(cli) -> list[dict]:
+    calibration._KEPT.clear()  # as in a new process: what is kept on disk counts
     return [_run(cli, *command) for command in COMMANDS]
 
 
 def _without_caches(root: Path, cli) -> list[dict]:
     """What the commands print with no cache at all (the ledger kept)."""
     state = root / ".studycards"
-    for name in (SNAPSHOT_NAME, "index.sqlite", "activity.json"):
+    for name in (SNAPSHOT_NAME, "index.sqlite", "activity.json", "replay.bin", "calibration.bin"):
         (state / name).unlink(missing_ok=True)
+    calibration._KEPT.clear()
     return _outputs(cli)
 
 
@@ -251,3 +254,26 @@ def test_a_snapshot_that_cannot_be_written_still_answers(root, cli, monkeypatch)
     monkeypatch.setattr("studycards._atomic.atomic_write", disk_full)
     assert _outputs(cli) == cold
     assert not (root / ".studycards" / SNAPSHOT_NAME).exists()
+
+
+def test_the_kept_calibration_follows_the_ledger_and_the_settings(root, cli, monkeypatch):
+    events = simulate_events(true_parameters(), cards=60, days=200, seed=5)
+    ledger = root / ".studycards" / "reviews.jsonl"
+    ledger.parent.mkdir(exist_ok=True)
+    ledger.write_text("".join(e.to_json() + "\n" for e in events[:-40]), encoding="utf-8")
+    first = _assert_fresh(root, cli)[3]["calibration"]
+    assert first["reviews"] > 100 and (root / ".studycards" / "calibration.bin").is_file()
+    with monkeypatch.context() as patched:
+        patched.setattr(calibration, "predictions", lambda *a: pytest.fail("not kept"))
+        assert _outputs(cli)[3]["calibration"] == first
+    with ledger.open("a", encoding="utf-8") as handle:
+        handle.writelines(e.to_json() + "\n" for e in events[-40:])
+    second = _assert_fresh(root, cli)[3]["calibration"]
+    assert second["reviews"] > first["reviews"]
+    (root / "studycards.yaml").write_text(
+        CONFIG + "parameters: [0.3, 1.2, 2.8, 15.0, 7.2, 0.53, 1.46, 0.005, 1.55, 0.12, 1.0, 1.9,"
+        " 0.11, 0.29, 2.27, 0.23, 2.99, 0.52, 0.66, 0.1, 0.15]\n",
+        encoding="utf-8",
+    )
+    third = _assert_fresh(root, cli)[3]["calibration"]
+    assert third["reviews"] == second["reviews"] and third["predicted"] != second["predicted"]
