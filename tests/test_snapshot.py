@@ -277,3 +277,15 @@ def test_the_kept_calibration_follows_the_ledger_and_the_settings(root, cli, mon
     )
     third = _assert_fresh(root, cli)[3]["calibration"]
     assert third["reviews"] == second["reviews"] and third["predicted"] != second["predicted"]
+
+
+def test_warnings_about_broken_notes_and_ledger_lines_are_the_same_warm(root, cli):
+    assert cli("grade", BEAM_SEARCH, "good").exit_code == 0
+    ledger = root / ".studycards" / "reviews.jsonl"
+    with ledger.open("a", encoding="utf-8") as handle:
+        handle.write("not json\n")
+    runs = [(cli("due", "--json").stderr, cli("list", "--due").stderr) for _ in range(2)]
+    assert runs[0] == runs[1]
+    due_warnings, list_warnings = runs[1]
+    assert f"{ledger}:" in due_warnings and "not a JSON event" in due_warnings
+    assert "notes/Broken/bad.md" in list_warnings
