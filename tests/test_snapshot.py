@@ -289,3 +289,19 @@ def test_warnings_about_broken_notes_and_ledger_lines_are_the_same_warm(root, cl
     due_warnings, list_warnings = runs[1]
     assert f"{ledger}:" in due_warnings and "not a JSON event" in due_warnings
     assert "notes/Broken/bad.md" in list_warnings
+
+
+@pytest.mark.parametrize("field", ["title", "stability"])
+def test_a_snapshot_with_values_studycards_never_writes_is_made_again(root, cli, field):
+    import marshal
+
+    cold = _outputs(cli)
+    path = root / ".studycards" / SNAPSHOT_NAME
+    version, key, rows, states, counts, notices = marshal.loads(path.read_bytes())
+    if field == "title":
+        rows = (rows[0][:1] + (7,) + rows[0][2:], *rows[1:])
+    else:
+        rel = next(r for r, s in states.items() if s is not None)
+        states = {**states, rel: (float("nan"), 5.0, states[rel][2])}
+    path.write_bytes(marshal.dumps((version, key, rows, states, counts, notices)))
+    assert _outputs(cli) == cold

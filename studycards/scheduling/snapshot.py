@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import marshal
+import math
 import os
 import sys
 from dataclasses import dataclass
@@ -127,16 +128,28 @@ def _from_data(data: tuple) -> VaultState:
     rows, states, (new, reviews), notices = data
     summaries = tuple(NoteSummary.from_row(row) for row in rows)
     by_rel = {rel: None if s is None else _state(s) for rel, s in states.items()}
-    if not all(isinstance(n, str) for n in notices):
-        raise TypeError("notices")
+    if not all(isinstance(n, str) for n in notices) or not all(map(_plain, summaries)):
+        raise TypeError("not a snapshot studycards wrote")
     return VaultState(
         ScanResult(summaries), by_rel, DayCounts(dict(new), dict(reviews)), tuple(notices)
     )
 
 
+def _plain(summary: NoteSummary) -> bool:
+    """The types a summary's fields must have for the commands not to trip over them."""
+    texts = (summary.rel, summary.title, summary.topic, *summary.tags)
+    return (
+        all(type(t) is str for t in texts)
+        and type(summary.review_count) is int
+        and type(summary.mastery_level) is float
+    )
+
+
 def _state(row: tuple) -> MemoryState:
-    stability, difficulty, ordinal = row
-    return MemoryState(float(stability), float(difficulty), dt.date.fromordinal(ordinal))
+    stability, difficulty, ordinal = (float(row[0]), float(row[1]), row[2])
+    if not (0 < stability < math.inf and 1 <= difficulty <= 10):
+        raise ValueError("not a memory state")
+    return MemoryState(stability, difficulty, dt.date.fromordinal(ordinal))
 
 
 def _save(path: Path, key: tuple, state: VaultState) -> None:
