@@ -56,8 +56,8 @@ def vault_state(vault: Vault, use_cache: bool = True) -> VaultState:
         if cached is not None:
             return cached
     state = _build(vault, use_cache)
-    if use_cache and _key(vault, list(iter_note_files(vault))) == key:
-        _save(path, key, state)  # only a state made from exactly what the key describes
+    if use_cache:  # keyed by what was found before reading: a later change is a mismatch
+        _save(path, key, state)
     return state
 
 
