@@ -306,3 +306,11 @@ def test_a_snapshot_with_values_studycards_never_writes_is_made_again(root, cli,
         states = {**states, rel: (float("nan"), 5.0, states[rel][2])}
     path.write_bytes(marshal.dumps((version, key, rows, states, counts, notices)))
     assert _outputs(cli) == cold
+
+
+def test_the_snapshot_stores_each_summary_as_the_index_does(root):
+    from studycards.notes.vault import scan
+
+    summaries = scan(open_vault(root)).summaries
+    assert any(s.problems for s in summaries) and any(s.next_review for s in summaries)
+    assert [snapshot._row(s) for s in summaries] == [s.to_row() for s in summaries]

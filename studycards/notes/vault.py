@@ -224,9 +224,13 @@ def read_text(vault: Vault, rel: str, path: Path, size: int) -> tuple[str | None
     return decode(raw, rel)
 
 
-def scan(vault: Vault, use_index: bool = True) -> ScanResult:
-    """Summaries of every note, re-parsing only files changed since the last scan."""
-    entries = list(iter_note_files(vault))
+def scan(
+    vault: Vault, use_index: bool = True, entries: list[_FileEntry] | None = None
+) -> ScanResult:
+    """Summaries of every note, re-parsing only files changed since the last scan.
+
+    ``entries`` are the note files when the caller has just listed them."""
+    entries = list(iter_note_files(vault)) if entries is None else entries
     index = SummaryIndex.open(vault) if use_index else None
     try:
         cached = index.load() if index else {}
