@@ -231,7 +231,7 @@ def load_queue(
     use_limits: bool = True,
 ) -> tuple[Queue, tuple[str, ...]]:
     """Scan the vault and read the ledger into today's queue; also the ledger's notices."""
-    from studycards.scheduling.snapshot import vault_state
+    from studycards.scheduling.snapshot import no_collection, vault_state
     from studycards.scheduling.writes import settings_of
 
     settings = settings_of(vault, interview=until)
@@ -240,18 +240,19 @@ def load_queue(
     known = vault_state(vault)
     notes = known.scan.notes
     check_filter(where, notes)
-    queue = queue_of(
-        notes,
-        lambda note: known.states.get(note.rel),
-        known.days,
-        today,
-        settings,
-        where,
-        order or config.order,
-        limits,
-        config.new_order,
-        config.order_weights,
-    )
+    with no_collection():
+        queue = queue_of(
+            notes,
+            lambda note: known.states.get(note.rel),
+            known.days,
+            today,
+            settings,
+            where,
+            order or config.order,
+            limits,
+            config.new_order,
+            config.order_weights,
+        )
     return queue, known.notices
 
 

@@ -15,10 +15,13 @@ missing or unwritable snapshot only means the work is done afresh.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import marshal
 import math
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -114,14 +117,28 @@ def _load(path: Path, key: tuple) -> VaultState | None:
     from studycards.errors import StudycardsError
 
     try:
-        data = marshal.loads(read_bytes(path))
-        if not isinstance(data, tuple) or len(data) != 6 or data[0] != _VERSION:
-            return None
-        if data[1] != key:
-            return None
-        return _from_data(data[2:])
+        with no_collection():
+            data = marshal.loads(read_bytes(path))
+            if not isinstance(data, tuple) or len(data) != 6 or data[0] != _VERSION:
+                return None
+            if data[1] != key:
+                return None
+            return _from_data(data[2:])
     except (OSError, StudycardsError, ValueError, TypeError, EOFError, KeyError, IndexError):
         return None
+
+
+@contextmanager
+def no_collection() -> Iterator[None]:
+    """The cyclic garbage collector paused while tens of thousands of objects are made that hold
+    no cycles (it would walk them all again and again as they are made)."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
 
 
 def _from_data(data: tuple) -> VaultState:
