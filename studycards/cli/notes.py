@@ -56,17 +56,18 @@ def list_notes(
 ) -> None:
     """List the vault's notes with topic, difficulty, reviews, mastery today and next review."""
     from studycards.notes.catalog import NoteFilter, check_filter, listing_row, select
-    from studycards.notes.vault import scan
     from studycards.scheduling.clock import today_in
     from studycards.scheduling.live import live_mastery
+    from studycards.scheduling.snapshot import vault_state
 
     vault = state(ctx).vault()
     today = today_in(vault.config.timezone, vault.config.day_starts_at)
-    result = scan(vault)
+    known = vault_state(vault)
+    result = known.scan
     warn_broken(result.broken)
     where = NoteFilter(tag, topic, difficulty.value if difficulty else None, today if due else None)
     check_filter(where, result.notes)
-    notes = select(live_mastery(vault, result.notes, today), where, today, sort.value)
+    notes = select(live_mastery(vault, result.notes, today, known.states), where, today, sort.value)
     if as_json:
         recorded = {note.rel: note.mastery_level for note in result.notes}
         rows = [

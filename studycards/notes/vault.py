@@ -10,9 +10,11 @@ import marshal
 import os
 import stat
 import sqlite3
+import stat
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import NamedTuple
 
 from studycards._statefile import check_state_dir, create_once, safe_for_sqlite
 from studycards.errors import NoteNotFound, PathEscapesVault, VaultNotFound
@@ -118,8 +120,7 @@ class ScanResult:
         return [s for s in self.summaries if s.broken]
 
 
-@dataclass(frozen=True)
-class _FileEntry:
+class _FileEntry(NamedTuple):  # a tuple: one is made per file on every command
     rel: str
     path: str
     size: int
@@ -174,6 +175,12 @@ def _entries(folder: str) -> list[os.DirEntry[str]]:
 
 def _file_entry(entry: os.DirEntry[str], rel: str, real_root: str) -> _FileEntry:
     path = entry.path
+    try:  # the common case in one system call: a regular file, not a symlink
+        info = os.lstat(path)
+        if stat.S_ISREG(info.st_mode):
+            return _FileEntry(rel, path, info.st_size, info.st_mtime_ns)
+    except OSError:
+        pass  # judged below, with the reason
     try:
         info = os.lstat(path)
         if stat.S_ISREG(info.st_mode):  # the common case: no symlink to follow, nothing to check
@@ -221,9 +228,13 @@ def read_text(vault: Vault, rel: str, path: Path, size: int) -> tuple[str | None
     return decode(raw, rel)
 
 
-def scan(vault: Vault, use_index: bool = True) -> ScanResult:
-    """Summaries of every note, re-parsing only files changed since the last scan."""
-    entries = list(iter_note_files(vault))
+def scan(
+    vault: Vault, use_index: bool = True, entries: list[_FileEntry] | None = None
+) -> ScanResult:
+    """Summaries of every note, re-parsing only files changed since the last scan.
+
+    ``entries`` are the note files when the caller has just listed them."""
+    entries = list(iter_note_files(vault)) if entries is None else entries
     index = SummaryIndex.open(vault) if use_index else None
     try:
         cached = index.load() if index else {}

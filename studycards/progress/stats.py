@@ -270,16 +270,17 @@ def _topic_row(topic: str, notes: list[NoteSummary], xp: int, today: dt.date) ->
 
 def load_stats(vault: Vault, today: dt.date) -> tuple[Stats, int]:
     """Scan the vault and sum its ledger (through the activity cache); also the skipped lines."""
-    from studycards.notes.vault import scan
     from studycards.progress.activity import CACHE_NAME, load_activity
     from studycards.progress.imported import load_imported
     from studycards.scheduling.calibration import vault_calibration
     from studycards.scheduling.ledger import LEDGER_NAME
     from studycards.scheduling.live import live_mastery
+    from studycards.scheduling.snapshot import vault_state
 
     activity = load_activity(vault.state_dir / LEDGER_NAME, vault.state_dir / CACHE_NAME)
     imported = load_imported(vault.state_dir)
-    notes = live_mastery(vault, scan(vault).notes, today)
+    known = vault_state(vault)
+    notes = live_mastery(vault, known.scan.notes, today, known.states)
     stats = compute_stats(notes, activity, today, vault.config.notes_dir, imported)
     ready = None
     if vault.config.interview_date is not None and vault.config.interview_date >= today:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import os
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -141,10 +142,16 @@ def vault_calibration(vault: Any) -> Calibration | None:
 
     ledger = ledger_of(vault)
     parameters = _tuple(vault.config.parameters)
-    key = (_file_key(ledger.path), parameters, vault.config.timezone, vault.config.day_starts_at)
+    zone = (vault.config.timezone, time.timezone, time.altzone, vault.config.day_starts_at)
+    key = (_file_key(ledger.path), parameters, *zone)
     if key[0] is not None and key in _KEPT:
         return _KEPT[key]
-    found = calibrate(predictions(ledger.read().events, event_day_of(vault), parameters))
+    stored = vault.state_dir / CALIBRATION_NAME
+    found = _load(stored, key) if key[0] is not None else _MISSING
+    if found is _MISSING:
+        found = calibrate(predictions(ledger.read().events, event_day_of(vault), parameters))
+        if key[0] is not None and _file_key(ledger.path) == key[0]:
+            _save(stored, key, found)
     if key[0] is not None:
         if len(_KEPT) >= 4:
             _KEPT.pop(next(iter(_KEPT)))
@@ -155,12 +162,58 @@ def vault_calibration(vault: Any) -> Calibration | None:
 _KEPT: dict[tuple[Any, ...], Calibration | None] = {}
 
 
-def _file_key(path: Any) -> tuple[str, int, int] | None:
+def _file_key(path: Any) -> tuple[str, int, int, int, int] | None:
     try:
         info = os.stat(path)
     except OSError:
         return None
-    return (str(path), info.st_size, info.st_mtime_ns)
+    return (str(path), info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+
+
+# The calibration kept between runs, ``.studycards/calibration.bin``, for the ledger (path,
+# size, times, inode) and settings it was computed from; any change and it is computed again.
+CALIBRATION_NAME = "calibration.bin"
+_VERSION = 1
+_MISSING: Any = object()
+
+
+def _load(path: Any, key: tuple[Any, ...]) -> Any:
+    """The kept calibration (None: there was none to compute), or ``_MISSING``."""
+    import marshal
+
+    from studycards._statefile import read_bytes
+    from studycards.errors import StudycardsError
+
+    try:
+        version, stored, found = marshal.loads(read_bytes(path))
+        if version != _VERSION or stored != key:
+            return _MISSING
+        if found is None:
+            return None
+        bins, reviews, predicted, passed = found
+        made = Calibration(tuple(Bin(*b) for b in bins), reviews, predicted, passed)
+        numbers = [made.predicted, made.passed] + [b.predicted for b in made.bins]
+        if not all(isinstance(n, float) for n in numbers) or made.reviews <= 0:
+            return _MISSING
+        return made
+    except (OSError, StudycardsError, ValueError, TypeError, EOFError):
+        return _MISSING
+
+
+def _save(path: Any, key: tuple[Any, ...], found: Calibration | None) -> None:
+    import marshal
+
+    from studycards._atomic import atomic_write
+
+    data = None
+    if found is not None:
+        bins = tuple((b.low, b.high, b.reviews, b.predicted, b.passed) for b in found.bins)
+        data = (bins, found.reviews, found.predicted, found.passed)
+    try:
+        if path.parent.is_dir():
+            atomic_write(path, marshal.dumps((_VERSION, key, data), 4))
+    except (OSError, ValueError):
+        pass
 
 
 def _tuple(values: Any) -> tuple[float, ...] | None:

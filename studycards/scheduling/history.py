@@ -58,6 +58,40 @@ def _instant(event: Event) -> dt.datetime:
         return _EARLIEST
 
 
+@dataclass(frozen=True)
+class DayCounts:
+    """Per study day (ISO), the new cards introduced and all reviews done, as the queue's daily
+    limits count them: a card's first review is new unless an import gave it a memory first."""
+
+    new: dict[str, int] = field(default_factory=dict)
+    reviews: dict[str, int] = field(default_factory=dict)
+
+    def on(self, day: dt.date) -> tuple[int, int]:
+        """New cards introduced and other reviews done on ``day``."""
+        key = day.isoformat()
+        new = self.new.get(key, 0)
+        return new, self.reviews.get(key, 0) - new
+
+
+def day_counts(events: Iterable[Event]) -> DayCounts:
+    """The :class:`DayCounts` of the events that still count, in file order."""
+    first_day: dict[str, str] = {}
+    imported: set[str] = set()
+    reviews: dict[str, int] = {}
+    for event in live_events(events):
+        if event.kind == "import":
+            imported.add(event.card)
+        if event.kind != "review":
+            continue
+        if event.card not in imported:
+            first_day.setdefault(event.card, event.day)
+        reviews[event.day] = reviews.get(event.day, 0) + 1
+    new: dict[str, int] = {}
+    for day in first_day.values():
+        new[day] = new.get(day, 0) + 1
+    return DayCounts(new, reviews)
+
+
 def migrated_state(summary: NoteSummary, settings: Settings) -> MemoryState | None:
     """The old scheme's notes (reviewed, with dates, no ledger history) get a starting memory."""
     if summary.review_count <= 0 or summary.last_reviewed is None or summary.next_review is None:

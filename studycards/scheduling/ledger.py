@@ -211,11 +211,15 @@ def _is_whole_line(line: bytes) -> bool:
         return False
 
 
-def _parse_lines(body: bytes, path: Path) -> tuple[list[Event], list[str]]:
+def _parse_lines(
+    body: bytes, path: Path, first_line: int = 1, seen: set[str] | None = None
+) -> tuple[list[Event], list[str]]:
+    """The events of complete lines; ``first_line`` numbers the first, ``seen`` holds the ids
+    of the lines before it (a repeat of one is a duplicate)."""
     events: list[Event] = []
     notices: list[str] = []
-    seen: set[str] = set()
-    for number, line in enumerate(body.split(b"\n"), start=1):
+    seen = set() if seen is None else set(seen)
+    for number, line in enumerate(body.split(b"\n"), start=first_line):
         if not line.strip():
             continue
         event, notice = _parse_line(line, number, path)

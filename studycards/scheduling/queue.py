@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from studycards.errors import UsageError
 from studycards.notes.catalog import NoteFilter, check_filter
 from studycards.notes.note import DIFFICULTIES, NoteSummary
-from studycards.scheduling.events import Event, live_events
-from studycards.scheduling.history import CardHistory, note_state
+from studycards.scheduling.events import Event
+from studycards.scheduling.history import CardHistory, DayCounts, day_counts, note_state
 from studycards.scheduling.order import new_picks, weighted
 from studycards.scheduling.schedule import (
     MemoryState,
@@ -30,8 +30,7 @@ GROUP_TITLES = {"overdue": "Overdue", "today": "Today", "week": "This week", "la
 ORDERS = ("due", "risk", "easy-first", "weighted")
 
 
-@dataclass(frozen=True)
-class QueueItem:
+class QueueItem(NamedTuple):  # a tuple: one is made per note on every queue
     """One note in the queue with what ordering and display need."""
 
     note: NoteSummary
@@ -100,12 +99,43 @@ def build_queue(
     weights: dict[str, float] | None = None,
 ) -> Queue:
     """Group every kept note by due day and pick today's study list in ``order`` within limits."""
+    return queue_of(
+        notes,
+        lambda note: note_state(note, cards, settings),
+        day_counts(events),
+        today,
+        settings,
+        where,
+        order,
+        limits,
+        new_order,
+        weights,
+    )
+
+
+def queue_of(
+    notes: Iterable[NoteSummary],
+    state_of: Callable[[NoteSummary], MemoryState | None],
+    days: DayCounts,
+    today: dt.date,
+    settings: Settings,
+    where: NoteFilter = NoteFilter(),
+    order: str = "due",
+    limits: Limits | None = None,
+    new_order: str = "oldest",
+    weights: dict[str, float] | None = None,
+) -> Queue:
+    """:func:`build_queue` from each note's memory state and the ledger's day counts."""
     if order not in ORDERS:
         raise UsageError(f"unknown order {order!r}: use one of {', '.join(ORDERS)}")
-    items = [_item(n, cards, today, settings) for n in notes if where.keeps(n, today)]
-    groups = {g: tuple(sorted((i for i in items if i.group == g), key=_by_due)) for g in GROUPS}
-    due_items = _ordered([i for i in items if i.due <= today], order, weights or {})
-    done_new, done_reviews = _done_today(events, today)
+    items = [_item(n, state_of(n), today, settings) for n in notes if where.keeps(n, today)]
+    by_due = sorted(items, key=_by_due)
+    groups = _grouped(by_due)
+    if order == "due":  # already in that order
+        due_items = [i for i in by_due if i.due <= today]
+    else:
+        due_items = _ordered([i for i in items if i.due <= today], order, weights or {})
+    done_new, done_reviews = days.on(today)
     study = _limited(due_items, limits, done_new, done_reviews)
     if limits is not None:  # the new notes new_order picks, in the places ``order`` gives them
         picked = new_picks(due_items, new_order, today, limits.new_per_day - done_new)
@@ -123,10 +153,17 @@ def build_queue(
     return Queue(tuple(study), groups, len(due_items), new_total, limited, done, until, still)
 
 
+def _grouped(by_due: list[QueueItem]) -> dict[str, tuple[QueueItem, ...]]:
+    """The items (in due order) by group."""
+    groups: dict[str, list[QueueItem]] = {g: [] for g in GROUPS}
+    for item in by_due:
+        groups[item.group].append(item)
+    return {g: tuple(found) for g, found in groups.items()}
+
+
 def _item(
-    note: NoteSummary, cards: dict[str, CardHistory], today: dt.date, settings: Settings
+    note: NoteSummary, state: MemoryState | None, today: dt.date, settings: Settings
 ) -> QueueItem:
-    state = note_state(note, cards, settings)
     due = effective_due(note, state, today, settings)
     recall = None if state is None else retrievability(state, today, settings.parameters)
     return QueueItem(note, state, due, group_of(due, today), recall)
@@ -158,20 +195,7 @@ def _ordered(items: list[QueueItem], order: str, weights: dict[str, float]) -> l
 
 def _done_today(events: Iterable[Event], today: dt.date) -> tuple[int, int]:
     """New cards introduced and reviews done today, from the ledger."""
-    first_day: dict[str, str] = {}
-    imported: set[str] = set()
-    reviews_today = 0
-    day = today.isoformat()
-    for event in live_events(events):
-        if event.kind == "import":
-            imported.add(event.card)
-        if event.kind != "review":
-            continue
-        if event.card not in imported:
-            first_day.setdefault(event.card, event.day)
-        reviews_today += event.day == day
-    new_today = sum(1 for d in first_day.values() if d == day)
-    return new_today, reviews_today - new_today
+    return day_counts(events).on(today)
 
 
 def _limited(
@@ -207,29 +231,29 @@ def load_queue(
     use_limits: bool = True,
 ) -> tuple[Queue, tuple[str, ...]]:
     """Scan the vault and read the ledger into today's queue; also the ledger's notices."""
-    from studycards.notes.vault import scan
-    from studycards.scheduling.history import replay
-    from studycards.scheduling.writes import ledger_of, settings_of
+    from studycards.scheduling.snapshot import no_collection, vault_state
+    from studycards.scheduling.writes import settings_of
 
     settings = settings_of(vault, interview=until)
-    read = ledger_of(vault).read()
     config = vault.config
     limits = Limits(config.new_per_day, config.reviews_per_day) if use_limits else None
-    notes = scan(vault).notes
+    known = vault_state(vault)
+    notes = known.scan.notes
     check_filter(where, notes)
-    queue = build_queue(
-        notes,
-        replay(read.events),
-        read.events,
-        today,
-        settings,
-        where,
-        order or config.order,
-        limits,
-        config.new_order,
-        config.order_weights,
-    )
-    return queue, read.notices
+    with no_collection():
+        queue = queue_of(
+            notes,
+            lambda note: known.states.get(note.rel),
+            known.days,
+            today,
+            settings,
+            where,
+            order or config.order,
+            limits,
+            config.new_order,
+            config.order_weights,
+        )
+    return queue, known.notices
 
 
 def item_json(item: QueueItem, today: dt.date) -> dict:

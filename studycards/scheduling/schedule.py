@@ -187,14 +187,22 @@ def retrievability(
     state: MemoryState, on: dt.date, parameters: tuple[float, ...] | None = None
 ) -> float:
     """Predicted probability of recalling the card on day ``on`` (the engine's forgetting curve)."""
+    card = _curve(parameters)
+    card.stability = state.stability
+    card.difficulty = state.difficulty
+    return float(card.retention_on(float(max(0, (on - state.last_review).days))))
+
+
+@lru_cache(maxsize=8)
+def _curve(parameters: tuple[float, ...] | None) -> Any:
+    """An engine card holding ``parameters``, reused to evaluate the curve (a queue asks for
+    every note's recall; setting 21 parameters each time was most of the cost)."""
     import fsrs_rs_python as fsrs
 
     card = fsrs.Card()
     card.parameters = list(parameters) if parameters else fsrs.DEFAULT_PARAMETERS
-    card.stability = state.stability
-    card.difficulty = state.difficulty
     card.last_date = 0.0
-    return float(card.retention_on(float(max(0, (on - state.last_review).days))))
+    return card
 
 
 def mastery(

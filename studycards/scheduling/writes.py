@@ -26,13 +26,16 @@ from studycards.scheduling.ledger import LEDGER_NAME, Ledger
 from studycards.scheduling.schedule import Settings
 
 
-def settings_of(vault: Vault, interview: dt.date | None = None) -> Settings:
+def settings_of(
+    vault: Vault, interview: dt.date | None = None, with_margin: bool = True
+) -> Settings:
     """The vault's scheduling settings; ``interview`` overrides ``interview_date``. With an
-    interview date, the margin comes from the person's own calibration."""
+    interview date, the margin comes from the person's own calibration (unless not
+    ``with_margin``: for what does not depend on it, such as memory states)."""
     config = vault.config
     date = interview or config.interview_date
     margin = 0.0
-    if date is not None:
+    if date is not None and with_margin:
         from studycards.scheduling.calibration import interview_margin, vault_calibration
 
         margin = interview_margin(vault_calibration(vault))

@@ -13,6 +13,7 @@ from studycards.notes.index import INDEX_NAME
 from studycards.notes.vault import Vault, scan
 from studycards.scheduling.ledger import TORN_NAME
 from studycards.scheduling.reconcile import reconcile
+from studycards.scheduling.snapshot import SNAPSHOT_NAME
 from studycards.scheduling.writes import ledger_of, new_note_id, read_note_file, write_note
 from studycards.upkeep._doctor_files import _shown, _temporary_files
 from studycards.upkeep.doctor import Finding, _duplicate_findings, _id_findings, _state, diagnose
@@ -117,7 +118,7 @@ def _reconcile(vault: Vault, now: dt.datetime) -> list[str]:
 
 def _rebuild_cache(vault: Vault) -> list[str]:
     path = vault.state_dir / INDEX_NAME
-    for stale in (path, path.with_name(INDEX_NAME + "-journal")):
+    for stale in (path, path.with_name(INDEX_NAME + "-journal"), path.with_name(SNAPSHOT_NAME)):
         stale.unlink(missing_ok=True)
     count = len(scan(vault).summaries)
     return [f"rebuilt the cache {_shown(vault, path)} ({count} note{'s' * (count != 1)})"]

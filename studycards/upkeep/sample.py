@@ -22,7 +22,14 @@ from studycards.notes.vault import STATE_DIR
 _PACKAGE = Path(__file__).resolve().parent.parent
 _PARTS = ("notes", "outlines", CONFIG_NAME)
 # Derived files a reset deletes so nothing computed from the old history survives.
-_CACHES = ("index.sqlite", "text.sqlite", "activity.json")
+_CACHES = (
+    "index.sqlite",
+    "text.sqlite",
+    "activity.json",
+    "snapshot.bin",
+    "replay.bin",
+    "calibration.bin",
+)
 LEDGER = "reviews.jsonl"
 
 # what the note scan never walks, dot-folders included
