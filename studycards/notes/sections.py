@@ -228,8 +228,24 @@ def first_h1(body: str) -> tuple[str, int] | None:
 DEMO_INFO = "studycards-demo"
 
 
+_FENCE_RUN = re.compile(r"(?:`{3,}|~{3,})([^\n]*)")
+
+
+def _may_hold_demo(markdown: str) -> bool:
+    """Whether some fence's info string could read ``studycards-demo``: written so, or through
+    a backslash escape or an entity, which the parser decodes. Most notes hold none, and
+    saying so takes a scan instead of a parse."""
+    for run in _FENCE_RUN.finditer(markdown):
+        info = run.group(1)
+        if DEMO_INFO in info or "\\" in info or "&" in info:
+            return True
+    return False
+
+
 def demo_blocks(markdown: str) -> list[tuple[int, int, str]]:
     """Each ``studycards-demo`` fenced block: its first and end line (0-based) and its body."""
+    if not _may_hold_demo(markdown):
+        return []
     return [
         (token.map[0], token.map[1], token.content)
         for token in _parser().parse(markdown)
