@@ -8,7 +8,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from studycards.notes._document import _MARKDOWN_LINE, markdown_lines
 from studycards.notes.sections import _parser, demo_blocks
 from studycards.notes.vault import open_vault
 from studycards.upkeep import check as check_module
@@ -320,6 +323,29 @@ def test_a_permission_problem_is_not_remembered(make_vault) -> None:
     ],
 )
 def test_demo_blocks_are_found_as_the_parser_finds_them(text: str) -> None:
+    parsed = [
+        (t.map[0], t.map[1], t.content)
+        for t in _parser().parse(text)
+        if t.type == "fence" and t.info.strip() == "studycards-demo" and t.map
+    ]
+    assert demo_blocks(text) == parsed
+
+
+_LINE_PIECES = ["a", "中", " ", "\n", "\r", "\r\n", "\x0c", "\u2028", "\x85", ""]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_LINE_PIECES), max_size=12), st.booleans())
+def test_markdown_lines_split_as_the_parser_counts_lines(pieces, keepends) -> None:
+    text = "".join(pieces)
+    lines = _MARKDOWN_LINE.findall(text)
+    expected = lines if keepends else [line.rstrip("\r\n") for line in lines]
+    assert markdown_lines(text, keepends) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("`~&\\ \nstudycards-demo:x"), max_size=60))
+def test_random_fences_never_hide_a_demo_block(text) -> None:
     parsed = [
         (t.map[0], t.map[1], t.content)
         for t in _parser().parse(text)

@@ -43,15 +43,24 @@ class NoteFacts:
     @classmethod
     def from_row(cls, row: object) -> NoteFacts | None:
         """Facts from :meth:`to_row`, or None for a row of another shape (read the note again)."""
-        if not (isinstance(row, tuple) and len(row) == 4):
+        if type(row) is not tuple or len(row) != 4:
             return None
         own, related, outlines, demos = row
-        if not (_pairs(related, int) and _pairs(outlines, (int, type(None)))):
+        if not (_pairs(related, _LINE) and _pairs(outlines, _OPTIONAL_LINE)):
             return None
         own_problems, demo_problems = _problems(own), _problems(demos)
         if own_problems is None or demo_problems is None:
             return None
-        return cls(own_problems, related, outlines, demo_problems)
+        facts = object.__new__(cls)  # no __init__: this runs once per note on a warm check
+        facts.__dict__.update(
+            own=own_problems, related=related, outlines=outlines, demos=demo_problems,
+            cacheable=True,
+        )  # fmt: skip
+        return facts
+
+
+_LINE = (int,)
+_OPTIONAL_LINE = (int, type(None))
 
 
 def _problem_row(problem: Problem) -> ProblemRow:
@@ -59,29 +68,33 @@ def _problem_row(problem: Problem) -> ProblemRow:
 
 
 def _problems(rows: object) -> tuple[Problem, ...] | None:
-    if not isinstance(rows, tuple):
+    if type(rows) is not tuple:
         return None
+    if not rows:
+        return ()
     problems = []
     for row in rows:
-        if not (isinstance(row, tuple) and len(row) == 4):
+        if type(row) is not tuple or len(row) != 4:
             return None
         path, line, severity, message = row
-        texts = isinstance(path, str) and isinstance(severity, str) and isinstance(message, str)
-        if not (texts and (line is None or type(line) is int)):
+        if not (type(path) is str and type(severity) is str and type(message) is str):
+            return None
+        if line is not None and type(line) is not int:
             return None
         problems.append(Problem(path, line, severity, message))
     return tuple(problems)
 
 
-def _pairs(rows: object, second: type | tuple[type, ...]) -> bool:
-    return isinstance(rows, tuple) and all(
-        isinstance(row, tuple)
-        and len(row) == 2
-        and isinstance(row[0], str)
-        and isinstance(row[1], second)
-        and not isinstance(row[1], bool)
-        for row in rows
-    )
+def _pairs(rows: object, second: tuple[type, ...]) -> bool:
+    """A tuple of ``(text, line)`` pairs, the line's type one of ``second`` (exactly)."""
+    if type(rows) is not tuple:
+        return False
+    for row in rows:
+        if type(row) is not tuple or len(row) != 2:
+            return False
+        if type(row[0]) is not str or type(row[1]) not in second:
+            return False
+    return True
 
 
 def facts_of_entry(vault: Vault, extra: tuple, entry: _FileEntry) -> NoteFacts:

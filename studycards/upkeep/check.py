@@ -109,6 +109,8 @@ def _note_facts(
 
 
 def _outline_facts(vault: Vault, cache: CheckCache | None) -> list[tuple[str, OutlineFacts]]:
+    if not os.path.isdir(vault.root / vault.config.outlines_dir):
+        return []  # no outlines: not even the module to read them is needed
     from studycards.upkeep.outlines import outline_files, outline_links
 
     keyed = []
@@ -219,6 +221,8 @@ class _Links:
     def missing_outlines(self, rel: str, entries: Iterable[tuple[str, int | None]]) -> list:
         """``related_outlines`` entries naming no outline file (by vault path, a path next to
         the note, or a name in the outlines folder, ``.md`` optional)."""
+        if not entries:
+            return []
         folder = PurePosixPath(rel).parent
         outlines = self.vault.config.outlines_dir.rstrip("/")
         problems = []
