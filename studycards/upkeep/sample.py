@@ -22,7 +22,7 @@ from studycards.notes.vault import STATE_DIR
 _PACKAGE = Path(__file__).resolve().parent.parent
 _PARTS = ("notes", "outlines", CONFIG_NAME)
 # Derived files a reset deletes so nothing computed from the old history survives.
-_CACHES = ("index.sqlite", "text.sqlite", "activity.json")
+_CACHES = ("index.sqlite", "text.sqlite", "check.sqlite", "activity.json")
 LEDGER = "reviews.jsonl"
 
 # what the note scan never walks, dot-folders included
