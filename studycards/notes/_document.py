@@ -88,5 +88,11 @@ def markdown_lines(text: str, keepends: bool = False) -> list[str]:
     Unlike :meth:`str.splitlines`, a form feed or U+2028 inside a line does not split it, so
     the lines agree with the line numbers markdown-it reports.
     """
+    if "\r" not in text:  # the common case, without the regular expression
+        parts = text.split("\n")
+        last = parts.pop()
+        if keepends:
+            parts = [part + "\n" for part in parts]
+        return parts + [last] if last else parts
     lines = _MARKDOWN_LINE.findall(text)
     return lines if keepends else [line.rstrip("\r\n") for line in lines]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -103,12 +103,30 @@ def normalize(text: str) -> str:
 Compiled = tuple[tuple[str, tuple[int, ...], re.Pattern[str]], ...]
 
 
+class _Patterns(tuple):
+    """The compiled rows, hashed once: :func:`matches` is looked up by them for every heading,
+    and hashing a tuple of compiled patterns anew each time cost more than the match."""
+
+    _hash: int
+
+    def __new__(cls, rows: Iterable) -> _Patterns:
+        patterns = super().__new__(cls, rows)
+        patterns._hash = tuple.__hash__(patterns)
+        return patterns
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __eq__(self, other: object) -> bool:
+        return tuple.__eq__(self, other)
+
+
 @lru_cache(maxsize=16)
 def compile_patterns(extra: tuple[tuple[str, tuple[str, ...]], ...] = ()) -> Compiled:
     """The config's extra patterns (at their kind's levels, tried first), then the table."""
     rows = [(kind, KINDS[kind], pattern) for kind, patterns in extra for pattern in patterns]
     rows += [(row.kind, row.levels, row.pattern) for row in PATTERNS]
-    return tuple((kind, levels, re.compile(pattern, re.I)) for kind, levels, pattern in rows)
+    return _Patterns((kind, levels, re.compile(pattern, re.I)) for kind, levels, pattern in rows)
 
 
 def freeze_extra(sections: Mapping[str, Sequence[str]]) -> tuple[tuple[str, tuple[str, ...]], ...]:

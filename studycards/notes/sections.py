@@ -110,6 +110,8 @@ _FENCE_OPEN = re.compile(r"(`{3,}|~{3,})(.*)")
 _FENCE_CLOSE = re.compile(r" {0,3}(`{3,}|~{3,})[ \t]*$")
 _LIST_MARKERS = re.compile(r"(?:(?:[-+*]|\d{1,9}[.)])(?:[ \t]+|$))+")
 _UNDERLINE = re.compile(r" *(?:=+|-+)[ \t]*$")
+# what a line's first character (after spaces) must be for it to be more than paragraph text
+_MAY_START_BLOCK = frozenset("#`~><-+*=\t0123456789")
 # after list markers: a heading, a quote, HTML or a fence inside a list item
 _NESTED_BLOCK = re.compile(r"#{1,6}(?:[ \t]|$)|[>`~<]")
 
@@ -125,10 +127,12 @@ def _plain_headings(body: str) -> list[tuple[int, str, int]] | None:
     if "\0" in body:
         return None
     found: list[tuple[int, str, int]] = []
-    fence: tuple[str, int] | None = None
+    fence: tuple[str, int, str] | None = None  # character, length, the opening run
     paragraph = False  # the line before could carry a setext underline
     for number, line in enumerate(markdown_lines(body)):
         if fence is not None:
+            if fence[2] not in line:
+                continue  # no run of the fence's character long enough to close it
             close = _FENCE_CLOSE.match(line)
             if close and close[1][0] == fence[0] and len(close[1]) >= fence[1]:
                 fence = None
@@ -137,9 +141,13 @@ def _plain_headings(body: str) -> list[tuple[int, str, int]] | None:
         if not stripped.strip(" \t"):
             paragraph = False
             continue
-        if stripped[0] == "\t":
+        first = stripped[0]
+        if first not in _MAY_START_BLOCK:
+            paragraph = True  # plain text: a paragraph line, whatever its indent
+            continue
+        if first == "\t":
             return None
-        indent, first = len(line) - len(stripped), stripped[0]
+        indent = len(line) - len(stripped)
         if _UNDERLINE.match(line):
             if paragraph:
                 return None
@@ -168,7 +176,7 @@ def _plain_headings(body: str) -> list[tuple[int, str, int]] | None:
             if opener:
                 if indent or (first == "`" and "`" in opener[2]):
                     return None
-                fence, paragraph = (first, len(opener[1])), False
+                fence, paragraph = (first, len(opener[1]), opener[1]), False
                 continue
         elif first == ">":
             return None
@@ -228,8 +236,28 @@ def first_h1(body: str) -> tuple[str, int] | None:
 DEMO_INFO = "studycards-demo"
 
 
+def _may_hold_demo(markdown: str) -> bool:
+    """Whether some fence's info string could read ``studycards-demo``: written so, or through
+    a backslash escape or an entity, which the parser decodes. Most notes hold none, and
+    saying so takes a few string searches instead of a parse."""
+    if DEMO_INFO not in markdown and "\\" not in markdown and "&" not in markdown:
+        return False
+    for marker in ("```", "~~~"):
+        start = markdown.find(marker)
+        while start >= 0:
+            end = markdown.find("\n", start)
+            end = len(markdown) if end < 0 else end
+            info = markdown[start:end]  # the rest of the line: the info string, and more
+            if DEMO_INFO in info or "\\" in info or "&" in info:
+                return True
+            start = markdown.find(marker, end)
+    return False
+
+
 def demo_blocks(markdown: str) -> list[tuple[int, int, str]]:
     """Each ``studycards-demo`` fenced block: its first and end line (0-based) and its body."""
+    if not _may_hold_demo(markdown):
+        return []
     return [
         (token.map[0], token.map[1], token.content)
         for token in _parser().parse(markdown)

@@ -33,10 +33,20 @@ def note_path(target: str) -> str | None:
 
 
 class LinkResolver:
-    """Resolves links found in the files of one vault."""
+    """Resolves links found in the files of one vault.
 
-    def __init__(self, vault: Vault):
+    ``notes``, when given, are the vault paths of its notes as :func:`iter_note_files` lists
+    them (saving a second walk); ``files`` are vault paths known to be files just now, taken as
+    existing without a look at the disk. Any other path is looked up.
+    """
+
+    def __init__(
+        self, vault: Vault, notes: list[str] | None = None, files: frozenset[str] = frozenset()
+    ):
         self.vault = vault
+        self.files = files
+        if notes is not None:
+            self.__dict__["_notes"] = notes
 
     def is_note_link(self, link: Link) -> bool:
         """Whether the link means a note at all (not a web page, an image or a heading here)."""
@@ -60,7 +70,7 @@ class LinkResolver:
             candidates.append(posixpath.normpath(written))
         inside = [c for c in dict.fromkeys(candidates) if self._inside(c)]
         for rel in inside:
-            if self.vault.path_of(rel).is_file():
+            if rel in self.files or self.vault.path_of(rel).is_file():
                 return rel, True
         return (inside[0] if inside else None), False
 

@@ -80,11 +80,17 @@ class OutlineFile:
         return [rel for rel in seen if rel is not None]
 
     def dead_link_problems(self) -> list[Problem]:
-        message = "link to a missing note: {}"
-        return [
-            Problem(self.rel, link.line, "error", message.format(link.target))
-            for link in self.dead_links
-        ]
+        return [dead_link_problem(self.rel, link.target, link.line) for link in self.dead_links]
+
+
+def dead_link_problem(rel: str, shown: str, line: int) -> Problem:
+    """The problem of an outline link (``shown`` as the outline writes it) to no note."""
+    return Problem(rel, line, "error", f"link to a missing note: {shown}")
+
+
+def shown_target(link: Link) -> str:
+    """A link's target as an outline shows it: ``[[name]]`` for a wikilink."""
+    return f"[[{link.target}]]" if link.wiki else link.target
 
 
 def _walk(items: Sequence[OutlineItem]) -> Iterator[OutlineItem]:
@@ -156,8 +162,9 @@ class _Builder:
             if not (link.target if link.wiki else note_path(link.target)):
                 continue
             rel, exists = self.resolve(link)
-            shown = f"[[{link.target}]]" if link.wiki else link.target
-            found.append(OutlineLink(link.text, shown, rel, exists, self._line(number)))
+            found.append(
+                OutlineLink(link.text, shown_target(link), rel, exists, self._line(number))
+            )
         return found
 
     def _line(self, number: int) -> int:
@@ -222,18 +229,39 @@ def outline_files(vault: Vault) -> list[str]:
 
 def load_outline(vault: Vault, rel: str, links: LinkResolver | None = None) -> OutlineFile:
     """Read and parse one outline; an unreadable file comes back with its problem."""
+    return _read_outline(vault, rel, resolver(vault, rel, links))[0]
+
+
+def outline_links(
+    vault: Vault, rel: str
+) -> tuple[tuple[Problem, ...], tuple[tuple[Link, int], ...], bool]:
+    """One outline's own problems and its note links in outline order, each with its line,
+    not yet resolved (whether a note exists is for the caller to judge, on every run); and
+    whether this depends only on the file's content (false when it could not be read)."""
+    calls: list[Link] = []
+
+    def record(link: Link) -> tuple[str | None, bool]:
+        calls.append(link)
+        return str(len(calls) - 1), True
+
+    outline, cacheable = _read_outline(vault, rel, record)
+    found = tuple((calls[int(link.rel)], link.line) for link in outline.links if link.rel)
+    return outline.problems, found, cacheable
+
+
+def _read_outline(vault: Vault, rel: str, resolve: Resolver) -> tuple[OutlineFile, bool]:
     path, root = str(vault.path_of(rel)), os.path.realpath(vault.root)
     try:
         raw, problem = read_note_bytes(rel, path, root, vault.config.max_note_bytes)
     except OSError as error:
         unreadable = Problem(rel, None, "error", f"cannot read: {error.strerror or error}")
-        return OutlineFile(rel, _stem(rel), problems=(unreadable,))
+        return OutlineFile(rel, _stem(rel), problems=(unreadable,)), False
     if raw is None:
-        return OutlineFile(rel, _stem(rel), problems=(problem,) if problem else ())
+        return OutlineFile(rel, _stem(rel), problems=(problem,) if problem else ()), False
     text, problem = decode(raw, rel)
     if problem or text is None:
-        return OutlineFile(rel, _stem(rel), problems=(problem,) if problem else ())
-    return parse_outline(text, rel, resolver(vault, rel, links))
+        return OutlineFile(rel, _stem(rel), problems=(problem,) if problem else ()), False
+    return parse_outline(text, rel, resolve), True
 
 
 def load_outlines(vault: Vault) -> list[OutlineFile]:

@@ -25,6 +25,10 @@ _PARTS = ("notes", "outlines", CONFIG_NAME)
 _CACHES = (
     "index.sqlite",
     "text.sqlite",
+    "check.sqlite",
+    "search.sqlite",
+    "tokens.sqlite",
+    "link.sqlite",
     "activity.json",
     "snapshot.bin",
     "replay.bin",
