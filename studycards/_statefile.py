@@ -12,9 +12,13 @@ from __future__ import annotations
 import errno
 import os
 import stat
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from studycards.errors import StudycardsError
+
+T = TypeVar("T")
 
 NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 CLOEXEC = getattr(os, "O_CLOEXEC", 0)
@@ -93,3 +97,24 @@ def check_state_dir(root: Path, state_dir: Path) -> None:
     if real != inside and inside not in real.parents:
         message = f"is a symlink to {real}, outside the vault: studycards will not write there"
         raise SymlinkRefused(message, state_dir)
+
+
+def open_cache(state_dir: Callable[[], Path], name: str, connect: Callable[[Path], T]) -> T | None:
+    """A disposable SQLite cache ``name`` in the state folder, opened by ``connect``; None when
+    there can be none this time: a symlink (or worse) where it belongs, locked or read-only, or
+    no state folder. A file that is not a database any more is deleted and started afresh."""
+    import sqlite3
+
+    try:
+        path = state_dir() / name
+        if not safe_for_sqlite(path):
+            return None
+        try:
+            return connect(path)
+        except sqlite3.OperationalError:
+            return None
+        except sqlite3.DatabaseError:
+            path.unlink()
+            return connect(path)
+    except (OSError, sqlite3.Error):
+        return None

@@ -8,7 +8,7 @@ import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from studycards._statefile import safe_for_sqlite
+from studycards._statefile import open_cache
 from studycards.notes.note import NoteSummary
 
 if TYPE_CHECKING:
@@ -31,19 +31,8 @@ class SummaryIndex:
 
     @classmethod
     def open(cls, vault: Vault) -> SummaryIndex | None:
-        try:
-            path = vault.ensure_state_dir() / INDEX_NAME
-            if not safe_for_sqlite(path):
-                return None  # a symlink (or worse) where the cache belongs: do without
-            try:
-                return cls._connect(path, vault)
-            except sqlite3.OperationalError:
-                return None  # locked or read-only: work without the cache this time
-            except sqlite3.DatabaseError:
-                path.unlink()  # not a database any more: it is only a cache, start afresh
-                return cls._connect(path, vault)
-        except (OSError, sqlite3.Error):
-            return None
+        """The cache, or None when there can be none this time (see ``open_cache``)."""
+        return open_cache(vault.ensure_state_dir, INDEX_NAME, lambda path: cls._connect(path, vault))
 
     @classmethod
     def _connect(cls, path: Path, vault: Vault) -> SummaryIndex:

@@ -15,7 +15,7 @@ import sqlite3
 from collections.abc import Iterable
 
 from studycards import __version__
-from studycards._statefile import safe_for_sqlite
+from studycards._statefile import open_cache
 from studycards.notes.index import rollback_quietly
 from studycards.notes.sections import freeze_extra
 from studycards.notes.vault import Vault
@@ -44,19 +44,10 @@ class CheckCache:
 
     @classmethod
     def open(cls, vault: Vault) -> CheckCache | None:
-        try:
-            path = vault.ensure_state_dir() / CACHE_NAME
-            if not safe_for_sqlite(path):
-                return None
-            try:
-                return cls._connect(str(path), vault)
-            except sqlite3.OperationalError:
-                return None  # locked or read-only: check without the cache this time
-            except sqlite3.DatabaseError:
-                path.unlink()  # not a database any more: start afresh
-                return cls._connect(str(path), vault)
-        except (OSError, sqlite3.Error):
-            return None
+        """The cache, or None when there can be none this time (see ``open_cache``)."""
+        return open_cache(
+            vault.ensure_state_dir, CACHE_NAME, lambda path: cls._connect(str(path), vault)
+        )
 
     @classmethod
     def _connect(cls, path: str, vault: Vault) -> CheckCache:

@@ -23,7 +23,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from studycards._statefile import safe_for_sqlite
+from studycards._statefile import open_cache
 from studycards.notes.index import rollback_quietly
 from studycards.notes.sections import freeze_extra
 from studycards.notes.vault import Vault, _FileEntry
@@ -77,19 +77,10 @@ class SearchIndex:
 
     @classmethod
     def open(cls, vault: Vault) -> SearchIndex | None:
-        try:
-            path = vault.ensure_state_dir() / INDEX_NAME
-            if not safe_for_sqlite(path):
-                return None
-            try:
-                return cls._connect(path, vault)
-            except sqlite3.OperationalError:
-                return None  # locked or read-only: search the text this time
-            except sqlite3.DatabaseError:
-                path.unlink()  # not a database any more: it is only a cache, start afresh
-                return cls._connect(path, vault)
-        except (OSError, sqlite3.Error):
-            return None
+        """The cache, or None when there can be none this time (see ``open_cache``)."""
+        return open_cache(
+            vault.ensure_state_dir, INDEX_NAME, lambda path: cls._connect(path, vault)
+        )
 
     @classmethod
     def _connect(cls, path: Path, vault: Vault) -> SearchIndex:
