@@ -508,3 +508,57 @@ def _strings(data) -> set[str]:
         return {data}
     items = data.values() if isinstance(data, dict) else data if isinstance(data, list) else []
     return set().union(*(_strings(item) for item in items)) if items else set()
+
+
+# ---------------------------------------------------------------------------------------------
+# file names that are not UTF-8
+
+
+def _bad_named_vault(make_vault) -> Path:
+    """A vault holding a note whose name is GBK bytes (as an old zip unpacks it) and a folder
+    whose name is, besides a good note."""
+    root = make_vault(
+        {"notes/T/good.md": "---\ndifficulty: easy\n---\n# Good\n\n## 面试标准答案\nA\n"}
+    )
+    note = "---\ndifficulty: easy\n---\n# Bad\n\n## 面试标准答案\nB\n".encode()
+    notes = os.fsencode(root / "notes")
+    try:
+        with open(notes + b"/T/\xb1\xca.md", "wb") as handle:
+            handle.write(note)
+        os.mkdir(notes + b"/\xc8\xd5")
+        with open(notes + b"/\xc8\xd5/x.md", "wb") as handle:
+            handle.write(note)
+    except (OSError, UnicodeError):
+        pytest.skip("this file system refuses names that are not UTF-8")
+    return root
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["list"],
+        ["list", "--json"],
+        ["due", "--json"],
+        ["stats"],
+        ["search", "Good"],
+        ["show", "Good"],
+        ["link", "--dry-run"],
+        ["tags"],
+        ["topics"],
+    ],
+)
+def test_names_that_are_not_utf8_are_left_out_not_a_crash(make_vault, use_vault, cli, args):
+    use_vault(_bad_named_vault(make_vault))
+    result = cli(*args)
+    assert result.exit_code == 0, result.output
+    assert "Bad" not in result.stdout
+
+
+def test_check_names_the_files_it_cannot_read_by_their_name(make_vault, use_vault, cli):
+    use_vault(_bad_named_vault(make_vault))
+    result = cli("check")
+    assert result.exit_code == 0, result.output
+    assert (
+        "skipped 2 files under notes/ that are not notes (2 with a name that is not UTF-8 "
+        "(rename to read): notes/T/\\xb1\\xca.md, notes/\\xc8\\xd5)"
+    ) in result.output

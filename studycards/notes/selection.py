@@ -24,6 +24,7 @@ TOOL_FILES = frozenset(
 SKIP_DIRS = frozenset({"node_modules", "__pycache__"})  # besides every dot-folder
 TOOL_FILE, TEMPLATE, EXCLUDED = "tool file", "template", "excluded by 'exclude:'"
 DOT_FOLDER, NESTED_REPO = "dot-folder", "nested git repository"
+BAD_NAME = "name that is not UTF-8"  # e.g. GBK names from an old zip: rename to read them
 # a name ending in the word "template": template.md, note_template.md, 笔记模板.md (but not
 # template-placeholder.md, a note about placeholders)
 _TEMPLATE_FILE = re.compile(r"(?:^|[\W_])templates?$|模板$")
@@ -103,7 +104,7 @@ def describe(skipped: Sequence[Skipped], notes_dir: str) -> str | None:
 
 
 def _ordered(counts: Counter[str]) -> list[tuple[str, int]]:
-    order = (TOOL_FILE, TEMPLATE, NESTED_REPO, EXCLUDED)
+    order = (TOOL_FILE, TEMPLATE, NESTED_REPO, EXCLUDED, BAD_NAME)
     return [(reason, counts[reason]) for reason in order if counts[reason]]
 
 
@@ -113,7 +114,25 @@ def _reason(reason: str, number: int, files: Sequence[Skipped]) -> str:
         return f"{number} in {_plural(reason, len(repos))} {', '.join(repos)}"
     if reason == EXCLUDED:
         return f"{number} {reason}"
+    if reason == BAD_NAME:
+        names = ", ".join(shown_name(s.rel) for s in files if s.reason == BAD_NAME)
+        return f"{number} with a {reason} (rename to read): {names}"
     return f"{number} {_plural(reason, number)}"
+
+
+def bad_name(rel: str) -> bool:
+    """Whether a path came from bytes that are not UTF-8 (Python keeps them as surrogates,
+    which can be neither stored, printed nor written back)."""
+    try:
+        rel.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def shown_name(rel: str) -> str:
+    """A path with its undecodable bytes shown as ``\\xff``."""
+    return rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def _plural(noun: str, number: int) -> str:

@@ -24,7 +24,14 @@ from studycards.notes.index import SummaryIndex
 from studycards.notes.note import Note, NoteSummary, Problem
 from studycards.notes.note_file import kind_problem, read_note_bytes, too_large
 from studycards.notes.sections import freeze_extra
-from studycards.notes.selection import DOT_FOLDER, Selection, Skipped, count_markdown
+from studycards.notes.selection import (
+    BAD_NAME,
+    DOT_FOLDER,
+    Selection,
+    Skipped,
+    bad_name,
+    count_markdown,
+)
 from studycards.notes.summary import broken_summary, decode, parse_summary
 from studycards.notes.vault_root import is_vault, not_a_vault
 
@@ -150,6 +157,12 @@ def _walk(
             stack.pop()
             continue
         rel = entry.path[cut:].replace(os.sep, "/")
+        if not entry.name.isascii() and bad_name(entry.name):
+            folder = entry.is_dir(follow_symlinks=False)
+            if skipped is not None and (folder or entry.name.endswith(".md")):
+                files = count_markdown(entry.path) if folder else 1
+                skipped.append(Skipped(rel, BAD_NAME, files))
+            continue
         if entry.is_dir(follow_symlinks=False):
             reason = rules.folder_reason(entry.name, entry.path, rel)
             if reason is None:
