@@ -562,3 +562,15 @@ def test_check_names_the_files_it_cannot_read_by_their_name(make_vault, use_vaul
         "skipped 2 files under notes/ that are not notes (2 with a name that is not UTF-8 "
         "(rename to read): notes/T/\\xb1\\xca.md, notes/\\xc8\\xd5)"
     ) in result.output
+
+
+def test_an_outline_whose_name_is_not_utf8_is_left_out(make_vault, use_vault, cli):
+    root = _bad_named_vault(make_vault)
+    outlines = os.fsencode(root / "outlines")
+    os.makedirs(outlines, exist_ok=True)
+    with open(outlines + b"/\xb1\xca.md", "wb") as handle:
+        handle.write(b"# O\n\n- [Good](../notes/T/good.md)\n")
+    use_vault(root)
+    for args in (["check"], ["outline"], ["check", "--json"]):
+        result = cli(*args)
+        assert result.exit_code == 0, result.output

@@ -22,6 +22,7 @@ from studycards.notes.links import Link, links_in, plain_text
 from studycards.notes.note import NoteSummary, Problem
 from studycards.notes.note_file import read_note_bytes, walk
 from studycards.notes.sections import outline as heading_outline
+from studycards.notes.selection import bad_name
 from studycards.notes.summary import decode
 from studycards.notes.vault import Vault
 from studycards.upkeep.link_targets import LinkResolver, note_path
@@ -217,12 +218,14 @@ def outlines_dir(vault: Vault) -> Path:
 
 
 def outline_files(vault: Vault) -> list[str]:
-    """Vault paths of every ``*.md`` under the outlines folder, in path order."""
+    """Vault paths of every ``*.md`` under the outlines folder, in path order (dot-files and
+    names that are not UTF-8 left out, as in the notes folder)."""
     top = outlines_dir(vault)
     found = []
-    for folder, files in walk(str(top), lambda name: not name.startswith(".")):
+    readable = lambda name: not name.startswith(".") and not bad_name(name)  # noqa: E731
+    for folder, files in walk(str(top), readable):
         for name in files:
-            if name.endswith(".md") and not name.startswith("."):
+            if name.endswith(".md") and readable(name):
                 found.append(vault.rel(Path(folder) / name))
     return sorted(found)
 
