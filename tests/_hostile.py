@@ -107,6 +107,18 @@ def _fifo(root: Path, outside: Path) -> str:
     return "notes/bad/fifo.md"
 
 
+def _bad_names(root: Path, outside: Path) -> str:
+    """A note and a folder whose names are GBK bytes, not UTF-8 (as an old zip unpacks them)."""
+    bad = os.fsencode(root / "notes" / "bad")
+    note = b"---\ndifficulty: easy\n---\n# GBK\n\n## Short answer\nx\n"
+    with open(bad + b"/\xb1\xca.md", "wb") as handle:
+        handle.write(note)
+    os.mkdir(bad + b"/\xc8\xd5")
+    with open(bad + b"/\xc8\xd5/x.md", "wb") as handle:
+        handle.write(note)
+    return "notes/bad/\\xb1\\xca.md"
+
+
 def _copied_id(root: Path, outside: Path) -> str:
     from typer.testing import CliRunner
 
@@ -179,6 +191,7 @@ def kinds() -> list[Kind]:
     vault_wide = [
         Kind("symlink out of the vault", _symlink_out),
         Kind("fifo", _fifo),
+        Kind("names that are not UTF-8", _bad_names),
         Kind("copied id", _copied_id),
         Kind("lock symlink", _state_link("lock")),
         Kind("ledger symlink", _state_link("reviews.jsonl")),
