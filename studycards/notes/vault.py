@@ -188,22 +188,16 @@ def _entries(folder: str) -> list[os.DirEntry[str]]:
 
 def _file_entry(entry: os.DirEntry[str], rel: str, real_root: str) -> _FileEntry:
     path = entry.path
-    try:  # the common case in one system call: a regular file, not a symlink
-        info = os.lstat(path)
-        if stat.S_ISREG(info.st_mode):
-            return _FileEntry(rel, path, info.st_size, info.st_mtime_ns)
-    except OSError:
-        pass  # judged below, with the reason
     try:
         info = os.lstat(path)
-        if stat.S_ISREG(info.st_mode):  # the common case: no symlink to follow, nothing to check
+        if stat.S_ISREG(info.st_mode):  # the common case in one system call
             return _FileEntry(rel, path, info.st_size, info.st_mtime_ns)
-        problem = kind_problem(rel, path, real_root)
-        info = None if problem else os.stat(path)
+        problem = kind_problem(rel, path, real_root)  # a symlink, a FIFO, a device...
+        if problem:
+            return _FileEntry(rel, path, 0, 0, problem)
+        info = os.stat(path)
     except OSError as error:
         return _FileEntry(rel, path, 0, 0, _os_problem(rel, error, entry))
-    if info is None:
-        return _FileEntry(rel, path, 0, 0, problem)
     return _FileEntry(rel, path, info.st_size, info.st_mtime_ns)
 
 

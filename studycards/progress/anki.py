@@ -36,6 +36,7 @@ from studycards.progress.export import (
     Export,
     ExportNote,
     Tally,
+    batches,
     check_target,
     iter_notes,
     write_file,
@@ -214,17 +215,11 @@ def _write_collection(
         genanki.Package([]).write_to_db(cursor, timestamp, ids)  # the schema and the col row
         names: set[str] = set()
         schedules: dict[str, CardSchedule] = {}
-        batch: list[ExportNote] = []
-        for note in itertools.chain(notes, [None]):
-            if note is not None:
-                batch.append(note)
-                if len(batch) < CHUNK:
-                    continue
+        for batch in batches(notes, CHUNK):
             for deck in build_decks(cards, batch, followups, scheduling):
                 names.add(deck.name)
                 deck.write_to_db(cursor, timestamp, ids)
             schedules.update(_schedules(batch, scheduling, followups))
-            batch = []
         scheduled = schedule_cards(cursor, schedules, scheduling, now)
         connection.commit()
     finally:

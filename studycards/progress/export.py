@@ -15,7 +15,7 @@ import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, TypeVar
 
 from studycards._atomic import Content, atomic_create, atomic_write
 from studycards.errors import StudycardsError
@@ -23,6 +23,8 @@ from studycards.notes._document import markdown_lines
 from studycards.notes.note import FollowUp, Note, NoteSummary, Problem, is_path_tag
 from studycards.notes.vault import Vault, load_note, scan
 from studycards.progress.anki_schedule import anki_guid_of
+
+T = TypeVar("T")
 
 CSV_COLUMNS = (
     "path",
@@ -121,9 +123,20 @@ CHUNK = 2000
 
 def iter_notes(vault: Vault) -> Iterator[ExportNote | Problem]:
     """Every note parsed fully (or its first error), in path order, :data:`CHUNK` at a time."""
-    rels = [s.rel for s in scan(vault).summaries]
-    for start in range(0, len(rels), CHUNK):
-        yield from _parse_all(vault, rels[start : start + CHUNK])
+    for rels in batches((s.rel for s in scan(vault).summaries), CHUNK):
+        yield from _parse_all(vault, rels)
+
+
+def batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """``items`` in lists of ``size`` (the last one shorter), read lazily."""
+    batch: list[T] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def _read_one(vault: Vault, rel: str) -> ExportNote | Problem:

@@ -43,10 +43,6 @@ def plain(text: str) -> str:
     return clean(text).replace("\t", " ").replace("\n", " ")
 
 
-def width_of(text: str) -> int:
-    return cell_len(text)
-
-
 def wrap(text: str, width: int) -> list[str]:
     """``text`` in lines of at most ``width`` cells: broken at spaces, and a word wider than
     the column folded where it reaches the edge (CJK text has no spaces, so it folds)."""

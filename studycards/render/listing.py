@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Sequence
 
+from rich.cells import cell_len
 from rich.text import Text
 
 from studycards.notes.note import NoteSummary
-from studycards.render.columns import Cell, Column, plain, table_lines, width_of
+from studycards.render.columns import Cell, Column, plain, table_lines
 
 # The columns whose cells are never cut or wrapped, and which to leave out first when even
 # they do not fit beside a narrow title column.
@@ -37,7 +38,7 @@ def notes_table(
         "Next review": [_due_cell(note, today) for note in notes],
     }
     widths = {
-        name: max([len(name), *(width_of(c.text) for c in cells)])
+        name: max([len(name), *(cell_len(c.text) for c in cells)])
         for name, cells in columns.items()
     }
     for name in _DROP_ORDER:
