@@ -127,6 +127,13 @@ def today(monkeypatch: pytest.MonkeyPatch) -> Callable[[dt.date], dt.date]:
     return pin
 
 
+def pin_clock(monkeypatch: pytest.MonkeyPatch, now: dt.datetime) -> dt.datetime:
+    """Pin the time and the day commands see to ``now``."""
+    monkeypatch.setattr("studycards.scheduling.clock.now_in", lambda _zone: now)
+    monkeypatch.setattr("studycards.scheduling.clock.today_in", lambda *_: now.date())
+    return now
+
+
 def invoke(*args: str, input: str | None = None) -> Result:
     """Run ``studycards ARGS`` in-process; an unexpected exception fails the test loudly."""
     return CliRunner().invoke(app, list(args), input=input, catch_exceptions=False)

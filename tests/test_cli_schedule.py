@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import BEAM_SEARCH, KV_CACHE, MULTI_HEAD, SEQ2SEQ, TWO_SUM
+from conftest import BEAM_SEARCH, KV_CACHE, MULTI_HEAD, SEQ2SEQ, TWO_SUM, pin_clock
 
 from studycards.lock import vault_lock
 from studycards.notes.summary import parse_summary
@@ -44,9 +44,7 @@ def clock(monkeypatch):
     """Pin the time commands see: ``clock(datetime)``; pinned to NOW to start with."""
 
     def pin(now: dt.datetime) -> dt.datetime:
-        monkeypatch.setattr("studycards.scheduling.clock.now_in", lambda _zone: now)
-        monkeypatch.setattr("studycards.scheduling.clock.today_in", lambda *_: now.date())
-        return now
+        return pin_clock(monkeypatch, now)
 
     pin(NOW)
     return pin

@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import BEAM_SEARCH, KV_CACHE, SEQ2SEQ
+from conftest import BEAM_SEARCH, KV_CACHE, SEQ2SEQ, pin_clock
 from synthetic_ledger import simulate_events, true_parameters
 
 from studycards.notes.vault import open_vault
@@ -47,9 +47,7 @@ FILES = {
 @pytest.fixture
 def clock(monkeypatch):
     def pin(now: dt.datetime) -> dt.datetime:
-        monkeypatch.setattr("studycards.scheduling.clock.now_in", lambda _zone: now)
-        monkeypatch.setattr("studycards.scheduling.clock.today_in", lambda *_: now.date())
-        return now
+        return pin_clock(monkeypatch, now)
 
     pin(NOW)
     return pin
