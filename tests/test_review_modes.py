@@ -213,3 +213,29 @@ def test_ahead_search_and_outline_are_one_at_a_time(future_vault, cli) -> None:
     result = cli("--vault", str(future_vault), "review", "--ahead", "2", "--search", "epoll")
     assert result.exit_code == 2
     assert result.stderr == "error: use one of --ahead, --search and --outline\n"
+
+
+def test_the_end_screens_streak_counts_the_days_the_old_scripts_recorded(make_vault):
+    """After ``migrate``, ``stats`` goes on from the old streak; the session's end screen says
+    the same number, not a streak that starts again at 1."""
+    from typer.testing import CliRunner
+
+    from studycards.cli import app
+    from studycards.cli.review import _earlier_days
+
+    root = make_vault({"notes/T/a.md": note("A note", TODAY)})
+    vault = open_vault(root)
+    now = dt.datetime.now().astimezone()
+    before = [(now.date() - dt.timedelta(days=n)).isoformat() for n in (1, 2)]
+    vault.ensure_state_dir()
+    (root / ".studycards" / "imported.json").write_text(
+        json.dumps({"streak": {"history": before}}), encoding="utf-8"
+    )
+    queue, _ = load_queue(vault, now.date(), use_limits=False)
+    backend = VaultBackend(vault, lambda: now, earlier_days=_earlier_days(vault))
+    card = build_cards(vault, queue.study, backend.histories(), now.date(), False)[0]
+    backend.grade(card, Rating.GOOD, 5.0)
+    assert VaultBackend(vault, lambda: now).streak() == 1  # the ledger alone
+    assert backend.streak() == 3
+    stats = CliRunner().invoke(app, ["--vault", str(root), "stats", "--json"])
+    assert json.loads(stats.stdout)["streak"]["current"] == backend.streak()

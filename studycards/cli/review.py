@@ -158,7 +158,7 @@ def review(
     if not items:
         _say_nothing_to_study(queue, today, search, outline)
         return
-    backend = VaultBackend(vault, lambda: now_in(zone), where, only)
+    backend = VaultBackend(vault, lambda: now_in(zone), where, only, _earlier_days(vault))
     use_followups = vault.config.followups if followups is None else followups
     cards = build_cards(vault, items, backend.histories(), today, use_followups)
     session = Session(
@@ -259,7 +259,7 @@ def interview(
     require_terminal()
     vault = state(ctx).vault()
     zone = vault.config.timezone
-    backend = VaultBackend(vault, lambda: now_in(zone))
+    backend = VaultBackend(vault, lambda: now_in(zone), earlier_days=_earlier_days(vault))
     cards = pick_cards(vault, NoteFilter(tag, topic), n, random.Random(seed))
     session = Interview(cards, backend, time.monotonic, short_seconds, long_seconds)
     screenful = Screenful(
@@ -277,3 +277,11 @@ def interview(
 def register(app: typer.Typer) -> None:
     app.command()(review)
     app.command()(interview)
+
+
+def _earlier_days(vault) -> frozenset:
+    """The study days an older tool recorded (``migrate``), so the end screen's streak is the
+    one ``stats`` shows."""
+    from studycards.progress.imported import load_imported
+
+    return load_imported(vault.state_dir).days

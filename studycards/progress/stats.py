@@ -181,11 +181,9 @@ def retention(per_day: dict[dt.date, list[float]], today: dt.date, days: int) ->
 
 def streaks(studied: set[dt.date], today: dt.date) -> tuple[int, int]:
     """The current run of study days (up to today, or yesterday if not yet today) and the longest."""
-    current = 0
-    day = today if today in studied else today - dt.timedelta(days=1)
-    while day in studied:
-        current += 1
-        day -= dt.timedelta(days=1)
+    from studycards.scheduling.clock import current_streak
+
+    current = current_streak(studied, today)
     longest = 0
     for day in studied:
         if day - dt.timedelta(days=1) not in studied:

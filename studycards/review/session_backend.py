@@ -141,6 +141,7 @@ class VaultBackend:
     now: Callable[[], dt.datetime]
     where: NoteFilter = NoteFilter()
     only: frozenset[str] | None = None  # the notes a search or an outline named
+    earlier_days: frozenset[dt.date] = frozenset()  # study days the old scripts recorded
     _cards: dict[str, CardHistory] | None = None
     # A note reviewed for the first time gets its id when graded; the id it will get is chosen
     # when its intervals are previewed, so the fuzz on each key's label is the one recorded.
@@ -232,18 +233,11 @@ class VaultBackend:
         return len(self._study_list(local_day(self.vault, self.now()) + dt.timedelta(days=1)))
 
     def streak(self) -> int:
-        events = [e for h in self.histories().values() for e in h.events]
-        return review_streak(events, local_day(self.vault, self.now()))
+        """Study days in a row: days with a review in the ledger, and the days an older tool
+        recorded (``earlier_days``, from ``migrate``), as ``stats`` counts them."""
+        from studycards.scheduling.clock import current_streak
+        from studycards.scheduling.events import live_events
 
-
-def review_streak(events, today: dt.date) -> int:
-    """Consecutive days with a review, ending today (or yesterday if nothing yet today)."""
-    from studycards.scheduling.events import live_events
-
-    days = {e.day_date for e in live_events(events) if e.kind == "review"}
-    day = today if today in days else today - dt.timedelta(days=1)
-    count = 0
-    while day in days:
-        count += 1
-        day -= dt.timedelta(days=1)
-    return count
+        events = (e for h in self.histories().values() for e in h.events)
+        days = {e.day_date for e in live_events(events) if e.kind == "review"}
+        return current_streak(days | self.earlier_days, local_day(self.vault, self.now()))

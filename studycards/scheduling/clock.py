@@ -40,3 +40,13 @@ def now_in(name: str) -> dt.datetime:
 def today_in(name: str, starts_at: int = DAY_STARTS_AT) -> dt.date:
     """Today's study day in the configured zone."""
     return study_day(now_in(name), name, starts_at)
+
+
+def current_streak(days: set[dt.date] | frozenset[dt.date], today: dt.date) -> int:
+    """Consecutive study days ending today, or yesterday when nothing was studied yet today."""
+    day = today if today in days else today - dt.timedelta(days=1)
+    count = 0
+    while day in days:
+        count += 1
+        day -= dt.timedelta(days=1)
+    return count
